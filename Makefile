@@ -1,0 +1,41 @@
+# placejobs: `make run` and `make test` each set up .venv (Python 3.12+) first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCENARIO ?= scenarios/baseline.toml
+OUT ?= results/baseline
+
+# Find Python >= 3.12: on PATH first, then under pyenv.
+PYTHON_BOOT := $(shell bash tools/find_python.sh 2>/dev/null)
+
+.PHONY: run test lint bench clean venv lock
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON_BOOT)" ]; then bash tools/find_python.sh; exit 1; fi
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/placejobs run $(SCENARIO) --out $(OUT) --force
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+	$(PY) -m pytest -q --nbmake notebooks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sim tests benchmarks
+
+bench: $(STAMP)
+	$(VENV)/bin/placejobs bench --workers 1000000 --months 12 --repeat 5
+
+# Regenerate the pinned versions from a fresh resolve (maintainers only).
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^placejobs' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

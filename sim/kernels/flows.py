@@ -1,0 +1,150 @@
+"""Monthly worker flows: separations, participation, on-the-job search, wage drift.
+
+One pass over the worker table each month, before search and matching. For a
+worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
+
+* employed: laid off to unemployment with probability ``layoff_rate[s]``;
+  otherwise leaves the labour force with ``exit_employed``; otherwise searches
+  on the job with ``ojs_share``. Staying workers' wages move a share
+  ``lambda`` of the way to the going rate
+  ``w* = b + phi_q (y_ij - b)``, with ``y_ij = A_j q_s h_i`` the worker's
+  weekly value added at firm ``j`` in place ``q``, ``b`` the benefit level and
+  ``phi_q`` the bargaining power in the workplace's labour market;
+* unemployed: spell length +1; leaves the labour force with ``exit_unemployed``;
+  otherwise the reservation wage falls by ``reservation_decay`` a month towards
+  the benefit level (duration dependence);
+* inactive: enters unemployment with ``entry_rate[p]`` (set so that each
+  place's inactive stock is stationary at its data value).
+
+Draws come from the counter-based streams of :mod:`sim.kernels.rng`, counter
+``3 i + d`` for draw ``d`` of worker ``i``, so the result does not depend on
+chunking or threads. Work is split into fixed chunks run in parallel; counts
+by place are accumulated per chunk and summed in chunk order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from sim.kernels.rng import uniform
+
+CHUNK = 1 << 16
+
+_EMPLOYED, _UNEMPLOYED, _INACTIVE = 0, 1, 2
+
+
+@njit(cache=True, parallel=True)
+def monthly_flows(
+    key,
+    home,
+    skill,
+    human_capital,
+    status,
+    employer,
+    wage,
+    months_unemployed,
+    reservation_wage,
+    age_months,
+    firm_place,
+    firm_productivity,
+    layoff_rate,
+    exit_employed,
+    exit_unemployed,
+    entry_rate,
+    ojs_share,
+    phi,
+    skill_premium,
+    benefit,
+    replacement_ratio,
+    reservation_decay,
+    wage_adjustment,
+    searching,
+    separations_by_place,
+):
+    """Apply one month of flows in place.
+
+    Args:
+        key: stream key (``stream_key(seed, month, STAGES["flows"])``).
+        home, skill, ...: worker columns (modified in place).
+        firm_place, firm_productivity: firm columns (read only).
+        layoff_rate: (3,) monthly probability employed -> unemployed by skill.
+        exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
+        entry_rate: (P,) monthly probability inactive -> unemployed by home place.
+        ojs_share: monthly probability an employed worker searches.
+        phi: (P,) bargaining power by workplace this month.
+        skill_premium: (3,) productivity multiplier by skill.
+        benefit: outside option of incumbents and reservation floor, GBP a week.
+        replacement_ratio: reservation wage on entering unemployment / last wage.
+        reservation_decay: monthly proportional fall of the reservation wage.
+        wage_adjustment: share of the gap to the going rate closed each month.
+        searching: (N,) bool output, True for this month's searchers.
+        separations_by_place: (n_places,) int64 output, separations by workplace
+            (layoffs and exits from employment).
+    """
+    n = home.shape[0]
+    n_places = separations_by_place.shape[0]
+    n_chunks = (n + CHUNK - 1) // CHUNK
+    chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
+    for c in prange(n_chunks):
+        start = c * CHUNK
+        stop = min(start + CHUNK, n)
+        for i in range(start, stop):
+            age_months[i] += 1
+            st = status[i]
+            u = uniform(key, 3 * i)
+            if st == _EMPLOYED:
+                s = skill[i]
+                j = employer[i]
+                lay = layoff_rate[s]
+                if u < lay or u < lay + exit_employed:
+                    chunk_sep[c, firm_place[j]] += 1
+                    employer[i] = -1
+                    months_unemployed[i] = 0
+                    if u < lay:
+                        status[i] = _UNEMPLOYED
+                        r = replacement_ratio * wage[i]
+                        reservation_wage[i] = r if r > benefit else benefit
+                        searching[i] = True
+                    else:
+                        status[i] = _INACTIVE
+                        searching[i] = False
+                    continue
+                q = firm_place[j]
+                y = firm_productivity[j] * skill_premium[s] * human_capital[i]
+                going = benefit + phi[q] * (y - benefit)
+                wage[i] += wage_adjustment * (going - wage[i])
+                searching[i] = uniform(key, 3 * i + 1) < ojs_share
+            elif st == _UNEMPLOYED:
+                if u < exit_unemployed:
+                    status[i] = _INACTIVE
+                    searching[i] = False
+                    continue
+                if months_unemployed[i] < 32767:
+                    months_unemployed[i] += 1
+                r = reservation_wage[i] * (1.0 - reservation_decay)
+                reservation_wage[i] = r if r > benefit else benefit
+                searching[i] = True
+            elif st == _INACTIVE:
+                if u < entry_rate[home[i]]:
+                    status[i] = _UNEMPLOYED
+                    months_unemployed[i] = 0
+                    r = replacement_ratio * wage[i]
+                    reservation_wage[i] = r if r > benefit else benefit
+                    searching[i] = True
+                else:
+                    searching[i] = False
+            else:
+                searching[i] = False
+    for c in range(n_chunks):
+        for p in range(n_places):
+            separations_by_place[p] += chunk_sep[c, p]
+
+
+@njit(cache=True)
+def count_employment(status, employer, n_firms, out):
+    """Recount firm employment from the worker table: ``out[j]`` = workers employed at ``j``."""
+    out[:] = 0
+    for i in range(status.shape[0]):
+        if status[i] == _EMPLOYED:
+            out[employer[i]] += 1

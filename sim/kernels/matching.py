@@ -1,0 +1,335 @@
+r"""Job search and matching: one round of applications, ranking, offers and hires.
+
+A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
+
+1. **Applications.** Each searcher ``i`` living in ``o`` sends up to ``k``
+   applications. Each is drawn in two stages, so that it costs
+   :math:`O(\log P + \log F_d)` and never :math:`O(F)`:
+
+   * a destination place ``d`` with probability proportional to
+
+     .. math:: V_d \, e^{-\beta T_{od}}
+
+     where :math:`V_d` are the open vacancies in ``d`` and :math:`T_{od}` the
+     commute in minutes. With probability ``remote_share`` a remote-capable
+     searcher instead aims at remote-capable vacancies
+     :math:`V^r_d = \sum_{j \in d} \tau_j v_j`, weighted by
+     :math:`e^{-\beta h T_{od}}` with ``h`` the share of days a hybrid worker
+     commutes;
+   * a firm ``j`` in ``d`` with probability proportional to its vacancies
+     (times its teleworkable share :math:`\tau_j` for a remote application).
+
+   The job's wage is the Nash-bargained wage
+   :math:`w_{ij} = b_i + \phi_d (y_{ij} - b_i)` with
+   :math:`y_{ij} = A_j q_{s_i} h_i` (GBP a week) and :math:`b_i` the worker's
+   outside option (reservation wage, or current wage for the employed). Its
+   value to the worker is :math:`w_{ij} - c\,m\,T_{od}` with ``c`` the
+   commuting cost per one-way minute a week and ``m`` = 1, or ``h`` for a
+   hybrid job. A searcher applies only where the value beats their
+   reservation (or current job by ``job_switch_premium``) and the job has a
+   surplus (:math:`y_{ij} > b_i`); repeated applications to one firm are
+   dropped.
+2. **Ranking.** Each firm scores its applicants by
+   :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon` (skill fit plus
+   noise) and offers its ``v_j`` best (all, if fewer applied).
+3. **Acceptance.** Each searcher takes the offer of highest value.
+4. **Hires.** Vacancies fall and employment rises by one per accepted offer;
+   a job-to-job mover leaves a gap at the old firm.
+
+Because a firm makes at most ``v_j`` offers and a worker accepts at most one,
+no vacancy is filled twice and no worker holds two jobs. Unfilled vacancies
+go to the next round (called again by the model with the remaining
+searchers). Draws use counters built from the worker's row, so results do not
+depend on threads or on who else searches.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from sim.kernels.rng import normal, uniform
+
+_EMPLOYED, _UNEMPLOYED = 0, 1
+_DRAWS = 3  # uniforms per application: place, firm, remote-or-not
+
+
+@njit(cache=True)
+def vacancy_weights(
+    vacancies, teleworkable, firm_place, firms_by_place, place_start, decay, decay_remote,
+    cum_place, cum_place_remote, cum_firm, cum_firm_remote,
+):
+    """Cumulative sampling weights for the two-stage draw.
+
+    Fills ``cum_firm[k]`` (cumulative vacancies of the firms of one place, in
+    ``firms_by_place`` order, restarting at each place), ``cum_firm_remote``
+    (the same times teleworkability), and for every origin ``o`` the cumulative
+    destination weights ``cum_place[o, d]`` = sum over ``d' <= d`` of
+    ``V_d' decay[o, d']`` (and the remote version). Cost O(F + P^2).
+    """
+    n_places = place_start.shape[0] - 1
+    vac_place = np.zeros(n_places)
+    vac_place_remote = np.zeros(n_places)
+    for p in range(n_places):
+        acc = 0.0
+        acc_r = 0.0
+        for k in range(place_start[p], place_start[p + 1]):
+            j = firms_by_place[k]
+            v = max(vacancies[j], 0)
+            acc += v
+            acc_r += v * teleworkable[j]
+            cum_firm[k] = acc
+            cum_firm_remote[k] = acc_r
+        vac_place[p] = acc
+        vac_place_remote[p] = acc_r
+    for o in range(n_places):
+        acc = 0.0
+        acc_r = 0.0
+        for d in range(n_places):
+            acc += vac_place[d] * decay[o, d]
+            acc_r += vac_place_remote[d] * decay_remote[o, d]
+            cum_place[o, d] = acc
+            cum_place_remote[o, d] = acc_r
+    return vac_place
+
+
+@njit(cache=True, inline="always")
+def _search(cum, lo, hi, x):
+    """First index k in [lo, hi) with cum[k] > x (cum non-decreasing); hi - 1 if none."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cum[mid] > x:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True, inline="always")
+def _search_row(cum, o, n, x):
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cum[o, mid] > x:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True, parallel=True)
+def draw_applications(
+    key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
+    remote_capable, remote, employer, firm_place, firm_productivity, firms_by_place, place_start,
+    cum_place, cum_place_remote, cum_firm, cum_firm_remote, minutes, phi, skill_premium,
+    remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
+    app_firm, app_wage, app_value, app_remote,
+):
+    """Stage 1: up to ``k`` applications per searcher, in slots ``s*k .. s*k+k-1``.
+
+    Empty slots have ``app_firm == -1``.
+    """
+    n_places = place_start.shape[0] - 1
+    for s in prange(searchers.shape[0]):
+        i = searchers[s]
+        o = home[i]
+        employed = status[i] == _EMPLOYED
+        if employed:
+            j0 = employer[i]
+            m0 = minutes[o, firm_place[j0]]
+            c0 = commute_cost * (hybrid_factor if remote[i] else 1.0) * m0
+            outside = wage[i]
+            threshold = (wage[i] - c0) * (1.0 + switch_premium)
+        else:
+            outside = reservation_wage[i]
+            threshold = reservation_wage[i]
+        hc = skill_premium[skill[i]] * human_capital[i]
+        total = cum_place[o, n_places - 1]
+        total_r = cum_place_remote[o, n_places - 1]
+        for a in range(k):
+            slot = s * k + a
+            app_firm[slot] = -1
+            base = (i * k + a) * _DRAWS
+            aim_remote = False
+            if remote_capable[i] and total_r > 0.0:
+                aim_remote = uniform(key, base + 2) < remote_share
+            if aim_remote:
+                x = uniform(key, base) * total_r
+                d = _search_row(cum_place_remote, o, n_places, x)
+            else:
+                if total <= 0.0:
+                    continue
+                x = uniform(key, base) * total
+                d = _search_row(cum_place, o, n_places, x)
+            if d >= n_places:
+                d = n_places - 1
+            lo = place_start[d]
+            hi = place_start[d + 1]
+            if hi <= lo:
+                continue
+            if aim_remote:
+                tot_f = cum_firm_remote[hi - 1]
+                if tot_f <= 0.0:
+                    continue
+                kk = _search(cum_firm_remote, lo, hi, uniform(key, base + 1) * tot_f)
+            else:
+                tot_f = cum_firm[hi - 1]
+                if tot_f <= 0.0:
+                    continue
+                kk = _search(cum_firm, lo, hi, uniform(key, base + 1) * tot_f)
+            if kk >= hi:
+                kk = hi - 1
+            j = firms_by_place[kk]
+            duplicate = False
+            for b in range(a):
+                if app_firm[s * k + b] == j:
+                    duplicate = True
+            if duplicate or (employed and j == employer[i]):
+                continue
+            y = firm_productivity[j] * hc
+            if y <= outside:
+                continue
+            w = outside + phi[d] * (y - outside)
+            factor = hybrid_factor if aim_remote else 1.0
+            value = w - commute_cost * factor * minutes[o, d]
+            if value < threshold:
+                continue
+            app_firm[slot] = j
+            app_wage[slot] = w
+            app_value[slot] = value
+            app_remote[slot] = aim_remote
+
+
+@njit(cache=True)
+def group_by_firm(app_firm, n_firms, firm_start, firm_apps):
+    """Counting sort of the application slots by firm (stable: slot order within a firm).
+
+    ``firm_apps[firm_start[j]:firm_start[j+1]]`` are the slots that applied to ``j``.
+    """
+    firm_start[:] = 0
+    for a in range(app_firm.shape[0]):
+        j = app_firm[a]
+        if j >= 0:
+            firm_start[j + 1] += 1
+    for j in range(n_firms):
+        firm_start[j + 1] += firm_start[j]
+    fill = firm_start[:-1].copy()
+    for a in range(app_firm.shape[0]):
+        j = app_firm[a]
+        if j >= 0:
+            firm_apps[fill[j]] = a
+            fill[j] += 1
+
+
+@njit(cache=True, inline="always")
+def _select_top(scores, idx, lo, hi, m):
+    """Partially order ``idx[lo:hi]`` so its first ``m`` entries have the highest scores.
+
+    In-place quickselect (deterministic middle pivot), no allocation. Ties are
+    broken by slot number so the result does not depend on the input order.
+    """
+    target = lo + m  # first position that is not selected
+    left = lo
+    right = hi - 1
+    while left < right:
+        mid = (left + right) >> 1
+        ps = scores[idx[mid]]
+        pi = idx[mid]
+        i = left
+        j = right
+        while i <= j:
+            while scores[idx[i]] > ps or (scores[idx[i]] == ps and idx[i] < pi):
+                i += 1
+            while scores[idx[j]] < ps or (scores[idx[j]] == ps and idx[j] > pi):
+                j -= 1
+            if i <= j:
+                t = idx[i]
+                idx[i] = idx[j]
+                idx[j] = t
+                i += 1
+                j -= 1
+        if target - 1 <= j:
+            right = j
+        elif target - 1 >= i:
+            left = i
+        else:
+            break
+
+
+@njit(cache=True, parallel=True)
+def rank_and_offer(
+    key, k, searchers, firm_start, firm_apps, vacancies, skill_demand, skill, human_capital,
+    fit_weight, noise, scores, offered,
+):
+    """Stage 2: each firm offers its open vacancies to its best-scoring applicants."""
+    n_firms = vacancies.shape[0]
+    for j in prange(n_firms):
+        lo = firm_start[j]
+        hi = firm_start[j + 1]
+        m = hi - lo
+        if m == 0:
+            continue
+        openings = vacancies[j]
+        if openings <= 0:
+            continue
+        if m > openings:
+            for p in range(lo, hi):
+                a = firm_apps[p]
+                s = a // k
+                i = searchers[s]
+                fit = abs(np.int64(skill[i]) - np.int64(skill_demand[j]))
+                scores[a] = (
+                    -fit_weight * fit
+                    + math.log(human_capital[i])
+                    + noise * normal(key, np.int64(i) * k + (a - s * k))
+                )
+            _select_top(scores, firm_apps, lo, hi, openings)
+            hi = lo + openings
+        for p in range(lo, hi):
+            offered[firm_apps[p]] = True
+
+
+@njit(cache=True)
+def accept_and_hire(
+    k, searchers, app_firm, app_wage, app_value, app_remote, offered,
+    status, employer, wage, months_unemployed, remote, home, firm_place,
+    vacancies, employment, hired, hires_by_place, hires_from_unemployment_by_home,
+    job_to_job_by_home,
+):
+    """Stages 3 and 4: each searcher takes their best offer; tables are updated.
+
+    Returns the number of hires this round.
+    """
+    n_hires = 0
+    for s in range(searchers.shape[0]):
+        best = -1
+        best_value = -np.inf
+        for a in range(s * k, s * k + k):
+            if offered[a] and app_value[a] > best_value:
+                best = a
+                best_value = app_value[a]
+        if best < 0:
+            continue
+        i = searchers[s]
+        j = app_firm[best]
+        # A firm never makes more offers than its vacancies and a worker accepts
+        # one offer, so this cannot go below zero; checked by the tests.
+        vacancies[j] -= 1
+        employment[j] += 1
+        if status[i] == _EMPLOYED:
+            employment[employer[i]] -= 1
+            job_to_job_by_home[home[i]] += 1
+        elif status[i] == _UNEMPLOYED:
+            hires_from_unemployment_by_home[home[i]] += 1
+        status[i] = _EMPLOYED
+        employer[i] = j
+        wage[i] = app_wage[best]
+        remote[i] = app_remote[best]
+        months_unemployed[i] = 0
+        hired[s] = True
+        hires_by_place[firm_place[j]] += 1
+        n_hires += 1
+    return n_hires

@@ -1,0 +1,434 @@
+"""LabourMarket: the Mesa model that runs the monthly schedule.
+
+One step is one month. The schedule built so far (DESIGN.md, steps 4, 6, 7, 9):
+
+1. **Flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs, exits from and
+   entries to the labour force, the decision to search on the job, and the
+   slow adjustment of incumbents' wages to the going rate.
+2. **Vacancies**: each firm posts ``max(target_size - employment, 0)``.
+3. **Search and matching** (:mod:`sim.kernels.matching`): ``matching_rounds``
+   rounds of applications, ranking, offers and hires.
+4. **Wages**: hires are paid the bargained wage. Bargaining power in place
+   ``p`` moves with local tightness (a wage curve):
+   ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` last
+   month and ``theta_ref`` the national tightness at the start.
+5. **Aggregation**: the Region agents take this month's indicators and the
+   Mesa :class:`~mesa.DataCollector` records them (after burn-in).
+
+The model is built at the end of its burn-in (``run.burn_in_months`` months
+simulated and not recorded), so ``model.run_for(n)`` records months 1..n.
+
+Example:
+    >>> import sim
+    >>> model = sim.LabourMarket(sim.load_scenario("scenarios/baseline.toml"), rng=42)
+    >>> model.run_for(12)
+    >>> model.places_frame().head()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.economy import build_economy
+from sim.geography import Geography, load_geography
+from sim.kernels.aggregate import (
+    COUNT_COLUMNS,
+    N_BINS,
+    aggregate_workers,
+    bin_edges,
+    count_at_or_above,
+    histogram_quantile,
+)
+from sim.kernels.flows import count_employment, monthly_flows
+from sim.kernels.matching import (
+    accept_and_hire,
+    draw_applications,
+    group_by_firm,
+    rank_and_offer,
+    vacancy_weights,
+)
+from sim.kernels.rng import STAGES, stream_key
+from sim.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
+from sim.regions import PLACE_INDICATORS, Region
+from sim.scenario import Scenario, load_scenario
+from sim.tables import RowView
+from sim.workers import EMPLOYED, UNEMPLOYED
+
+__all__ = ["LabourMarket", "StockFlowError"]
+
+_COL = {name: k for k, name in enumerate(COUNT_COLUMNS)}
+
+
+class StockFlowError(AssertionError):
+    """A stock-flow identity of the model failed (a bug, never a user error)."""
+
+
+def _geography_for(scenario: Scenario) -> Geography:
+    run, opt = scenario.run, scenario.geography_options
+    if run.geography == "uk-itl1":
+        return load_geography("uk-itl1")
+    if run.geography == "grid":
+        return load_geography(
+            "grid", rows=opt.rows, cols=opt.cols, minutes_per_edge=opt.minutes_per_edge,
+            population=opt.population, seed=opt.seed,
+        )
+    if run.geography == "random-geometric":
+        return load_geography("random-geometric", n=opt.n, seed=opt.seed)
+    return load_geography("core-periphery", n_periphery=opt.n_periphery, seed=opt.seed)
+
+
+class LabourMarket(mesa.Model):
+    """A spatial labour market: workers, firms and regions on a transport network.
+
+    Args:
+        scenario: a validated :class:`~sim.scenario.Scenario`, a path to a TOML file,
+            or ``None`` for the default UK baseline.
+        rng: seed for every random draw (defaults to ``scenario.run.seed``). Must be
+            an integer so that runs can be reproduced and recorded.
+        n_workers: total worker agents instead of ``scale`` x working-age population
+            (used by benchmarks).
+        record: collect indicators each month (turn off for pure throughput runs).
+        debug: check stock-flow identities every month (slower).
+
+    Attributes:
+        workers: the worker table (:class:`~sim.workers.Workers`).
+        firms: the firm table (:class:`~sim.firms.Firms`).
+        regions: the Region agents (:class:`mesa.agent.AgentSet`).
+        geography: places and travel times (:class:`~sim.geography.Geography`).
+        month: months simulated since the end of burn-in.
+        datacollector: the Mesa DataCollector (regions as agents, national as model).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        rng: int | None = None,
+        n_workers: int | None = None,
+        record: bool = True,
+        debug: bool = False,
+    ) -> None:
+        if scenario is None:
+            scenario = Scenario()
+        elif isinstance(scenario, (str, Path)):
+            scenario = load_scenario(scenario)
+        if not isinstance(scenario, Scenario):
+            raise TypeError(f"scenario must be a Scenario or a path, got {type(scenario).__name__}")
+        seed = scenario.run.seed if rng is None else rng
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"rng must be a non-negative integer seed, got {seed!r}")
+        super().__init__(rng=int(seed))
+        self._scenario_config = scenario
+        self.seed = int(seed)
+        self.record = record
+        self.debug = debug
+
+        self.geography = _geography_for(scenario)
+        economy = build_economy(self.geography, scenario, self.rng, n_workers=n_workers)
+        self.workers = economy.workers
+        self.firms = economy.firms
+        self._firms_by_place = economy.firms_by_place
+        self._place_start = economy.place_start
+        self._entry_rate = economy.entry_rate
+        self._people_per_agent = 1.0 / economy.agents_per_person
+
+        places = self.geography.places
+        for p, code in enumerate(places.index):
+            row = places.loc[code]
+            Region(self, p, str(code), str(row["name"]), broadband_share=row["broadband_share"], gva_per_hour_gbp=row["gva_per_hour_gbp"])
+        self.regions = self.agents_by_type[Region]
+        self._regions_in_order = sorted(self.regions, key=lambda r: r.index)
+
+        n_places = self.geography.n_places
+        s, w = scenario.search, scenario.wages
+        minutes = np.ascontiguousarray(self.geography.travel_minutes, dtype=np.float64)
+        self._minutes = minutes
+        self._decay = np.exp(-s.distance_decay_per_minute * minutes)
+        self._decay_remote = np.exp(-s.distance_decay_per_minute * w.hybrid_commute_factor * minutes)
+        self._skill_premium = np.asarray(w.skill_premium, dtype=np.float64)
+        self._layoff = np.asarray(scenario.flows.layoff_rate, dtype=np.float64)
+        self._edges = bin_edges()
+        n_firms = len(self.firms)
+        self._cum_place = np.zeros((n_places, n_places))
+        self._cum_place_remote = np.zeros((n_places, n_places))
+        self._cum_firm = np.zeros(n_firms)
+        self._cum_firm_remote = np.zeros(n_firms)
+        self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
+        self._searching = np.zeros(len(self.workers), dtype=np.bool_)
+        self._counts = np.zeros((n_places, len(COUNT_COLUMNS)))
+        self._hist = np.zeros((n_places, N_BINS), dtype=np.int64)
+        self._hist_good = np.zeros((n_places, N_BINS), dtype=np.int64)
+
+        self._sim_month = 0  # months simulated, burn-in included
+        self.month = 0
+        self._phi = np.full(n_places, w.bargaining_power)
+        self._theta_ref = self._tightness_reference()
+        self.national: dict[str, float] = {}
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: _national(k) for k in self.national_columns()},
+            agent_reporters={k: k for k in ("code", *PLACE_INDICATORS)},
+        )
+        for _ in range(scenario.run.burn_in_months):
+            self._advance_month()
+
+    # ------------------------------------------------------------------ access
+    @property
+    def scenario(self) -> Scenario:
+        """The validated scenario this model runs."""
+        return self._scenario_config
+
+    @scenario.setter
+    def scenario(self, value: Any) -> None:
+        # mesa.Model.__init__ assigns its own experimental Scenario; this model keeps
+        # the validated placejobs Scenario instead, set right after.
+        pass
+
+    def worker(self, i: int) -> RowView:
+        """Read-only view of worker ``i`` (a row of the worker table)."""
+        return self.workers.view(i)
+
+    def firm(self, j: int) -> RowView:
+        """Read-only view of firm ``j`` (a row of the firm table)."""
+        return self.firms.view(j)
+
+    @staticmethod
+    def national_columns() -> list[str]:
+        """Names of the national indicators recorded each month."""
+        cols = [k for k in PLACE_INDICATORS]
+        for k in INEQUALITY_INDICATORS:
+            cols += [f"theil_{k}", f"cv_{k}"]
+        return cols
+
+    # ------------------------------------------------------------------ running
+    def step(self) -> None:
+        """Simulate one month and record its indicators."""
+        self._advance_month()
+        self.month += 1
+        if self.record:
+            self.datacollector.collect(self)
+
+    def _tightness_reference(self) -> float:
+        f, wk = self.firms, self.workers
+        v = float(np.maximum(f.target_size - f.employment, 0).sum())
+        u = float(np.count_nonzero(wk.status == UNEMPLOYED))
+        return v / u if u > 0 and v > 0 else 1.0
+
+    def _advance_month(self) -> None:
+        sc = self._scenario_config
+        s, w, fl = sc.search, sc.wages, sc.flows
+        wk, f = self.workers, self.firms
+        n_places = self.geography.n_places
+        month = self._sim_month
+        self._sim_month += 1
+
+        # 1. Flows.
+        separations = np.zeros(n_places, dtype=np.int64)
+        monthly_flows(
+            stream_key(self.seed, month, STAGES["flows"]),
+            wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
+            wk.months_unemployed, wk.reservation_wage, wk.age_months,
+            f.place, f.productivity, self._layoff, fl.exit_to_inactivity_employed,
+            fl.exit_to_inactivity_unemployed, self._entry_rate, s.on_the_job_search_share,
+            self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
+            w.reservation_decay, w.adjustment_speed, self._searching, separations,
+        )
+        count_employment(wk.status, wk.employer, len(f), f.employment)
+        remote_off = wk.status != EMPLOYED
+        wk.remote[remote_off] = False
+
+        # 2. Vacancies.
+        np.maximum(f.target_size - f.employment, 0, out=f.vacancies)
+        vacancies_posted = np.bincount(f.place, weights=f.vacancies, minlength=n_places)
+
+        # 3. Search and matching.
+        searchers = np.flatnonzero(self._searching)
+        unemployed_searching = np.bincount(
+            wk.home[searchers[wk.status[searchers] == UNEMPLOYED]], minlength=n_places
+        )
+        hires = np.zeros(n_places, dtype=np.int64)
+        hires_u = np.zeros(n_places, dtype=np.int64)
+        j2j = np.zeros(n_places, dtype=np.int64)
+        k = s.applications_per_searcher
+        for r in range(s.matching_rounds):
+            if searchers.size == 0:
+                break
+            vac_place = vacancy_weights(
+                f.vacancies, f.teleworkable, f.place, self._firms_by_place, self._place_start,
+                self._decay, self._decay_remote, self._cum_place, self._cum_place_remote,
+                self._cum_firm, self._cum_firm_remote,
+            )
+            if vac_place.sum() <= 0:
+                break
+            n_slots = searchers.size * k
+            app_firm = np.empty(n_slots, dtype=np.int32)
+            app_wage = np.empty(n_slots, dtype=np.float32)
+            app_value = np.empty(n_slots, dtype=np.float32)
+            app_remote = np.zeros(n_slots, dtype=np.bool_)
+            draw_applications(
+                stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
+                wk.home, wk.skill, wk.human_capital, wk.status, wk.wage, wk.reservation_wage,
+                wk.remote_capable, wk.remote, wk.employer, f.place, f.productivity,
+                self._firms_by_place, self._place_start, self._cum_place, self._cum_place_remote,
+                self._cum_firm, self._cum_firm_remote, self._minutes, self._phi,
+                self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
+                w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
+                app_firm, app_wage, app_value, app_remote,
+            )
+            firm_apps = np.empty(n_slots, dtype=np.int64)
+            group_by_firm(app_firm, len(f), self._firm_start, firm_apps)
+            scores = np.empty(n_slots, dtype=np.float64)
+            offered = np.zeros(n_slots, dtype=np.bool_)
+            rank_and_offer(
+                stream_key(self.seed, month, STAGES["ranking"], r), k, searchers,
+                self._firm_start, firm_apps, f.vacancies, f.skill_demand, wk.skill,
+                wk.human_capital, s.skill_fit_weight, s.ranking_noise, scores, offered,
+            )
+            hired = np.zeros(searchers.size, dtype=np.bool_)
+            accept_and_hire(
+                k, searchers, app_firm, app_wage, app_value, app_remote, offered,
+                wk.status, wk.employer, wk.wage, wk.months_unemployed, wk.remote, wk.home,
+                f.place, f.vacancies, f.employment, hired, hires, hires_u, j2j,
+            )
+            searchers = searchers[~hired]
+
+        if self.debug:
+            self.check_stock_flow()
+
+        # 4-5. Aggregate and set next month's bargaining power.
+        self._aggregate(vacancies_posted, hires, hires_u, j2j, separations, unemployed_searching)
+
+    # ------------------------------------------------------------------ checks
+    def check_stock_flow(self) -> None:
+        """Raise :class:`StockFlowError` if an accounting identity fails.
+
+        Checks: employment of each firm equals the workers who name it as employer;
+        no vacancy count below zero; every employed worker has a valid employer and
+        nobody else has one.
+        """
+        wk, f = self.workers, self.firms
+        emp = wk.status == EMPLOYED
+        if np.any(wk.employer[emp] < 0) or np.any(wk.employer[emp] >= len(f)):
+            raise StockFlowError("an employed worker has no valid employer")
+        if np.any(wk.employer[~emp] != -1):
+            raise StockFlowError("a worker who is not employed still names an employer")
+        counted = np.bincount(wk.employer[emp], minlength=len(f))
+        if not np.array_equal(counted, f.employment):
+            bad = int(np.flatnonzero(counted != f.employment)[0])
+            raise StockFlowError(
+                f"firm {bad}: employment {f.employment[bad]} but {counted[bad]} workers"
+            )
+        if np.any(f.vacancies < 0):
+            raise StockFlowError("a firm has negative vacancies")
+
+    # ------------------------------------------------------------------ outputs
+    def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
+        sc = self._scenario_config
+        wk, f = self.workers, self.firms
+        aggregate_workers(
+            wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, f.place,
+            f.skill_demand, self._minutes, sc.wages.hybrid_commute_factor,
+            self._counts, self._hist, self._hist_good,
+        )
+        c = self._counts
+        scale = self._people_per_agent
+        n_places = self.geography.n_places
+        firms_per_place = np.bincount(f.place, minlength=n_places)
+        filled = np.bincount(f.place, weights=f.employment, minlength=n_places)
+        national_median = histogram_quantile(self._hist.sum(axis=0), 0.5, self._edges)[0]
+        good_line = sc.wages.good_job_pay_fraction * national_median
+        good = count_at_or_above(self._hist_good, good_line, self._edges)
+        medians = histogram_quantile(self._hist, 0.5, self._edges)
+
+        def rates(num, den):
+            num = np.asarray(num, dtype=float)
+            den = np.asarray(den, dtype=float)
+            return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
+
+        e, u, i = c[:, _COL["employed"]], c[:, _COL["unemployed"]], c[:, _COL["inactive"]]
+        pop = c[:, _COL["population"]]
+        per_place = {
+            "population": pop * scale,
+            "employed": e * scale,
+            "unemployed": u * scale,
+            "inactive": i * scale,
+            "employment_rate": rates(e, pop),
+            "unemployment_rate": rates(u, e + u),
+            "vacancies": vacancies_posted * scale,
+            "vacancy_rate": rates(vacancies_posted, vacancies_posted + filled),
+            "hires": hires * scale,
+            "separations": separations * scale,
+            "job_finding_rate": rates(hires_u, u_searching),
+            "job_to_job_rate": rates(j2j, e),
+            "median_wage": medians,
+            "mean_wage": rates(c[:, _COL["wage_sum"]], e),
+            "good_jobs_share": rates(good, e),
+            "mean_commute_minutes": rates(c[:, _COL["commute_minutes"]], e),
+            "remote_share": rates(c[:, _COL["remote"]], e),
+            "firms": firms_per_place.astype(float),
+            "agents": pop,
+        }
+        for region in self._regions_in_order:
+            p = region.index
+            for key, values in per_place.items():
+                setattr(region, key, float(values[p]))
+
+        def total(key):
+            return float(np.sum(per_place[key]))
+
+        cs = c.sum(axis=0)
+        nat = {key: total(key) for key in ("population", "employed", "unemployed", "inactive",
+                                           "vacancies", "hires", "separations", "firms", "agents")}
+        e_n, u_n, pop_n = cs[_COL["employed"]], cs[_COL["unemployed"]], cs[_COL["population"]]
+        nat["employment_rate"] = e_n / pop_n if pop_n else np.nan
+        nat["unemployment_rate"] = u_n / (e_n + u_n) if e_n + u_n else np.nan
+        v_n, filled_n = vacancies_posted.sum(), filled.sum()
+        nat["vacancy_rate"] = v_n / (v_n + filled_n) if v_n + filled_n else np.nan
+        nat["job_finding_rate"] = hires_u.sum() / u_searching.sum() if u_searching.sum() else np.nan
+        nat["job_to_job_rate"] = j2j.sum() / e_n if e_n else np.nan
+        nat["median_wage"] = national_median
+        nat["mean_wage"] = cs[_COL["wage_sum"]] / e_n if e_n else np.nan
+        nat["good_jobs_share"] = good.sum() / e_n if e_n else np.nan
+        nat["mean_commute_minutes"] = cs[_COL["commute_minutes"]] / e_n if e_n else np.nan
+        nat["remote_share"] = cs[_COL["remote"]] / e_n if e_n else np.nan
+        weights = per_place["population"]
+        for key in INEQUALITY_INDICATORS:
+            nat[f"theil_{key}"] = theil_index(per_place[key], weights)
+            nat[f"cv_{key}"] = coefficient_of_variation(per_place[key], weights)
+        self.national = {k: float(v) for k, v in nat.items()}
+
+        # Wage curve: bargaining power moves with last month's local tightness.
+        wpar = sc.wages
+        theta = rates(vacancies_posted, u_searching)
+        theta = np.where(np.isfinite(theta) & (theta > 0), theta, self._theta_ref)
+        phi = wpar.bargaining_power * (theta / self._theta_ref) ** wpar.tightness_elasticity
+        self._phi = np.clip(phi, 0.01, 0.99)
+
+    def places_frame(self) -> pd.DataFrame:
+        """Recorded place indicators: one row per place and month (months from 1)."""
+        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        step_col = "Step" if "Step" in df.columns else df.columns[0]
+        df = df.rename(columns={step_col: "month", "code": "place"})
+        names = {r.code: r.name for r in self.regions}
+        df.insert(2, "name", df["place"].map(names))
+        df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])
+        return df.sort_values(["month", "place"], kind="stable").reset_index(drop=True)
+
+    def national_frame(self) -> pd.DataFrame:
+        """Recorded national indicators: one row per month (months from 1)."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "month", np.arange(1, len(df) + 1))
+        return df
+
+
+def _national(key: str):
+    def reporter(model: LabourMarket) -> float:
+        return model.national.get(key, float("nan"))
+
+    reporter.__name__ = f"national_{key}"
+    return reporter

@@ -1,0 +1,101 @@
+"""Agent tables: a structure of numpy arrays with one declared schema.
+
+Workers and firms are rows of column arrays, not Python objects, so that the
+whole UK working-age population (about 42 million people) fits on one machine
+and the numba kernels can loop over plain arrays. :class:`AgentTable` holds the
+columns of one schema; :meth:`AgentTable.view` returns a frozen, read-only
+snapshot of one row for a student to inspect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+__all__ = ["AgentTable", "RowView"]
+
+
+class RowView(Mapping[str, Any]):
+    """Read-only snapshot of one agent: attribute and mapping access, no writes."""
+
+    __slots__ = ("_kind", "_index", "_values")
+
+    def __init__(self, kind: str, index: int, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_values", MappingProxyType(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._kind} has no attribute {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._kind} view is read-only; change the model's arrays instead")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @property
+    def index(self) -> int:
+        """Row number of this agent in its table."""
+        return self._index
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"{self._kind}({self._index}: {body})"
+
+
+class AgentTable:
+    """Columns of equal length, one numpy array per field of ``SCHEMA``.
+
+    Subclasses declare ``SCHEMA`` (field name -> numpy dtype), ``KIND`` (a name
+    for messages) and may add ``_describe`` to decorate a row view.
+
+    Args:
+        n: number of rows (agents).
+    """
+
+    SCHEMA: dict[str, np.dtype] = {}
+    KIND = "agent"
+
+    def __init__(self, n: int) -> None:
+        if n < 0:
+            raise ValueError(f"number of {self.KIND}s must be >= 0, got {n}")
+        self._n = int(n)
+        for name, dtype in self.SCHEMA.items():
+            setattr(self, name, np.zeros(self._n, dtype=dtype))
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns."""
+        return sum(getattr(self, name).nbytes for name in self.SCHEMA)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The column arrays by name (the arrays themselves, not copies)."""
+        return {name: getattr(self, name) for name in self.SCHEMA}
+
+    def _describe(self, values: dict[str, Any]) -> dict[str, Any]:
+        return values
+
+    def view(self, i: int) -> RowView:
+        """Read-only snapshot of row ``i``."""
+        i = int(i)
+        if not -self._n <= i < self._n:
+            raise IndexError(f"{self.KIND} {i} out of range: the table has {self._n} rows")
+        i %= max(self._n, 1)
+        values = {name: getattr(self, name)[i].item() for name in self.SCHEMA}
+        return RowView(self.KIND, i, self._describe(values))
