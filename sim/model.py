@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,7 @@ class LabourMarket(mesa.Model):
             (used by benchmarks).
         record: collect indicators each month (turn off for pure throughput runs).
         debug: check stock-flow identities every month (slower).
+        on_month: called after each burn-in month (for a progress bar).
 
     Attributes:
         workers: the worker table (:class:`~sim.workers.Workers`).
@@ -112,6 +114,7 @@ class LabourMarket(mesa.Model):
         n_workers: int | None = None,
         record: bool = True,
         debug: bool = False,
+        on_month: Callable[[], Any] | None = None,
     ) -> None:
         if scenario is None:
             scenario = Scenario()
@@ -176,6 +179,8 @@ class LabourMarket(mesa.Model):
         )
         for _ in range(scenario.run.burn_in_months):
             self._advance_month()
+            if on_month is not None:
+                on_month()
 
     # ------------------------------------------------------------------ access
     @property

@@ -112,7 +112,7 @@ def _check_places(places: pd.DataFrame, columns: Sequence[str]) -> None:
     """Raise ``ValueError`` unless ``places`` is a non-empty frame with ``columns``."""
     if not isinstance(places, pd.DataFrame):
         raise ValueError(f"places must be a pandas DataFrame, not {type(places).__name__}")
-    if False:
+    if places.empty:
         raise ValueError("places is empty: there is nothing to plot")
     missing = [c for c in columns if c not in places.columns]
     if missing:

@@ -76,12 +76,12 @@ class GeographyOptions(_Section):
 class Search(_Section):
     """Job search and matching (the kernel in :mod:`sim.kernels.matching`)."""
 
-    applications_per_searcher: int = Field(5, ge=1, le=50, description="k, per round")
-    matching_rounds: int = Field(3, ge=1, le=20, description="rounds per month")
+    applications_per_searcher: int = Field(4, ge=1, le=50, description="k, per round")
+    matching_rounds: int = Field(2, ge=1, le=20, description="rounds per month")
     distance_decay_per_minute: float = Field(
         0.05, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.05, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.03, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -96,9 +96,9 @@ class Flows(_Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.0065, 0.0050, 0.0035), description="employed -> unemployed, a month, by skill"
+        (0.0055, 0.0042, 0.0030), description="employed -> unemployed, a month, by skill"
     )
-    exit_to_inactivity_employed: Share = Field(0.003, description="employed -> inactive, a month")
+    exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
         0.04, description="unemployed -> inactive, a month"
     )
@@ -107,7 +107,7 @@ class Flows(_Section):
 class Wages(_Section):
     """Wage setting: Nash bargaining with a local tightness term (a wage curve)."""
 
-    bargaining_power: float = Field(0.5, gt=0.0, lt=1.0, description="phi at reference tightness")
+    bargaining_power: float = Field(0.4, gt=0.0, lt=1.0, description="phi at reference tightness")
     tightness_elasticity: float = Field(
         0.1, ge=0.0, le=2.0, description="d ln phi / d ln(V/U)"
     )

@@ -352,3 +352,19 @@ def test_synthetic_map_without_graph_renders_png(synthetic, tmp_path):
     assert image.shape[0] > 300 and image.shape[1] > 300
     fig = plots.plot_map(geography, _last_values(places))
     assert not [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
+
+
+def test_maps_render_in_worker_threads(places, itl1, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    values = _last_values(places)
+
+    def render(i: int) -> Path:
+        path = tmp_path / f"map_{i}.png"
+        plots.plot_map(itl1, values * (i + 1), title=f"map {i}").savefig(path, dpi=40)
+        return path
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        paths = list(pool.map(render, range(4)))
+    for path in paths:
+        assert mpimg.imread(path).shape[0] > 100

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 N_BINS = 512
 WAGE_MIN = 20.0
@@ -44,7 +44,7 @@ def bin_edges() -> np.ndarray:
     return np.exp(_LOG_MIN + np.arange(N_BINS + 1) / _BIN_PER_LOG)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _bin(w):
     if w <= WAGE_MIN:
         return 0
@@ -52,43 +52,64 @@ def _bin(w):
     return b if b < N_BINS else N_BINS - 1
 
 
-@njit(cache=True)
+#: Fixed number of slices the worker table is cut into for the parallel pass.
+#: Fixed (not the thread count) so that sums are added in the same order on any machine.
+N_SLICES = 8
+
+
+@njit(cache=True, parallel=True)
 def aggregate_workers(
     home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
     hybrid_factor, counts, hist, hist_good_skill,
 ):
     """Fill ``counts`` (P, len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS).
 
-    All outputs are overwritten.
+    All outputs are overwritten. The table is cut into :data:`N_SLICES` contiguous slices
+    summed in parallel into private arrays, then added in slice order.
     """
+    n = home.shape[0]
+    n_places = counts.shape[0]
+    n_cols = counts.shape[1]
+    part_counts = np.zeros((N_SLICES, n_places, n_cols))
+    part_hist = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
+    part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
+    size = (n + N_SLICES - 1) // N_SLICES
+    for sl in prange(N_SLICES):
+        c = part_counts[sl]
+        h = part_hist[sl]
+        g = part_good[sl]
+        for i in range(sl * size, min(n, (sl + 1) * size)):
+            p = home[i]
+            st = status[i]
+            c[p, 0] += 1.0
+            c[p, 8 + skill[i]] += 1.0
+            if st == 0:
+                c[p, 1] += 1.0
+                j = employer[i]
+                m = minutes[p, firm_place[j]]
+                if remote[i]:
+                    c[p, 5] += 1.0
+                    m *= hybrid_factor
+                c[p, 6] += m
+                w = wage[i]
+                c[p, 7] += w
+                b = _bin(w)
+                h[p, b] += 1
+                if firm_skill_demand[j] >= skill[i]:
+                    g[p, b] += 1
+            elif st == 1:
+                c[p, 2] += 1.0
+            elif st == 2:
+                c[p, 3] += 1.0
+            else:
+                c[p, 4] += 1.0
     counts[:] = 0.0
     hist[:] = 0
     hist_good_skill[:] = 0
-    for i in range(home.shape[0]):
-        p = home[i]
-        st = status[i]
-        counts[p, 0] += 1.0
-        counts[p, 8 + skill[i]] += 1.0
-        if st == 0:
-            counts[p, 1] += 1.0
-            j = employer[i]
-            m = minutes[p, firm_place[j]]
-            if remote[i]:
-                counts[p, 5] += 1.0
-                m *= hybrid_factor
-            counts[p, 6] += m
-            w = wage[i]
-            counts[p, 7] += w
-            b = _bin(w)
-            hist[p, b] += 1
-            if firm_skill_demand[j] >= skill[i]:
-                hist_good_skill[p, b] += 1
-        elif st == 1:
-            counts[p, 2] += 1.0
-        elif st == 2:
-            counts[p, 3] += 1.0
-        else:
-            counts[p, 4] += 1.0
+    for sl in range(N_SLICES):
+        counts += part_counts[sl]
+        hist += part_hist[sl]
+        hist_good_skill += part_good[sl]
 
 
 def histogram_quantile(hist: np.ndarray, q: float, edges: np.ndarray) -> np.ndarray:

@@ -31,7 +31,8 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
    dropped.
 2. **Ranking.** Each firm scores its applicants by
    :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon` (skill fit plus
-   noise) and offers its ``v_j`` best (all, if fewer applied).
+   noise; :math:`\varepsilon` is logistic with unit variance, so the ranking is a
+   logit in the applicants' fit) and offers its ``v_j`` best (all, if fewer applied).
 3. **Acceptance.** Each searcher takes the offer of highest value.
 4. **Hires.** Vacancies fall and employment rises by one per accepted offer;
    a job-to-job mover leaves a gap at the old firm.
@@ -50,7 +51,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.rng import normal, uniform
+from sim.kernels.rng import logistic, uniform
 
 _EMPLOYED, _UNEMPLOYED = 0, 1
 _DRAWS = 3  # uniforms per application: place, firm, remote-or-not
@@ -284,7 +285,7 @@ def rank_and_offer(
                 scores[a] = (
                     -fit_weight * fit
                     + math.log(human_capital[i])
-                    + noise * normal(key, np.int64(i) * k + (a - s * k))
+                    + noise * logistic(key, np.int64(i) * k + (a - s * k))
                 )
             _select_top(scores, firm_apps, lo, hi, openings)
             hi = lo + openings

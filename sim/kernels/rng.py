@@ -25,7 +25,7 @@ import math
 import numpy as np
 from numba import njit, uint64
 
-__all__ = ["stream_key", "uniform", "normal", "STAGES"]
+__all__ = ["stream_key", "uniform", "normal", "logistic", "STAGES"]
 
 _GOLDEN = uint64(0x9E3779B97F4A7C15)
 _M1 = uint64(0xBF58476D1CE4E5B9)
@@ -67,3 +67,14 @@ def normal(key, counter):
     u1 = uniform(key, uint64(2) * uint64(counter))
     u2 = uniform(key, uint64(2) * uint64(counter) + uint64(1))
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+
+
+_LOGISTIC_SCALE = math.sqrt(3.0) / math.pi
+
+
+@njit(cache=True, inline="always")
+def logistic(key, counter):
+    """Logistic draw with mean 0 and variance 1 (one uniform, one logarithm)."""
+    u = uniform(key, counter)
+    u = min(max(u, 1e-300), 1.0 - 1e-16)
+    return _LOGISTIC_SCALE * math.log(u / (1.0 - u))

@@ -1,0 +1,162 @@
+"""The ``placejobs`` command line (also ``python -m sim``).
+
+Commands::
+
+    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force]
+    placejobs bench [--workers N] [--months N] [--repeat R]
+
+A user's mistake (a bad scenario file, a bad value on the command line, an
+output directory that already holds results) prints one line starting with
+``error:`` and exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+SUMMARY_COLUMNS = {
+    "unemployment_rate": ("unemployment", "{:.1%}"),
+    "employment_rate": ("employment", "{:.1%}"),
+    "job_finding_rate": ("job finding", "{:.1%}"),
+    "vacancy_rate": ("vacancies", "{:.1%}"),
+    "median_wage": ("median GBP/wk", "{:.0f}"),
+    "good_jobs_share": ("good jobs", "{:.1%}"),
+    "mean_commute_minutes": ("commute min", "{:.0f}"),
+}
+
+
+class UserError(Exception):
+    """A mistake of the user's: reported in one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from sim import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="placejobs",
+        description="A spatial agent-based model of labour markets for place-based policy.",
+    )
+    parser.add_argument("--version", action="version", version=f"placejobs {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario and write its results")
+    run.add_argument("scenario", type=Path, help="scenario TOML file")
+    run.add_argument("--out", type=Path, default=None, help="results directory "
+                     "(default results/<scenario name>)")
+    run.add_argument("--seed", type=int, default=None, help="random seed (overrides the file)")
+    run.add_argument("--months", type=int, default=None, help="reported months after burn-in")
+    run.add_argument("--scale", type=float, default=None, help="agents per real person")
+    run.add_argument("--force", action="store_true", help="write into a non-empty directory")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    bench = sub.add_parser("bench", help="measure throughput and memory")
+    bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
+    bench.add_argument("--months", type=int, default=12, help="months to run (default 12)")
+    bench.add_argument("--repeat", type=int, default=5, help="repeats; medians are reported")
+    return parser
+
+
+def _summary(model) -> str:
+    import pandas as pd
+
+    rows = {r.name: r.indicators() for r in sorted(model.regions, key=lambda r: r.index)}
+    rows["United Kingdom" if model.geography.name == "uk-itl1" else "All places"] = model.national
+    table = pd.DataFrame(rows).T[list(SUMMARY_COLUMNS)]
+    for col, (_, fmt) in SUMMARY_COLUMNS.items():
+        table[col] = table[col].map(lambda v, fmt=fmt: fmt.format(v) if v == v else "-")
+    table.columns = [label for label, _ in SUMMARY_COLUMNS.values()]
+    return table.to_string()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim import __version__
+    from sim.geography import GeographyError
+    from sim.io import OutputError, prepare_output_dir, write_run_json, write_table
+    from sim.model import LabourMarket
+    from sim.plots import write_standard_plots
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario).with_overrides(
+            seed=args.seed, months=args.months, scale=args.scale
+        )
+        out = args.out or Path("results") / scenario.run.name
+        out = prepare_output_dir(out, force=args.force)
+    except (ScenarioError, OutputError, GeographyError) as exc:
+        raise UserError(str(exc)) from None
+
+    run = scenario.run
+    started = time.perf_counter()
+    total = run.burn_in_months + run.months
+    with tqdm(total=total, desc=run.name, unit="month", disable=args.quiet,
+              file=sys.stderr) as bar:
+        model = LabourMarket(scenario, rng=run.seed, on_month=bar.update)
+        bar.set_postfix_str("recording")
+        for _ in range(run.months):
+            model.step()
+            bar.update()
+    wall = time.perf_counter() - started
+
+    info = {
+        "placejobs_version": __version__,
+        "scenario_file": str(args.scenario),
+        "scenario_name": run.name,
+        "seed": run.seed,
+        "geography": model.geography.name,
+        "scale": run.scale,
+        "burn_in_months": run.burn_in_months,
+        "months": run.months,
+        "workers": len(model.workers),
+        "firms": len(model.firms),
+        "wall_seconds": round(wall, 3),
+        "scenario": scenario.to_dict(),
+    }
+    meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
+    write_table(model.places_frame(), out / "places.parquet", meta)
+    write_table(model.national_frame(), out / "national.parquet", meta)
+    write_run_json(out / "run.json", info)
+    plots = write_standard_plots(model.places_frame(), model.geography, out / "plots")
+    if not args.quiet:
+        print(_summary(model))
+        print(
+            f"\n{len(model.workers):,} workers, {len(model.firms):,} firms, "
+            f"{run.burn_in_months} + {run.months} months in {wall:.1f} s; "
+            f"wrote {out}/places.parquet, national.parquet, run.json and {len(plots)} plots"
+        )
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from sim.bench import run_benchmark
+
+    try:
+        run_benchmark(args.workers, args.months, args.repeat)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``placejobs`` console script. Returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        return _bench(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
