@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/baseline.toml
-OUT ?= results/baseline
+# Each `make run` writes a new, timestamped directory: results are never overwritten.
+OUT ?= results/$(basename $(notdir $(SCENARIO)))-$(shell date +%Y%m%d-%H%M%S)
 
 # Find Python >= 3.12: on PATH first, then under pyenv.
 PYTHON_BOOT := $(shell bash tools/find_python.sh 2>/dev/null)
@@ -21,14 +22,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/placejobs run $(SCENARIO) --out $(OUT) --force
+	$(VENV)/bin/placejobs run $(SCENARIO) --out $(OUT)
+	@ln -sfn $(notdir $(OUT)) results/latest && echo "results/latest -> $(OUT)"
 
 test: $(STAMP)
-	$(PY) -m pytest -q
-	$(PY) -m pytest -q --nbmake notebooks
+	$(PY) -m pytest -q --nbmake tests notebooks
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check sim tests benchmarks
+	$(VENV)/bin/ruff check sim tests
 
 bench: $(STAMP)
 	$(VENV)/bin/placejobs bench --workers 1000000 --months 12 --repeat 5

@@ -159,8 +159,7 @@ class LabourMarket(mesa.Model):
         n_firms = len(self.firms)
         self._cum_place = np.zeros((n_places, n_places))
         self._cum_place_remote = np.zeros((n_places, n_places))
-        self._cum_firm = np.zeros(n_firms)
-        self._cum_firm_remote = np.zeros(n_firms)
+        self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
         self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
         self._searching = np.zeros(len(self.workers), dtype=np.bool_)
         self._counts = np.zeros((n_places, len(COUNT_COLUMNS)))
@@ -263,10 +262,11 @@ class LabourMarket(mesa.Model):
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
+            vacancy_firm = np.empty(int(f.vacancies.sum()), dtype=np.int32)
             vac_place = vacancy_weights(
-                f.vacancies, f.teleworkable, f.place, self._firms_by_place, self._place_start,
+                f.vacancies, f.teleworkable, self._firms_by_place, self._place_start,
                 self._decay, self._decay_remote, self._cum_place, self._cum_place_remote,
-                self._cum_firm, self._cum_firm_remote,
+                vacancy_firm, self._vacancy_start,
             )
             if vac_place.sum() <= 0:
                 break
@@ -278,9 +278,9 @@ class LabourMarket(mesa.Model):
             draw_applications(
                 stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
                 wk.home, wk.skill, wk.human_capital, wk.status, wk.wage, wk.reservation_wage,
-                wk.remote_capable, wk.remote, wk.employer, f.place, f.productivity,
-                self._firms_by_place, self._place_start, self._cum_place, self._cum_place_remote,
-                self._cum_firm, self._cum_firm_remote, self._minutes, self._phi,
+                wk.remote_capable, wk.remote, wk.employer, f.productivity, f.place,
+                f.teleworkable, vacancy_firm, self._vacancy_start, self._cum_place,
+                self._cum_place_remote, self._minutes, self._phi,
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
                 app_firm, app_wage, app_value, app_remote,
@@ -419,6 +419,7 @@ class LabourMarket(mesa.Model):
         df = self.datacollector.get_agent_vars_dataframe().reset_index()
         step_col = "Step" if "Step" in df.columns else df.columns[0]
         df = df.rename(columns={step_col: "month", "code": "place"})
+        df["month"] = df["month"].astype(np.int64)
         names = {r.code: r.name for r in self.regions}
         df.insert(2, "name", df["place"].map(names))
         df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit, uint64
 
-from sim.kernels.rng import STAGES, normal, stream_key, uniform
+from sim.kernels.rng import STAGES, logistic, normal, stream_key, uniform
 
 N_DRAWS = 1_000_000
 SIX_SE = 6.0
@@ -37,6 +37,14 @@ def _normals(key, start, n):
     out = np.empty(n)
     for c in range(n):
         out[c] = normal(key, uint64(start) + uint64(c))
+    return out
+
+
+@njit(cache=False)
+def _logistics(key, start, n):
+    out = np.empty(n)
+    for c in range(n):
+        out[c] = logistic(key, uint64(start) + uint64(c))
     return out
 
 
@@ -167,3 +175,36 @@ def test_normal_is_box_muller_of_its_two_uniforms(key: int, counter: int) -> Non
     z = normal(k, counter)
     assert math.isfinite(z)
     assert z == expected or abs(z - expected) <= 1e-12 * max(1.0, abs(expected))
+
+
+# ---------------------------------------------------------------- logistic
+def test_logistic_moments() -> None:
+    """Logistic with scale sqrt(3)/pi: mean 0, variance 1, E X^4 = 4.2 (excess kurtosis 1.2)."""
+    x = _logistics(_key(stage=STAGES["ranking"]), 0, N_DRAWS)
+    assert np.all(np.isfinite(x))
+    assert abs(x.mean()) < SIX_SE * math.sqrt(1.0 / N_DRAWS)
+    # Var(X^2) = E X^4 - 1 = 3.2.
+    assert abs(np.mean(x**2) - 1.0) < SIX_SE * math.sqrt(3.2 / N_DRAWS)
+    # CDF at 1: 1 / (1 + exp(-pi / sqrt 3)).
+    p = 1.0 / (1.0 + math.exp(-math.pi / math.sqrt(3.0)))
+    assert abs(np.mean(x <= 1.0) - p) < SIX_SE * math.sqrt(p * (1 - p) / N_DRAWS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(key=keys, counter=counters)
+def test_logistic_is_the_quantile_of_its_uniform(key: int, counter: int) -> None:
+    k = np.uint64(key)
+    u = uniform(k, counter)
+    x = logistic(k, counter)
+    assert math.isfinite(x)
+    u = min(max(u, 1e-300), 1.0 - 1e-16)
+    expected = math.sqrt(3.0) / math.pi * math.log(u / (1.0 - u))
+    assert abs(x - expected) <= 1e-12 * max(1.0, abs(expected))
+
+
+def test_logistic_bounded_by_its_clipping() -> None:
+    # u is clipped to [1e-300, 1 - 1e-16], so |x| <= sqrt(3)/pi * ln(1e300) (about 381).
+    bound = math.sqrt(3.0) / math.pi * math.log(1e300) + 1e-9
+    for key in (np.uint64(0), _key(seed=99)):
+        x = _logistics(key, 0, 200_000)
+        assert np.all(np.isfinite(x)) and np.all(np.abs(x) <= bound)

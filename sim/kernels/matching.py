@@ -4,7 +4,7 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
 
 1. **Applications.** Each searcher ``i`` living in ``o`` sends up to ``k``
    applications. Each is drawn in two stages, so that it costs
-   :math:`O(\log P + \log F_d)` and never :math:`O(F)`:
+   :math:`O(\log P)` and never :math:`O(F)`:
 
    * a destination place ``d`` with probability proportional to
 
@@ -17,7 +17,9 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
      :math:`e^{-\beta h T_{od}}` with ``h`` the share of days a hybrid worker
      commutes;
    * a firm ``j`` in ``d`` with probability proportional to its vacancies
-     (times its teleworkable share :math:`\tau_j` for a remote application).
+     (times its teleworkable share :math:`\tau_j` for a remote application):
+     one of the place's open vacancies at random, O(1), accepted with
+     probability :math:`\tau_j` for a remote application.
 
    The job's wage is the Nash-bargained wage
    :math:`w_{ij} = b_i + \phi_d (y_{ij} - b_i)` with
@@ -54,37 +56,42 @@ from numba import njit, prange
 from sim.kernels.rng import logistic, uniform
 
 _EMPLOYED, _UNEMPLOYED = 0, 1
-_DRAWS = 3  # uniforms per application: place, firm, remote-or-not
+_DRAWS = 40  # counters reserved per application: place, firm, remote, rejection tries
 
 
 @njit(cache=True)
 def vacancy_weights(
-    vacancies, teleworkable, firm_place, firms_by_place, place_start, decay, decay_remote,
-    cum_place, cum_place_remote, cum_firm, cum_firm_remote,
+    vacancies, teleworkable, firms_by_place, place_start, decay, decay_remote,
+    cum_place, cum_place_remote, vacancy_firm, vacancy_start,
 ):
-    """Cumulative sampling weights for the two-stage draw.
+    """Sampling tables for the two-stage draw. Cost O(F + V + P^2).
 
-    Fills ``cum_firm[k]`` (cumulative vacancies of the firms of one place, in
-    ``firms_by_place`` order, restarting at each place), ``cum_firm_remote``
-    (the same times teleworkability), and for every origin ``o`` the cumulative
-    destination weights ``cum_place[o, d]`` = sum over ``d' <= d`` of
-    ``V_d' decay[o, d']`` (and the remote version). Cost O(F + P^2).
+    Fills ``vacancy_firm`` with one entry per open vacancy (the firm's row), grouped
+    by place: the vacancies of place ``p`` are ``vacancy_firm[vacancy_start[p]:
+    vacancy_start[p + 1]]``, so a uniform pick among them chooses a firm with
+    probability proportional to its vacancies in O(1). For every origin ``o``,
+    ``cum_place[o, d]`` = sum over ``d' <= d`` of ``V_d' decay[o, d']``, and
+    ``cum_place_remote`` the same with remote-capable vacancies
+    ``sum_j tau_j v_j`` and the hybrid decay. Returns vacancies by place.
     """
     n_places = place_start.shape[0] - 1
     vac_place = np.zeros(n_places)
     vac_place_remote = np.zeros(n_places)
+    pos = 0
     for p in range(n_places):
-        acc = 0.0
+        vacancy_start[p] = pos
         acc_r = 0.0
         for k in range(place_start[p], place_start[p + 1]):
             j = firms_by_place[k]
-            v = max(vacancies[j], 0)
-            acc += v
-            acc_r += v * teleworkable[j]
-            cum_firm[k] = acc
-            cum_firm_remote[k] = acc_r
-        vac_place[p] = acc
+            v = vacancies[j]
+            for _ in range(v):
+                vacancy_firm[pos] = j
+                pos += 1
+            if v > 0:
+                acc_r += v * teleworkable[j]
+        vac_place[p] = pos - vacancy_start[p]
         vac_place_remote[p] = acc_r
+    vacancy_start[n_places] = pos
     for o in range(n_places):
         acc = 0.0
         acc_r = 0.0
@@ -94,18 +101,6 @@ def vacancy_weights(
             cum_place[o, d] = acc
             cum_place_remote[o, d] = acc_r
     return vac_place
-
-
-@njit(cache=True, inline="always")
-def _search(cum, lo, hi, x):
-    """First index k in [lo, hi) with cum[k] > x (cum non-decreasing); hi - 1 if none."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if cum[mid] > x:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 @njit(cache=True, inline="always")
@@ -124,8 +119,8 @@ def _search_row(cum, o, n, x):
 @njit(cache=True, parallel=True)
 def draw_applications(
     key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
-    remote_capable, remote, employer, firm_place, firm_productivity, firms_by_place, place_start,
-    cum_place, cum_place_remote, cum_firm, cum_firm_remote, minutes, phi, skill_premium,
+    remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
+    vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
     app_firm, app_wage, app_value, app_remote,
 ):
@@ -133,7 +128,7 @@ def draw_applications(
 
     Empty slots have ``app_firm == -1``.
     """
-    n_places = place_start.shape[0] - 1
+    n_places = vacancy_start.shape[0] - 1
     for s in prange(searchers.shape[0]):
         i = searchers[s]
         o = home[i]
@@ -167,23 +162,24 @@ def draw_applications(
                 d = _search_row(cum_place, o, n_places, x)
             if d >= n_places:
                 d = n_places - 1
-            lo = place_start[d]
-            hi = place_start[d + 1]
-            if hi <= lo:
+            lo = vacancy_start[d]
+            n_vac = vacancy_start[d + 1] - lo
+            if n_vac <= 0:
                 continue
+            # A firm with probability proportional to its vacancies: one vacancy at
+            # random. For a remote application, accept it with probability tau_j
+            # (rejection sampling gives weights tau_j v_j); give up after 16 tries.
+            j = vacancy_firm[lo + min(int(uniform(key, base + 1) * n_vac), n_vac - 1)]
             if aim_remote:
-                tot_f = cum_firm_remote[hi - 1]
-                if tot_f <= 0.0:
+                tries = 0
+                while uniform(key, base + 3 + 2 * tries) >= teleworkable[j]:
+                    tries += 1
+                    if tries == 16:
+                        break
+                    pick = uniform(key, base + 4 + 2 * tries)
+                    j = vacancy_firm[lo + min(int(pick * n_vac), n_vac - 1)]
+                if tries == 16:
                     continue
-                kk = _search(cum_firm_remote, lo, hi, uniform(key, base + 1) * tot_f)
-            else:
-                tot_f = cum_firm[hi - 1]
-                if tot_f <= 0.0:
-                    continue
-                kk = _search(cum_firm, lo, hi, uniform(key, base + 1) * tot_f)
-            if kk >= hi:
-                kk = hi - 1
-            j = firms_by_place[kk]
             duplicate = False
             for b in range(a):
                 if app_firm[s * k + b] == j:

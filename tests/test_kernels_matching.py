@@ -1,0 +1,537 @@
+"""Tests for sim.kernels.matching: applications, ranking, offers and hires.
+
+Random small economies (1..8 places, 1..40 firms, 1..300 workers, random
+vacancies, travel times, ``k`` and parameters) are derived from a drawn seed
+with numpy's ``default_rng`` and run through matching rounds exactly as
+``LabourMarket._advance_month`` calls the kernels:
+``vacancy_weights -> draw_applications -> group_by_firm -> rank_and_offer ->
+accept_and_hire``, the hired searchers leaving the pool between rounds. After
+every stage the stock-flow invariants are checked against the state at the
+start of the round.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from numba import njit
+
+import sim
+from sim.kernels.flows import count_employment, monthly_flows
+from sim.kernels.matching import (
+    _select_top,
+    accept_and_hire,
+    draw_applications,
+    group_by_firm,
+    rank_and_offer,
+    vacancy_weights,
+)
+from sim.kernels.rng import STAGES, logistic, stream_key
+
+EMP, UNE, INA = 0, 1, 2
+seeds = st.integers(0, 2**32 - 1)
+
+
+# ------------------------------------------------------------------ economies
+def make_economy(seed: int) -> dict:
+    """A random small economy: worker and firm columns with the model's dtypes."""
+    rng = np.random.default_rng(seed)
+    p = int(rng.integers(1, 9))
+    f = int(rng.integers(1, 41))
+    n = int(rng.integers(1, 301))
+    firm_place = rng.integers(0, p, f).astype(np.int16)
+    firms_by_place = np.argsort(firm_place, kind="stable").astype(np.int64)
+    place_start = np.zeros(p + 1, dtype=np.int64)
+    place_start[1:] = np.cumsum(np.bincount(firm_place, minlength=p))
+    status = rng.choice(3, n, p=rng.dirichlet(np.ones(3))).astype(np.int8)
+    employer = np.where(status == EMP, rng.integers(0, f, n), -1).astype(np.int32)
+    remote_capable = rng.random(n) < rng.uniform(0.0, 1.0)
+    teleworkable = rng.uniform(0.0, 1.0, f)
+    teleworkable[rng.random(f) < 0.3] = 0.0
+    minutes = rng.uniform(1.0, 240.0, (p, p))
+    beta = float(rng.choice([0.0, rng.uniform(0.0, 0.05)]))
+    hybrid = float(rng.uniform(0.0, 1.0))
+    noise = float(rng.choice([0.0, rng.uniform(0.0, 1.0)]))  # noise 0: many exact ties
+    econ = {
+        "P": p, "F": f, "N": n,
+        # firms
+        "firm_place": firm_place,
+        "firms_by_place": firms_by_place,
+        "place_start": place_start,
+        "vacancies": rng.integers(0, 6, f).astype(np.int32),
+        "employment": np.bincount(employer[status == EMP], minlength=f).astype(np.int32),
+        "productivity": rng.uniform(100.0, 1500.0, f).astype(np.float32),
+        "skill_demand": rng.integers(0, 3, f).astype(np.int8),
+        "teleworkable": teleworkable.astype(np.float32),
+        # workers
+        "home": rng.integers(0, p, n).astype(np.int16),
+        "skill": rng.integers(0, 3, n).astype(np.int8),
+        "human_capital": rng.lognormal(0.0, 0.3, n).astype(np.float32),
+        "status": status,
+        "employer": employer,
+        "wage": rng.uniform(60.0, 900.0, n).astype(np.float32),
+        "reservation_wage": rng.uniform(40.0, 700.0, n).astype(np.float32),
+        "months_unemployed": np.where(status == UNE, rng.integers(0, 24, n), 0).astype(np.int16),
+        "remote_capable": remote_capable,
+        "remote": (status == EMP) & remote_capable & (rng.random(n) < 0.5),
+        # geography and parameters
+        "minutes": np.ascontiguousarray(minutes),
+        "decay": np.exp(-beta * minutes),
+        "decay_remote": np.exp(-beta * hybrid * minutes),
+        "k": int(rng.integers(1, 7)),
+        "rounds": int(rng.integers(1, 5)),
+        "phi": rng.uniform(0.01, 0.99, p),
+        "skill_premium": np.sort(rng.uniform(0.7, 2.0, 3)),
+        "remote_share": float(rng.uniform(0.0, 1.0)),
+        "commute_cost": float(rng.choice([0.0, rng.uniform(0.0, 0.5)])),
+        "hybrid": hybrid,
+        "switch_premium": float(rng.uniform(0.0, 0.3)),
+        "benefit": float(rng.uniform(30.0, 150.0)),
+        "fit_weight": float(rng.uniform(0.0, 2.0)),
+        "noise": noise,
+        "seed": int(rng.integers(0, 2**31)),
+        "month": int(rng.integers(0, 100)),
+    }
+    searching = (status != INA) & (rng.random(n) < rng.uniform(0.2, 1.0))
+    econ["searchers"] = np.flatnonzero(searching)
+    return econ
+
+
+@njit(cache=False)
+def _logistic_at(key, counters):
+    out = np.empty(counters.shape[0])
+    for c in range(counters.shape[0]):
+        out[c] = logistic(key, counters[c])
+    return out
+
+
+def _check_consistent(e: dict) -> None:
+    """Stock identities of the worker and firm tables."""
+    status, employer = e["status"], e["employer"]
+    assert status.shape == (e["N"],) and employer.shape == (e["N"],)
+    assert np.isin(status, [EMP, UNE, INA]).all()
+    emp = status == EMP
+    assert np.all((employer[emp] >= 0) & (employer[emp] < e["F"]))
+    assert np.all(employer[~emp] == -1)
+    np.testing.assert_array_equal(e["employment"], np.bincount(employer[emp], minlength=e["F"]))
+    assert np.all(e["vacancies"] >= 0)
+    counted = np.zeros(e["F"], dtype=np.int32)
+    count_employment(status, employer, e["F"], counted)
+    np.testing.assert_array_equal(counted, e["employment"])
+
+
+def build_tables(e: dict):
+    """``vacancy_weights`` as the model calls it, with checks of the tables it fills."""
+    p, f = e["P"], e["F"]
+    vac0 = e["vacancies"].copy()
+    cum_place = np.zeros((p, p))
+    cum_place_remote = np.zeros((p, p))
+    vacancy_firm = np.empty(int(vac0.sum()), dtype=np.int32)
+    vacancy_start = np.zeros(p + 1, dtype=np.int64)
+    vac_place = vacancy_weights(
+        e["vacancies"], e["teleworkable"], e["firms_by_place"], e["place_start"],
+        e["decay"], e["decay_remote"], cum_place, cum_place_remote, vacancy_firm, vacancy_start,
+    )
+    np.testing.assert_array_equal(e["vacancies"], vac0)
+    expected = np.bincount(e["firm_place"], weights=vac0, minlength=p)
+    np.testing.assert_array_equal(vac_place, expected)
+    # One entry per open vacancy, grouped by place.
+    assert vacancy_start[0] == 0
+    np.testing.assert_array_equal(np.diff(vacancy_start), expected)
+    for d in range(p):
+        seg = vacancy_firm[vacancy_start[d]:vacancy_start[d + 1]]
+        assert np.all(e["firm_place"][seg] == d)
+        in_d = e["firm_place"] == d
+        np.testing.assert_array_equal(np.bincount(seg, minlength=f)[in_d], vac0[in_d])
+    # Cumulative destination weights.
+    np.testing.assert_allclose(np.cumsum(expected[None, :] * e["decay"], axis=1), cum_place,
+                               rtol=1e-12, atol=1e-300)
+    vr = np.bincount(e["firm_place"], weights=vac0 * e["teleworkable"].astype(float),
+                     minlength=p)
+    np.testing.assert_allclose(np.cumsum(vr[None, :] * e["decay_remote"], axis=1),
+                               cum_place_remote, rtol=1e-9, atol=1e-300)
+    return vac_place, cum_place, cum_place_remote, vacancy_firm, vacancy_start
+
+
+def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vacancy_start):
+    """``draw_applications`` as the model calls it."""
+    n_slots = searchers.size * e["k"]
+    app_firm = np.empty(n_slots, dtype=np.int32)
+    app_wage = np.empty(n_slots, dtype=np.float32)
+    app_value = np.empty(n_slots, dtype=np.float32)
+    app_remote = np.zeros(n_slots, dtype=np.bool_)
+    draw_applications(
+        key, searchers, e["k"], e["home"], e["skill"], e["human_capital"], e["status"],
+        e["wage"], e["reservation_wage"], e["remote_capable"], e["remote"], e["employer"],
+        e["productivity"], e["firm_place"], e["teleworkable"], vacancy_firm, vacancy_start,
+        cum_place, cum_place_remote, e["minutes"], e["phi"], e["skill_premium"],
+        e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
+        app_firm, app_wage, app_value, app_remote,
+    )
+    return app_firm, app_wage, app_value, app_remote
+
+
+def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | None = None):
+    """One matching round exactly as the model runs it, with checks after each stage.
+
+    Returns the hired mask over ``searchers`` (or None if the model would stop).
+    """
+    f, p, k = e["F"], e["P"], e["k"]
+    vac0 = e["vacancies"].copy()
+    emp0 = e["employment"].copy()
+    status0 = e["status"].copy()
+    employer0 = e["employer"].copy()
+    cols0 = {c: e[c].copy() for c in ("wage", "remote", "months_unemployed")}
+    n_s = searchers.size
+
+    # ---- vacancy weights
+    vac_place, cum_place, cum_place_remote, vacancy_firm, vacancy_start = build_tables(e)
+    if vac_place.sum() <= 0:
+        return None
+
+    # ---- applications
+    n_slots = n_s * k
+    app_firm, app_wage, app_value, app_remote = draw(
+        e, searchers, stream_key(e["seed"], e["month"], STAGES["applications"], r),
+        cum_place, cum_place_remote, vacancy_firm, vacancy_start,
+    )
+    slots = app_firm.reshape(n_s, k)
+    valid = app_firm >= 0
+    assert np.all((app_firm == -1) | ((app_firm >= 0) & (app_firm < f)))
+    # Only firms with open vacancies at the start of the round.
+    assert np.all(vac0[app_firm[valid]] > 0)
+    # A remote application only to a firm with teleworkable jobs, by a remote-capable worker.
+    rem = valid & app_remote
+    assert np.all(e["teleworkable"][app_firm[rem]] > 0)
+    owner = np.repeat(searchers, k)
+    assert np.all(e["remote_capable"][owner[rem]])
+    # Never to the current employer.
+    own = employer0[owner]
+    assert not np.any(valid & (status0[owner] == EMP) & (app_firm == own))
+    # No duplicate firm among one searcher's slots.
+    for row in slots:
+        firms = row[row >= 0]
+        assert np.unique(firms).size == firms.size
+    # Wages are Nash-bargained above the outside option; values beat the threshold.
+    if valid.any():
+        i = owner[valid]
+        j = app_firm[valid].astype(np.int64)
+        y = (e["productivity"][j].astype(float) * e["skill_premium"][e["skill"][i]]
+             * e["human_capital"][i].astype(float))
+        employed = status0[i] == EMP
+        outside = np.where(employed, e["wage"][i], e["reservation_wage"][i]).astype(float)
+        assert np.all(y > outside)
+        d = e["firm_place"][j]
+        w_exp = outside + e["phi"][d] * (y - outside)
+        np.testing.assert_allclose(app_wage[valid], w_exp, rtol=1e-6)
+        factor = np.where(app_remote[valid], e["hybrid"], 1.0)
+        v_exp = w_exp - e["commute_cost"] * factor * e["minutes"][e["home"][i], d]
+        np.testing.assert_allclose(app_value[valid], v_exp, rtol=1e-6, atol=1e-3)
+        # Applications only where the value beats the reservation wage, or for an
+        # employed searcher the current job net of commuting by the switch premium.
+        own_j = np.maximum(employer0[i], 0)
+        m0 = e["minutes"][e["home"][i], e["firm_place"][own_j]]
+        c0 = e["commute_cost"] * np.where(cols0["remote"][i], e["hybrid"], 1.0) * m0
+        threshold = np.where(employed, (outside - c0) * (1.0 + e["switch_premium"]), outside)
+        assert np.all(v_exp >= threshold - 1e-9 * np.maximum(1.0, np.abs(threshold)))
+
+    # ---- group by firm
+    firm_start = np.zeros(f + 1, dtype=np.int64)
+    firm_apps = np.empty(n_slots, dtype=np.int64)
+    group_by_firm(app_firm, f, firm_start, firm_apps)
+    assert firm_start[0] == 0 and firm_start[-1] == np.count_nonzero(valid)
+    np.testing.assert_array_equal(np.diff(firm_start), np.bincount(app_firm[valid], minlength=f))
+    for j in range(f):
+        seg = firm_apps[firm_start[j]:firm_start[j + 1]]
+        np.testing.assert_array_equal(seg, np.flatnonzero(app_firm == j))  # stable
+
+    # ---- rank and offer
+    scores = np.full(n_slots, np.nan)
+    offered = np.zeros(n_slots, dtype=np.bool_)
+    rank_key = stream_key(e["seed"], e["month"], STAGES["ranking"], r)
+    apps_before = firm_apps.copy()
+    rank_and_offer(
+        rank_key, k, searchers, firm_start, firm_apps, e["vacancies"], e["skill_demand"],
+        e["skill"], e["human_capital"], e["fit_weight"], e["noise"], scores, offered,
+    )
+    np.testing.assert_array_equal(e["vacancies"], vac0)  # ranking does not touch vacancies
+    assert not np.any(offered & ~valid)
+    for j in range(f):
+        lo, hi = firm_start[j], firm_start[j + 1]
+        seg = apps_before[lo:hi]
+        # The firm's segment is only permuted.
+        np.testing.assert_array_equal(np.sort(firm_apps[lo:hi]), np.sort(seg))
+        n_off = np.count_nonzero(offered[seg])
+        m = hi - lo
+        assert n_off == min(m, vac0[j])  # offers <= vacancies, all of them if enough applied
+        if m > vac0[j] > 0:
+            # Offers go to the best-scoring applicants: (score desc, slot asc).
+            sc = scores[seg]
+            assert np.all(np.isfinite(sc))
+            i = searchers[seg // k]
+            fit = np.abs(e["skill"][i].astype(int) - int(e["skill_demand"][j]))
+            eps = _logistic_at(rank_key, i.astype(np.int64) * k + seg % k)
+            sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
+                      + e["noise"] * eps)
+            np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
+            order = np.lexsort((seg, -sc))
+            top = np.sort(seg[order[: vac0[j]]])
+            np.testing.assert_array_equal(np.sort(seg[offered[seg]]), top)
+            np.testing.assert_array_equal(np.sort(firm_apps[lo:lo + vac0[j]]), top)
+            if stats is not None:
+                stats["ranked"] += 1
+
+    # ---- accept and hire
+    hired = np.zeros(n_s, dtype=np.bool_)
+    hires_before = {c: a.copy() for c, a in acc.items()}
+    n_hires = accept_and_hire(
+        k, searchers, app_firm, app_wage, app_value, app_remote, offered,
+        e["status"], e["employer"], e["wage"], e["months_unemployed"], e["remote"], e["home"],
+        e["firm_place"], e["vacancies"], e["employment"], hired, acc["hires"], acc["hires_u"],
+        acc["j2j"],
+    )
+    off2 = offered.reshape(n_s, k)
+    assert n_hires == np.count_nonzero(hired)
+    np.testing.assert_array_equal(hired, off2.any(axis=1))  # an offer is always taken
+    hs = searchers[hired]
+    # Each hired worker takes their best offer (first slot among equal values).
+    vals = np.where(off2, app_value.reshape(n_s, k), -np.inf)
+    best = np.argmax(vals, axis=1)[hired]
+    best_slot = np.flatnonzero(hired) * k + best
+    np.testing.assert_array_equal(e["employer"][hs], app_firm[best_slot])
+    np.testing.assert_array_equal(e["wage"][hs], app_wage[best_slot])
+    np.testing.assert_array_equal(e["remote"][hs], app_remote[best_slot])
+    assert np.all(e["status"][hs] == EMP) and np.all(e["months_unemployed"][hs] == 0)
+    # Nobody else changed.
+    untouched = np.ones(e["N"], dtype=bool)
+    untouched[hs] = False
+    np.testing.assert_array_equal(e["status"][untouched], status0[untouched])
+    np.testing.assert_array_equal(e["employer"][untouched], employer0[untouched])
+    for c, a in cols0.items():
+        np.testing.assert_array_equal(e[c][untouched], a[untouched])
+    # No vacancy filled twice; vacancies fall by the hires.
+    hires_firm = np.bincount(e["employer"][hs], minlength=f)
+    assert np.all(hires_firm <= vac0)
+    np.testing.assert_array_equal(e["vacancies"], vac0 - hires_firm)
+    assert np.all(e["vacancies"] >= 0)
+    # Employment: +1 at the new firm, -1 at the old one for job-to-job movers.
+    movers = hs[status0[hs] == EMP]
+    leaves = np.bincount(employer0[movers], minlength=f)
+    np.testing.assert_array_equal(e["employment"], emp0 + hires_firm - leaves)
+    # Flow counters.
+    d_hires = acc["hires"] - hires_before["hires"]
+    np.testing.assert_array_equal(d_hires, np.bincount(e["firm_place"][e["employer"][hs]],
+                                                       minlength=p))
+    assert d_hires.sum() == n_hires
+    np.testing.assert_array_equal(acc["j2j"] - hires_before["j2j"],
+                                  np.bincount(e["home"][movers], minlength=p))
+    from_u = hs[status0[hs] == UNE]
+    np.testing.assert_array_equal(acc["hires_u"] - hires_before["hires_u"],
+                                  np.bincount(e["home"][from_u], minlength=p))
+    # Workers conserved, one job each.
+    _check_consistent(e)
+    assert np.count_nonzero(e["status"] == EMP) == (
+        np.count_nonzero(status0 == EMP) + np.count_nonzero(status0[hs] != EMP)
+    )
+    if stats is not None:
+        stats["hires"] += n_hires
+        stats["j2j"] += movers.size
+    return hired
+
+
+def run_matching(e: dict, searchers: np.ndarray, stats: dict | None = None) -> dict:
+    """All rounds of one month, as the model runs them."""
+    p = e["P"]
+    acc = {c: np.zeros(p, dtype=np.int64) for c in ("hires", "hires_u", "j2j")}
+    vac_start = e["vacancies"].copy()
+    status_start, employer_start = e["status"].copy(), e["employer"].copy()
+    ever_hired = np.zeros(e["N"], dtype=np.int64)
+    for r in range(e["rounds"]):
+        if searchers.size == 0:
+            break
+        hired = run_round(e, searchers, r, acc, stats)
+        if hired is None:
+            break
+        ever_hired[searchers[hired]] += 1
+        searchers = searchers[~hired]
+    # Over the month: each worker hired at most once, no vacancy filled twice.
+    assert ever_hired.max(initial=0) <= 1
+    total = int(ever_hired.sum())
+    assert acc["hires"].sum() == total
+    assert np.all(e["vacancies"] <= vac_start)
+    assert (vac_start - e["vacancies"]).sum() == total
+    changed = (e["employer"] != employer_start) | (e["status"] != status_start)
+    assert np.all(ever_hired[changed] == 1)
+    _check_consistent(e)
+    return acc
+
+
+# ------------------------------------------------------------------ matching rounds
+@settings(max_examples=250, deadline=None)
+@given(seed=seeds)
+@example(seed=0)
+def test_matching_rounds_invariants(seed: int) -> None:
+    e = make_economy(seed)
+    _check_consistent(e)
+    n0 = e["N"]
+    run_matching(e, e["searchers"])
+    assert e["status"].shape == (n0,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, months=st.integers(1, 4))
+def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: int) -> None:
+    """Whole months as the model schedules them: flows, recount, vacancies, matching."""
+    e = make_economy(seed)
+    rng = np.random.default_rng(seed + 1)
+    target = e["employment"] + rng.integers(0, 6, e["F"]).astype(np.int32)
+    layoff = rng.uniform(0.0, 0.2, 3)
+    entry = rng.uniform(0.0, 0.3, e["P"])
+    age = np.full(e["N"], 300, dtype=np.int16)
+    for month in range(months):
+        searching = np.zeros(e["N"], dtype=np.bool_)
+        separations = np.zeros(e["P"], dtype=np.int64)
+        was_emp = e["status"] == EMP
+        monthly_flows(
+            stream_key(e["seed"], month, STAGES["flows"]), e["home"], e["skill"],
+            e["human_capital"], e["status"], e["employer"], e["wage"], e["months_unemployed"],
+            e["reservation_wage"], age, e["firm_place"], e["productivity"], layoff, 0.02, 0.05,
+            entry, 0.2, e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3, searching,
+            separations,
+        )
+        assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
+        count_employment(e["status"], e["employer"], e["F"], e["employment"])
+        e["remote"][e["status"] != EMP] = False
+        _check_consistent(e)
+        np.maximum(target - e["employment"], 0, out=e["vacancies"])
+        e["month"] = month
+        run_matching(e, np.flatnonzero(searching))
+        assert e["status"].shape == (e["N"],)
+
+
+def test_matching_is_not_vacuous() -> None:
+    """The random economies exercise hires, job-to-job moves and the ranking path."""
+    stats = {"hires": 0, "j2j": 0, "ranked": 0}
+    for seed in range(60):
+        e = make_economy(seed)
+        run_matching(e, e["searchers"], stats)
+    assert stats["hires"] > 100
+    assert stats["j2j"] > 5
+    assert stats["ranked"] > 20
+
+
+def test_matching_is_deterministic() -> None:
+    results = []
+    for _ in range(2):
+        e = make_economy(1234)
+        run_matching(e, e["searchers"])
+        results.append((e["employer"].copy(), e["wage"].copy(), e["vacancies"].copy()))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_no_vacancies_no_applications() -> None:
+    e = make_economy(7)
+    e["vacancies"][:] = 0
+    acc = {c: np.zeros(e["P"], dtype=np.int64) for c in ("hires", "hires_u", "j2j")}
+    assert run_round(e, e["searchers"], 0, acc) is None
+
+
+def test_more_applicants_than_vacancies_fills_exactly() -> None:
+    """One firm, one vacancy, many eager applicants: exactly one hire."""
+    e = make_economy(3)
+    n = e["N"]
+    e["vacancies"][:] = 0
+    e["vacancies"][0] = 1
+    e["productivity"][:] = 5000.0
+    e["reservation_wage"][:] = 10.0
+    e["commute_cost"] = 0.0
+    e["status"][:] = UNE
+    e["employer"][:] = -1
+    e["employment"][:] = 0
+    e["remote"][:] = False
+    e["rounds"] = 3
+    acc = run_matching(e, np.arange(n, dtype=np.int64))
+    assert acc["hires"].sum() == 1
+    assert e["employment"][0] == 1 and e["vacancies"][0] == 0
+
+
+# ------------------------------------------------------------------ _select_top
+def _check_select_top(scores: np.ndarray, idx: np.ndarray, lo: int, hi: int, m: int) -> None:
+    before = idx.copy()
+    _select_top(scores, idx, lo, hi, m)
+    # Outside [lo, hi) untouched; inside only permuted.
+    np.testing.assert_array_equal(idx[:lo], before[:lo])
+    np.testing.assert_array_equal(idx[hi:], before[hi:])
+    np.testing.assert_array_equal(np.sort(idx[lo:hi]), np.sort(before[lo:hi]))
+    seg = before[lo:hi]
+    order = np.lexsort((seg, -scores[seg]))  # score desc, slot asc
+    np.testing.assert_array_equal(np.sort(idx[lo:lo + m]), np.sort(seg[order[:m]]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    seed=seeds,
+    n=st.integers(0, 80),
+    pad_lo=st.integers(0, 5),
+    pad_hi=st.integers(0, 5),
+    n_levels=st.sampled_from([1, 2, 3, 1000]),
+    m_kind=st.sampled_from(["any", "zero", "all", "over_half", "one", "all_but_one"]),
+)
+def test_select_top_takes_the_m_best(seed, n, pad_lo, pad_hi, n_levels, m_kind) -> None:
+    rng = np.random.default_rng(seed)
+    total = pad_lo + n + pad_hi
+    n_slots = total + int(rng.integers(0, 20))
+    # Scores drawn from few levels give many exact ties.
+    levels = rng.normal(size=n_levels)
+    scores = levels[rng.integers(0, n_levels, n_slots)]
+    idx = rng.permutation(n_slots)[:total].astype(np.int64)
+    m = {
+        "any": int(rng.integers(0, n + 1)),
+        "zero": 0,
+        "all": n,
+        "over_half": int(rng.integers(n // 2 + 1, n + 1)) if n else 0,
+        "one": min(1, n),
+        "all_but_one": max(n - 1, 0),
+    }[m_kind]
+    _check_select_top(scores, idx, pad_lo, pad_lo + n, m)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize("pattern", ["equal", "ascending", "descending", "two"])
+def test_select_top_structured_inputs(n: int, pattern: str) -> None:
+    scores = {
+        "equal": np.zeros(n),
+        "ascending": np.arange(n, dtype=float),
+        "descending": -np.arange(n, dtype=float),
+        "two": (np.arange(n) % 2).astype(float),
+    }[pattern]
+    for m in sorted({0, 1, n // 2, n // 2 + 1, n - 1, n} & set(range(n + 1))):
+        for idx in (np.arange(n), np.arange(n)[::-1].copy()):
+            _check_select_top(scores, idx.astype(np.int64), 0, n, m)
+
+
+# ------------------------------------------------------------------ whole model
+def test_model_runs_six_months_with_stock_flow_checks() -> None:
+    model = sim.LabourMarket(
+        sim.Scenario().with_overrides(burn_in_months=0, scale=0.001), rng=3, debug=True
+    )
+    n_workers, n_firms = len(model.workers), len(model.firms)
+    for _ in range(6):
+        model.step()  # debug=True runs check_stock_flow every month
+    model.check_stock_flow()
+    assert len(model.workers) == n_workers and len(model.firms) == n_firms
+    nat = model.national_frame()
+    assert len(nat) == 6
+    stocks = nat["employed"] + nat["unemployed"] + nat["inactive"]
+    np.testing.assert_allclose(stocks, nat["population"], rtol=1e-9)
+    np.testing.assert_allclose(nat["population"], nat["population"].iloc[0], rtol=1e-12)
+    assert (nat["hires"] > 0).all()
+    for col in ("employment_rate", "unemployment_rate", "vacancy_rate", "job_finding_rate"):
+        assert nat[col].between(0.0, 1.0).all(), col
+    assert np.all(np.isfinite(nat["median_wage"])) and (nat["median_wage"] > 0).all()
+    assert not math.isnan(float(nat["mean_wage"].iloc[-1]))
