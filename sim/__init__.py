@@ -20,7 +20,8 @@ except PackageNotFoundError:  # running from a source tree without installing
 from sim.geography import Geography, GeographyError, load_geography  # noqa: E402
 from sim.model import LabourMarket, StockFlowError  # noqa: E402
 from sim.regions import Region  # noqa: E402
-from sim.scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
+from sim import plots  # noqa: E402
+from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario  # noqa: E402
 
 __all__ = [
     "Geography",
@@ -33,4 +34,6 @@ __all__ = [
     "__version__",
     "load_geography",
     "load_scenario",
+    "parse_scenario",
+    "plots",
 ]

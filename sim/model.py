@@ -144,8 +144,8 @@ class LabourMarket(mesa.Model):
         for p, code in enumerate(places.index):
             row = places.loc[code]
             Region(self, p, str(code), str(row["name"]), broadband_share=row["broadband_share"], gva_per_hour_gbp=row["gva_per_hour_gbp"])
-        self.regions = self.agents_by_type[Region]
-        self._regions_in_order = sorted(self.regions, key=lambda r: r.index)
+        self.regions = self.agents_by_type[Region].sort("index", ascending=True)
+        self._regions_in_order = list(self.regions)
 
         n_places = self.geography.n_places
         s, w = scenario.search, scenario.wages
@@ -421,9 +421,15 @@ class LabourMarket(mesa.Model):
         df = df.rename(columns={step_col: "month", "code": "place"})
         df["month"] = df["month"].astype(np.int64)
         names = {r.code: r.name for r in self.regions}
-        df.insert(2, "name", df["place"].map(names))
         df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])
+        df.insert(2, "name", df["place"].map(names))
+        df = df[["month", "place", "name", *PLACE_INDICATORS]]
         return df.sort_values(["month", "place"], kind="stable").reset_index(drop=True)
+
+    def regions_frame(self) -> pd.DataFrame:
+        """This month's indicators, one row per region (index: place code)."""
+        rows = {r.code: {"name": r.name, **r.indicators()} for r in self._regions_in_order}
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("place")
 
     def national_frame(self) -> pd.DataFrame:
         """Recorded national indicators: one row per month (months from 1)."""

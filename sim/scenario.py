@@ -168,6 +168,27 @@ class Scenario(_Section):
         data["run"].update(changes)
         return parse_scenario(data, source=self.source or "<overrides>")
 
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """Return a validated copy with values replaced, keys as ``"section.key"``.
+
+        Example:
+            >>> s2 = scenario.with_changes({"search.distance_decay_per_minute": 0.02})
+
+        Raises:
+            ScenarioError: an unknown key or a value that is not allowed.
+        """
+        data = self.model_dump()
+        for dotted, value in changes.items():
+            section, _, key = dotted.partition(".")
+            if not key or section not in data or not isinstance(data[section], dict):
+                sections = ", ".join(k for k in data if k != "source")
+                raise ScenarioError(
+                    f"{dotted}: not a scenario key; use 'section.key' with a section of: "
+                    f"{sections}"
+                )
+            data[section][key] = value
+        return parse_scenario(data, source=self.source or "<changes>")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain dictionary (JSON-ready) of every value, defaults included."""
         return self.model_dump(mode="json")

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["AgentTable", "RowView"]
 
@@ -90,6 +91,17 @@ class AgentTable:
 
     def _describe(self, values: dict[str, Any]) -> dict[str, Any]:
         return values
+
+    def to_frame(self, rows: slice | np.ndarray | None = None) -> pd.DataFrame:
+        """A pandas copy of the table (or of ``rows``), for inspection.
+
+        Copies: changing the frame does not change the model.
+        """
+        sel = slice(None) if rows is None else rows
+        frame = pd.DataFrame({name: getattr(self, name)[sel] for name in self.SCHEMA})
+        index = np.arange(self._n)[sel]
+        frame.index = pd.Index(index, name=self.KIND.lower())
+        return frame
 
     def view(self, i: int) -> RowView:
         """Read-only snapshot of row ``i``."""

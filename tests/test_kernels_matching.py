@@ -419,9 +419,9 @@ def test_matching_is_not_vacuous() -> None:
     for seed in range(60):
         e = make_economy(seed)
         run_matching(e, e["searchers"], stats)
-    assert stats["hires"] > 100
-    assert stats["j2j"] > 5
-    assert stats["ranked"] > 20
+    assert stats["hires"] > 500
+    assert stats["j2j"] > 100
+    assert stats["ranked"] > 100
 
 
 def test_matching_is_deterministic() -> None:
@@ -458,6 +458,62 @@ def test_more_applicants_than_vacancies_fills_exactly() -> None:
     acc = run_matching(e, np.arange(n, dtype=np.int64))
     assert acc["hires"].sum() == 1
     assert e["employment"][0] == 1 and e["vacancies"][0] == 0
+
+
+@pytest.mark.parametrize("remote", [False, True])
+def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> None:
+    """With every application acceptable, a firm is drawn with probability
+    proportional to v_j exp(-beta T_od) (times tau_j, hybrid decay, if remote).
+
+    Chi-square over firms with the exact cell probabilities; the bound is the mean
+    plus six standard deviations of the chi-square (a correct sampler fails it with
+    probability around 1e-5 and, draws being deterministic, reproducibly passes).
+    """
+    rng = np.random.default_rng(2024)
+    e = make_economy(99)
+    p, f = 5, 30
+    n = 200_000
+    firm_place = rng.integers(0, p, f).astype(np.int16)
+    firm_place[:p] = np.arange(p)  # every place has firms
+    minutes = rng.uniform(5.0, 120.0, (p, p))
+    beta, hybrid = 0.02, 0.4
+    tele = rng.uniform(0.5, 1.0, f)  # give-ups after repeated rejections are negligible
+    e.update(
+        P=p, F=f, N=n, firm_place=firm_place,
+        firms_by_place=np.argsort(firm_place, kind="stable").astype(np.int64),
+        vacancies=rng.integers(0, 6, f).astype(np.int32),
+        productivity=np.full(f, 5000.0, dtype=np.float32),
+        teleworkable=tele.astype(np.float32),
+        home=np.zeros(n, dtype=np.int16), skill=np.zeros(n, dtype=np.int8),
+        human_capital=np.ones(n, dtype=np.float32), status=np.full(n, UNE, dtype=np.int8),
+        employer=np.full(n, -1, dtype=np.int32), wage=np.full(n, 100.0, dtype=np.float32),
+        reservation_wage=np.zeros(n, dtype=np.float32),
+        remote_capable=np.full(n, remote), remote=np.zeros(n, dtype=np.bool_),
+        minutes=minutes, decay=np.exp(-beta * minutes),
+        decay_remote=np.exp(-beta * hybrid * minutes), k=1, phi=np.full(p, 0.5),
+        skill_premium=np.ones(3), remote_share=1.0, commute_cost=0.0, hybrid=hybrid,
+    )
+    e["vacancies"][:p] = np.maximum(e["vacancies"][:p], 1)
+    e["place_start"] = np.zeros(p + 1, dtype=np.int64)
+    e["place_start"][1:] = np.cumsum(np.bincount(firm_place, minlength=p))
+    tables = build_tables(e)
+    app_firm, _, _, app_remote = draw(e, np.arange(n, dtype=np.int64),
+                                      stream_key(5, 0, STAGES["applications"]), *tables[1:])
+    if remote:
+        weight = e["vacancies"] * tele * e["decay_remote"][0, firm_place]
+        assert np.all(app_remote[app_firm >= 0])
+        assert np.count_nonzero(app_firm < 0) <= 20  # P(16 rejections) <= 2**-16
+    else:
+        weight = e["vacancies"] * e["decay"][0, firm_place]
+        assert not np.any(app_remote) and np.all(app_firm >= 0)
+    drawn = app_firm[app_firm >= 0]
+    counts = np.bincount(drawn, minlength=f)
+    assert np.all(counts[weight == 0] == 0)
+    live = weight > 0
+    expected = drawn.size * weight[live] / weight[live].sum()
+    chi2 = float(np.sum((counts[live] - expected) ** 2 / expected))
+    df = int(live.sum()) - 1
+    assert chi2 < df + 6.0 * math.sqrt(2.0 * df), (chi2, df)
 
 
 # ------------------------------------------------------------------ _select_top

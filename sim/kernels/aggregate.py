@@ -58,6 +58,43 @@ N_SLICES = 8
 
 
 @njit(cache=True, parallel=True)
+def _aggregate_slices(
+    home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
+    hybrid_factor, part_counts, part_hist, part_good,
+):
+    # Only the prange loop lives in this parallel function: array expressions here would
+    # become parallel regions of their own, each with its launch cost.
+    n = home.shape[0]
+    size = (n + N_SLICES - 1) // N_SLICES
+    for sl in prange(N_SLICES):
+        for i in range(sl * size, min(n, (sl + 1) * size)):
+            p = home[i]
+            st = status[i]
+            part_counts[sl, p, 0] += 1.0
+            part_counts[sl, p, 8 + skill[i]] += 1.0
+            if st == 0:
+                part_counts[sl, p, 1] += 1.0
+                j = employer[i]
+                m = minutes[p, firm_place[j]]
+                if remote[i]:
+                    part_counts[sl, p, 5] += 1.0
+                    m *= hybrid_factor
+                part_counts[sl, p, 6] += m
+                w = wage[i]
+                part_counts[sl, p, 7] += w
+                b = _bin(w)
+                part_hist[sl, p, b] += 1
+                if firm_skill_demand[j] >= skill[i]:
+                    part_good[sl, p, b] += 1
+            elif st == 1:
+                part_counts[sl, p, 2] += 1.0
+            elif st == 2:
+                part_counts[sl, p, 3] += 1.0
+            else:
+                part_counts[sl, p, 4] += 1.0
+
+
+@njit(cache=True)
 def aggregate_workers(
     home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
     hybrid_factor, counts, hist, hist_good_skill,
@@ -67,49 +104,29 @@ def aggregate_workers(
     All outputs are overwritten. The table is cut into :data:`N_SLICES` contiguous slices
     summed in parallel into private arrays, then added in slice order.
     """
-    n = home.shape[0]
     n_places = counts.shape[0]
     n_cols = counts.shape[1]
     part_counts = np.zeros((N_SLICES, n_places, n_cols))
     part_hist = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
-    size = (n + N_SLICES - 1) // N_SLICES
-    for sl in prange(N_SLICES):
-        c = part_counts[sl]
-        h = part_hist[sl]
-        g = part_good[sl]
-        for i in range(sl * size, min(n, (sl + 1) * size)):
-            p = home[i]
-            st = status[i]
-            c[p, 0] += 1.0
-            c[p, 8 + skill[i]] += 1.0
-            if st == 0:
-                c[p, 1] += 1.0
-                j = employer[i]
-                m = minutes[p, firm_place[j]]
-                if remote[i]:
-                    c[p, 5] += 1.0
-                    m *= hybrid_factor
-                c[p, 6] += m
-                w = wage[i]
-                c[p, 7] += w
-                b = _bin(w)
-                h[p, b] += 1
-                if firm_skill_demand[j] >= skill[i]:
-                    g[p, b] += 1
-            elif st == 1:
-                c[p, 2] += 1.0
-            elif st == 2:
-                c[p, 3] += 1.0
-            else:
-                c[p, 4] += 1.0
-    counts[:] = 0.0
-    hist[:] = 0
-    hist_good_skill[:] = 0
-    for sl in range(N_SLICES):
-        counts += part_counts[sl]
-        hist += part_hist[sl]
-        hist_good_skill += part_good[sl]
+    _aggregate_slices(
+        home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
+        hybrid_factor, part_counts, part_hist, part_good,
+    )
+    for p in range(n_places):
+        for c in range(n_cols):
+            acc = 0.0
+            for sl in range(N_SLICES):
+                acc += part_counts[sl, p, c]
+            counts[p, c] = acc
+        for b in range(N_BINS):
+            a1 = 0
+            a2 = 0
+            for sl in range(N_SLICES):
+                a1 += part_hist[sl, p, b]
+                a2 += part_good[sl, p, b]
+            hist[p, b] = a1
+            hist_good_skill[p, b] = a2
 
 
 def histogram_quantile(hist: np.ndarray, q: float, edges: np.ndarray) -> np.ndarray:

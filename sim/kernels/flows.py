@@ -34,7 +34,7 @@ CHUNK = 1 << 16
 _EMPLOYED, _UNEMPLOYED, _INACTIVE = 0, 1, 2
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def monthly_flows(
     key,
     home,
@@ -86,6 +86,27 @@ def monthly_flows(
     n_places = separations_by_place.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
+    _flows_chunks(
+        key, home, skill, human_capital, status, employer, wage, months_unemployed,
+        reservation_wage, age_months, firm_place, firm_productivity, layoff_rate, exit_employed,
+        exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit, replacement_ratio,
+        reservation_decay, wage_adjustment, searching, chunk_sep,
+    )
+    for c in range(n_chunks):
+        for p in range(n_places):
+            separations_by_place[p] += chunk_sep[c, p]
+
+
+@njit(cache=True, parallel=True)
+def _flows_chunks(
+    key, home, skill, human_capital, status, employer, wage, months_unemployed,
+    reservation_wage, age_months, firm_place, firm_productivity, layoff_rate, exit_employed,
+    exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit, replacement_ratio,
+    reservation_decay, wage_adjustment, searching, chunk_sep,
+):
+    # Only the prange loop: array expressions here would become parallel regions too.
+    n = home.shape[0]
+    n_chunks = chunk_sep.shape[0]
     for c in prange(n_chunks):
         start = c * CHUNK
         stop = min(start + CHUNK, n)
@@ -136,9 +157,6 @@ def monthly_flows(
                     searching[i] = False
             else:
                 searching[i] = False
-    for c in range(n_chunks):
-        for p in range(n_places):
-            separations_by_place[p] += chunk_sep[c, p]
 
 
 @njit(cache=True)
