@@ -34,15 +34,24 @@ class UserError(Exception):
     """A mistake of the user's: reported in one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one ``error:`` line (and exit status 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     from sim import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="placejobs",
         description="A spatial agent-based model of labour markets for place-based policy.",
     )
     parser.add_argument("--version", action="version", version=f"placejobs {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("scenario", type=Path, help="scenario TOML file")

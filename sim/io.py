@@ -43,7 +43,10 @@ def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
         raise OutputError(
             f"{path}: directory is not empty; choose another --out or pass --force to overwrite"
         )
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
     return path
 
 
@@ -59,8 +62,11 @@ def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | N
         meta[b"placejobs"] = json.dumps(metadata, sort_keys=True).encode()
         table = table.replace_schema_metadata(meta)
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -416,6 +416,8 @@ class LabourMarket(mesa.Model):
 
     def places_frame(self) -> pd.DataFrame:
         """Recorded place indicators: one row per place and month (months from 1)."""
+        if self.month == 0 or not self.record:
+            return pd.DataFrame(columns=["month", "place", "name", *PLACE_INDICATORS])
         df = self.datacollector.get_agent_vars_dataframe().reset_index()
         step_col = "Step" if "Step" in df.columns else df.columns[0]
         df = df.rename(columns={step_col: "month", "code": "place"})

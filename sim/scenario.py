@@ -210,6 +210,14 @@ def _describe(error: dict[str, Any]) -> str:
     return error["msg"].lower().replace("input should be", "must be")
 
 
+def _lookup(data: Any, path: list[str]) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return list(data) if isinstance(data, tuple) else data
+
+
 def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> str:
     error = exc.errors()[0]
     loc = [str(p) for p in error["loc"]]
@@ -220,12 +228,20 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> st
             key_parts[-1] += f"[{part}]"
         else:
             key_parts.append(part)
-    key = ".".join(key_parts)
+    # Keys are user text: show control characters escaped so the message stays one line.
+    key = ".".join(key_parts).encode("unicode_escape").decode("ascii")
     value = error.get("input")
     if error["type"] == "missing":
         if key.endswith("]"):
-            return f"{source}: {key.rsplit('[', 1)[0]}: must have 3 values (basic, intermediate, advanced)"
+            key = key.rsplit("[", 1)[0]
+            value = _lookup(data, [p for p in loc if not p.isdigit()])
+            return (
+                f"{source}: {key} = {value!r}: must have 3 values "
+                "(basic, intermediate, advanced)"
+            )
         return f"{source}: {key}: missing"
+    if isinstance(value, tuple):
+        value = list(value)
     allowed = _describe(error)
     if error["type"] == "extra_forbidden":
         section = ".".join(k for k in key_parts[:-1])
@@ -274,6 +290,8 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; a scenario is a UTF-8 TOML file") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
     try:

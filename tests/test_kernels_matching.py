@@ -298,11 +298,13 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     assert n_hires == np.count_nonzero(hired)
     np.testing.assert_array_equal(hired, off2.any(axis=1))  # an offer is always taken
     hs = searchers[hired]
-    # Each hired worker takes their best offer (first slot among equal values).
+    # Each hired worker takes an offer of highest value (a searcher's slots name
+    # distinct firms, so the new employer identifies the slot taken).
     vals = np.where(off2, app_value.reshape(n_s, k), -np.inf)
-    best = np.argmax(vals, axis=1)[hired]
-    best_slot = np.flatnonzero(hired) * k + best
-    np.testing.assert_array_equal(e["employer"][hs], app_firm[best_slot])
+    taken = off2 & (slots == e["employer"][searchers][:, None]) & hired[:, None]
+    assert np.all(taken.sum(axis=1) == hired)
+    best_slot = np.flatnonzero(taken.ravel())
+    np.testing.assert_array_equal(app_value[best_slot], vals.max(axis=1)[hired])
     np.testing.assert_array_equal(e["wage"][hs], app_wage[best_slot])
     np.testing.assert_array_equal(e["remote"][hs], app_remote[best_slot])
     assert np.all(e["status"][hs] == EMP) and np.all(e["months_unemployed"][hs] == 0)

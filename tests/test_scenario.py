@@ -227,12 +227,6 @@ def test_scenario_error_is_a_value_error():
     assert issubclass(ScenarioError, ValueError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="BUG: load_scenario catches only FileNotFoundError/OSError around read_text; a "
-    "file that is not UTF-8 escapes as UnicodeDecodeError instead of ScenarioError",
-)
 def test_non_utf8_file_gives_scenario_error(tmp_path):
     path = tmp_path / "binary.toml"
     path.write_bytes(b"\xff\xfe[run]\nscale = 0.1\n")
@@ -240,21 +234,11 @@ def test_non_utf8_file_gives_scenario_error(tmp_path):
     assert "\n" not in msg and str(path) in msg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _format_error inserts the TOML key unescaped; a quoted key holding a "
-    "newline gives a two-line message",
-)
 def test_quoted_key_with_newline_still_gives_one_line(tmp_path):
     msg = _error(_write(tmp_path, '[search]\n"bo\\ngus" = 1\n'))
     assert "\n" not in msg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a list that is too short ('missing' error) is reported without its value: "
-    "'flows.layoff_rate: must have 3 values ...' (the too-long case shows the value)",
-)
 def test_list_too_short_names_the_value(tmp_path):
     msg = _error(_write(tmp_path, "[flows]\nlayoff_rate = [0.1, 0.2]\n"))
     assert "0.2" in msg
@@ -333,3 +317,39 @@ def test_to_dict_is_json_ready_and_complete():
     assert parse_scenario({k: v for k, v in d.items() if k != "source"}) == Scenario(
         source="<scenario>"
     )
+
+
+# --------------------------------------------------------------------- dotted changes
+def test_with_changes_replaces_dotted_keys_and_validates():
+    s = Scenario()
+    new = s.with_changes(
+        {"search.distance_decay_per_minute": 0.02, "flows.layoff_rate": [0.01, 0.01, 0.01]}
+    )
+    assert new.search.distance_decay_per_minute == 0.02
+    assert new.flows.layoff_rate == (0.01, 0.01, 0.01)
+    expected = s.model_dump()
+    expected["search"]["distance_decay_per_minute"] = 0.02
+    expected["flows"]["layoff_rate"] = (0.01, 0.01, 0.01)
+    expected["source"] = new.source
+    assert new.model_dump() == expected
+    assert s.search.distance_decay_per_minute == Search().distance_decay_per_minute
+
+
+@pytest.mark.parametrize(
+    ("changes", "parts"),
+    [
+        ({"search.bogus": 1}, ["search.bogus", "unknown key"]),
+        ({"run.scale": 5}, ["run.scale = 5", "<= 1"]),
+        ({"flows.layoff_rate": [0.1, 0.2, 1.5]}, ["flows.layoff_rate[2] = 1.5"]),
+        ({"scale": 0.1}, ["scale", "section.key"]),
+        ({"bogus.x": 1}, ["bogus.x", "run", "firms"]),
+        ({"source.x": 1}, ["source.x"]),
+    ],
+)
+def test_with_changes_errors_are_one_line(changes, parts):
+    with pytest.raises(ScenarioError) as info:
+        Scenario().with_changes(changes)
+    msg = str(info.value)
+    assert "\n" not in msg
+    for part in parts:
+        assert part in msg, f"{part!r} not in {msg!r}"

@@ -1,0 +1,356 @@
+"""Tests of the ``placejobs`` command line (sim.cli): user errors, outputs, reproducibility.
+
+Most cases call :func:`sim.cli.main` in-process (fast); a few run ``python -m sim`` in a
+subprocess to check the real exit status, the real stderr and thread-count independence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import sim
+from sim.cli import main
+from sim.metrics import INEQUALITY_INDICATORS
+from sim.regions import PLACE_INDICATORS
+from sim.scenario import load_scenario
+
+TINY = """\
+[run]
+name = "tiny"
+scale = 0.0005
+seed = 7
+burn_in_months = 3
+months = 4
+"""
+MONTHS = 4
+N_PLACES = 12
+SUBPROCESS_TIMEOUT = 120
+
+
+def _scenario(tmp_path: Path, text: str = TINY, name: str = "tiny.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _main(argv: list[str], capsys) -> tuple[int, str, str]:
+    """Run the CLI in-process; argparse exits are turned into a status."""
+    try:
+        rc = main([str(a) for a in argv])
+    except SystemExit as exc:
+        rc = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_NUM_THREADS")}
+    env.update(extra)
+    return env
+
+
+def _sub(args: list, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT,
+    )
+
+
+def _assert_one_error_line(rc: int, out: str, err: str, *parts: str) -> str:
+    assert rc == 2, (rc, out, err)
+    assert "Traceback" not in out + err
+    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
+    line = err.rstrip("\n")
+    assert line.startswith("error: "), line
+    for part in parts:
+        assert part in line, f"{part!r} not in {line!r}"
+    return line
+
+
+# --------------------------------------------------------------------- bad scenario files
+# (id, file text, key the message must name)
+BAD = [
+    ("toml-syntax", "[run]\nscale = \n", "TOML syntax error"),
+    ("unknown-key", "[search]\nbogus = 1\n", "search.bogus"),
+    ("unknown-section", "[bogus]\nx = 1\n", "bogus"),
+    ("string-for-int", '[search]\napplications_per_searcher = "5"\n',
+     "search.applications_per_searcher"),
+    ("bool-seed", "[run]\nseed = true\n", "run.seed"),
+    ("string-scale", '[run]\nscale = "x"\n', "run.scale"),
+    ("scale-zero", "[run]\nscale = 0\n", "run.scale"),
+    ("scale-two", "[run]\nscale = 2\n", "run.scale"),
+    ("applications-zero", "[search]\napplications_per_searcher = 0\n",
+     "search.applications_per_searcher"),
+    ("layoff-out-of-range", "[flows]\nlayoff_rate = [0.1, 0.2, 1.5]\n", "flows.layoff_rate[2]"),
+    ("list-too-long", "[flows]\nlayoff_rate = [0.1, 0.2, 0.3, 0.4]\n", "flows.layoff_rate"),
+    ("list-too-short", "[flows]\nlayoff_rate = [0.1, 0.2]\n", "flows.layoff_rate"),
+    ("unknown-geography", '[run]\ngeography = "mars"\n', "run.geography"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, text, key):
+    path = _scenario(tmp_path, text, "bad.toml")
+    out_dir = tmp_path / "out"
+    rc, out, err = _main(["run", path, "--out", out_dir, "--quiet"], capsys)
+    _assert_one_error_line(rc, out, err, str(path), key)
+    assert out == ""
+    assert not out_dir.exists()  # nothing is created for a bad scenario
+
+
+def test_missing_scenario_file(tmp_path, capsys):
+    path = tmp_path / "nope.toml"
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out"], capsys)
+    _assert_one_error_line(rc, out, err, str(path), "no such scenario file")
+
+
+def test_bad_scenario_in_a_subprocess(tmp_path):
+    path = _scenario(tmp_path, "[flows]\nlayoff_rate = [0.1, 0.2, 1.5]\n", "bad.toml")
+    proc = _sub(["run", path, "--out", tmp_path / "out"], tmp_path)
+    _assert_one_error_line(
+        proc.returncode, proc.stdout, proc.stderr, str(path), "flows.layoff_rate[2]", "1.5"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------- bad command-line values
+@pytest.mark.parametrize(
+    ("flag", "value", "key"),
+    [("--scale", "5", "run.scale"), ("--scale", "0", "run.scale"),
+     ("--months", "0", "run.months"), ("--months", "-3", "run.months"),
+     ("--seed", "-1", "run.seed")],
+)
+def test_bad_override_exits_2_with_one_line(tmp_path, capsys, flag, value, key):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["run", path, flag, value, "--out", tmp_path / "out"], capsys)
+    line = _assert_one_error_line(rc, out, err, str(path), key)
+    assert value.lstrip("-") in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_override_in_a_subprocess(tmp_path):
+    path = _scenario(tmp_path)
+    proc = _sub(["run", path, "--scale", "5", "--out", tmp_path / "out"], tmp_path)
+    _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr, "run.scale", "5")
+    assert not (tmp_path / "out").exists()
+
+
+def test_non_numeric_override_gives_one_line(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["run", path, "--months", "abc", "--out", tmp_path / "o"], capsys)
+    _assert_one_error_line(rc, out, err, "--months")
+
+
+def test_non_utf8_scenario_gives_one_line(tmp_path, capsys):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe[run]\n")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out"], capsys)
+    _assert_one_error_line(rc, out, err, str(path))
+
+
+# --------------------------------------------------------------------- output directory
+def test_refuses_a_non_empty_out_dir_without_force(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    keep = out_dir / "places.parquet"
+    keep.write_text("previous results")
+    os.utime(keep, (1_000_000_000, 1_000_000_000))
+    rc, out, err = _main(["run", path, "--out", out_dir, "--quiet"], capsys)
+    _assert_one_error_line(rc, out, err, str(out_dir), "--force")
+    assert keep.read_text() == "previous results"
+    assert keep.stat().st_mtime == 1_000_000_000
+    assert sorted(p.name for p in out_dir.iterdir()) == ["places.parquet"]
+
+    rc, out, err = _main(["run", path, "--out", out_dir, "--quiet", "--force"], capsys)
+    assert rc == 0, err
+    assert "Traceback" not in err
+    assert pd.read_parquet(keep).shape == (N_PLACES * MONTHS, 3 + len(PLACE_INDICATORS))
+    assert (out_dir / "run.json").is_file() and (out_dir / "national.parquet").is_file()
+
+
+def test_refuses_an_out_path_that_is_a_file(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    target = tmp_path / "results.txt"
+    target.write_text("x")
+    rc, out, err = _main(["run", path, "--out", target, "--force"], capsys)
+    _assert_one_error_line(rc, out, err, str(target))
+    assert target.read_text() == "x"
+
+
+def test_out_below_a_file_gives_one_line(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "afile" / "sub"], capsys)
+    _assert_one_error_line(rc, out, err, "afile")
+
+
+def test_default_out_dir_is_results_slash_name(tmp_path, capsys, monkeypatch):
+    path = _scenario(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = _main(["run", path, "--quiet", "--months", "1"], capsys)
+    assert rc == 0, err
+    assert out == ""  # --quiet prints nothing
+    assert (tmp_path / "results" / "tiny" / "places.parquet").is_file()
+
+
+# --------------------------------------------------------------------- a small run
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> dict:
+    """One in-process run of the tiny scenario (seed 7) with its summary."""
+    base = tmp_path_factory.mktemp("cli_run")
+    path = _scenario(base)
+    out_dir = base / "out"
+    import contextlib
+    import io
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        rc = main(["run", str(path), "--out", str(out_dir)])
+    return {"rc": rc, "path": path, "out": out_dir, "stdout": stdout.getvalue(),
+            "stderr": stderr.getvalue()}
+
+
+def test_run_succeeds_and_prints_a_summary(small_run):
+    assert small_run["rc"] == 0, small_run["stderr"]
+    text = small_run["stdout"]
+    assert "London" in text and "United Kingdom" in text and "unemployment" in text
+    assert "places.parquet" in text
+    assert "Traceback" not in small_run["stderr"]
+
+
+def test_run_writes_places_parquet(small_run):
+    places = pd.read_parquet(small_run["out"] / "places.parquet")
+    assert len(places) == N_PLACES * MONTHS
+    assert {"month", "place", "name", *PLACE_INDICATORS} <= set(places.columns)
+    assert places.groupby("month").size().to_dict() == {m: N_PLACES for m in range(1, MONTHS + 1)}
+    assert places.groupby("place").size().eq(MONTHS).all()
+    assert places["place"].nunique() == N_PLACES
+    assert not places.duplicated(["month", "place"]).any()
+    assert places.loc[places.place == "TLI", "name"].eq("London").all()
+    assert places["agents"].gt(0).all()
+    meta = json.loads(pq.read_schema(small_run["out"] / "places.parquet").metadata[b"placejobs"])
+    assert meta["seed"] == 7 and meta["scenario_name"] == "tiny"
+    assert meta["placejobs_version"] == sim.__version__
+
+
+def test_run_writes_national_parquet(small_run):
+    national = pd.read_parquet(small_run["out"] / "national.parquet")
+    assert len(national) == MONTHS
+    assert national["month"].tolist() == list(range(1, MONTHS + 1))
+    for k in INEQUALITY_INDICATORS:
+        assert f"theil_{k}" in national.columns and f"cv_{k}" in national.columns
+    assert set(PLACE_INDICATORS) <= set(national.columns)
+    assert national["unemployment_rate"].between(0, 1).all()
+    assert b"placejobs" in pq.read_schema(small_run["out"] / "national.parquet").metadata
+
+
+def test_run_writes_run_json(small_run):
+    info = json.loads((small_run["out"] / "run.json").read_text())
+    for key in ("scenario", "seed", "placejobs_version", "workers", "firms", "wall_seconds"):
+        assert key in info, key
+    assert info["seed"] == 7
+    assert info["placejobs_version"] == sim.__version__
+    assert info["scenario"] == load_scenario(small_run["path"]).to_dict()
+    assert set(info["scenario"]) >= {"run", "geography_options", "search", "flows", "wages",
+                                     "firms"}
+    assert info["scenario"]["search"]["applications_per_searcher"] == 4  # defaults included
+    assert info["wall_seconds"] >= 0
+    places = pd.read_parquet(small_run["out"] / "places.parquet")
+    assert places.groupby("month")["agents"].sum().eq(info["workers"]).all()
+    assert places.groupby("month")["firms"].sum().eq(info["firms"]).all()
+
+
+def test_run_writes_three_png_plots(small_run):
+    plots = sorted((small_run["out"] / "plots").iterdir())
+    assert len(plots) == 3, plots
+    for p in plots:
+        assert p.suffix == ".png"
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert p.stat().st_size > 1000
+    assert not list(small_run["out"].glob(".*"))  # no temporary files left
+
+
+def test_same_seed_same_places_other_seed_different(small_run, tmp_path, capsys):
+    path = small_run["path"]
+    rc, _, err = _main(["run", path, "--out", tmp_path / "a", "--quiet"], capsys)
+    assert rc == 0, err
+    rc, _, err = _main(["run", path, "--out", tmp_path / "b", "--quiet", "--seed", "8"], capsys)
+    assert rc == 0, err
+    first = pd.read_parquet(small_run["out"] / "places.parquet")
+    again = pd.read_parquet(tmp_path / "a" / "places.parquet")
+    other = pd.read_parquet(tmp_path / "b" / "places.parquet")
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
+    assert not first.equals(other)
+    assert json.loads((tmp_path / "b" / "run.json").read_text())["seed"] == 8
+
+
+def test_results_do_not_depend_on_the_number_of_threads(small_run, tmp_path):
+    path = small_run["path"]
+    procs = {
+        n: subprocess.Popen(
+            [sys.executable, "-m", "sim", "run", str(path), "--out", str(tmp_path / f"t{n}"),
+             "--quiet"],
+            cwd=tmp_path, env=_env(NUMBA_NUM_THREADS=str(n)),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for n in (1, 2)
+    }
+    for n, proc in procs.items():
+        _, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+        assert proc.returncode == 0, (n, err)
+    one = pd.read_parquet(tmp_path / "t1" / "places.parquet")
+    two = pd.read_parquet(tmp_path / "t2" / "places.parquet")
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    # and both equal the in-process run with the default thread count
+    pd.testing.assert_frame_equal(
+        one, pd.read_parquet(small_run["out"] / "places.parquet"), check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "t1" / "national.parquet"),
+        pd.read_parquet(tmp_path / "t2" / "national.parquet"),
+        check_exact=True,
+    )
+
+
+# --------------------------------------------------------------------- version and bench
+def test_version_in_a_subprocess(tmp_path):
+    proc = _sub(["--version"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"placejobs {sim.__version__}"
+    assert sim.__version__ != "0.0.0+unknown"
+
+
+def test_version_in_process(capsys):
+    rc, out, _ = _main(["--version"], capsys)
+    assert rc == 0
+    assert out.strip() == f"placejobs {sim.__version__}"
+
+
+def test_bench_too_few_workers_in_a_subprocess(tmp_path):
+    proc = _sub(["bench", "--workers", "10"], tmp_path)
+    _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr, "--workers", "10")
+
+
+@pytest.mark.parametrize(
+    ("args", "part"),
+    [(["--workers", "10"], "--workers"), (["--months", "0"], "--months"),
+     (["--repeat", "0"], "--repeat")],
+)
+def test_bench_bad_values_in_process(capsys, args, part):
+    rc, out, err = _main(["bench", *args], capsys)
+    _assert_one_error_line(rc, out, err, part)
+    assert out == ""
+
+
+def test_no_command_is_a_usage_error(capsys):
+    rc, _, err = _main([], capsys)
+    assert rc == 2 and "Traceback" not in err
