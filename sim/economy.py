@@ -20,7 +20,10 @@ firms with lognormal sizes. Sectors follow UK employment shares, with the
 knowledge-intensive share tilted towards places with more R&D per worker.
 Firm productivity (GBP of value added a week per efficiency unit of labour) is
 
-.. math:: A_j = \\text{GVA per hour}_p \\times H \\times \\mu_{sector} \\times e^{\\sigma \\varepsilon_j}
+.. math::
+
+    A_j = \\text{GVA per hour}_p \\times H \\times \\mu_{sector}
+          \\times e^{\\sigma \\varepsilon_j - \\sigma^2 / 2}
 
 with ``H`` paid hours a week. Employed workers are placed at firms by the
 same destination rule the search kernel uses (vacancies times
@@ -202,7 +205,8 @@ def build_economy(
             movers = idx[dest == d]
             sl = slice(place_start[d], place_start[d + 1])
             t = f.target_size[sl].astype(float)
-            w.employer[movers] = place_start[d] + rng.choice(t.size, size=movers.size, p=t / t.sum())
+            pick = rng.choice(t.size, size=movers.size, p=t / t.sum())
+            w.employer[movers] = place_start[d] + pick
     emp = w.status == EMPLOYED
     f.employment[:] = np.bincount(w.employer[emp], minlength=n_firms)
     f.vacancies[:] = np.maximum(f.target_size - f.employment, 0)
@@ -215,7 +219,8 @@ def build_economy(
     employer_a = np.where(emp, f.productivity[np.maximum(w.employer, 0)], local_a)
     y = employer_a * premium[w.skill] * w.human_capital
     w.wage[:] = benefit + phi * (np.maximum(y, benefit) - benefit)
-    w.remote[:] = emp & w.remote_capable & (rng.random(n) < f.teleworkable[np.maximum(w.employer, 0)])
+    hybrid_job = rng.random(n) < f.teleworkable[np.maximum(w.employer, 0)]
+    w.remote[:] = emp & w.remote_capable & hybrid_job
     unemployed = w.status == UNEMPLOYED
     mean_spell = 1.0 / 0.1
     w.months_unemployed[:] = np.where(

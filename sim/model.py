@@ -143,7 +143,10 @@ class LabourMarket(mesa.Model):
         places = self.geography.places
         for p, code in enumerate(places.index):
             row = places.loc[code]
-            Region(self, p, str(code), str(row["name"]), broadband_share=row["broadband_share"], gva_per_hour_gbp=row["gva_per_hour_gbp"])
+            Region(
+                self, p, str(code), str(row["name"]),
+                broadband_share=row["broadband_share"], gva_per_hour_gbp=row["gva_per_hour_gbp"],
+            )
         self.regions = self.agents_by_type[Region].sort("index", ascending=True)
         self._regions_in_order = list(self.regions)
 
@@ -152,7 +155,9 @@ class LabourMarket(mesa.Model):
         minutes = np.ascontiguousarray(self.geography.travel_minutes, dtype=np.float64)
         self._minutes = minutes
         self._decay = np.exp(-s.distance_decay_per_minute * minutes)
-        self._decay_remote = np.exp(-s.distance_decay_per_minute * w.hybrid_commute_factor * minutes)
+        self._decay_remote = np.exp(
+            -s.distance_decay_per_minute * w.hybrid_commute_factor * minutes
+        )
         self._skill_premium = np.asarray(w.skill_premium, dtype=np.float64)
         self._layoff = np.asarray(scenario.flows.layoff_rate, dtype=np.float64)
         self._edges = bin_edges()
