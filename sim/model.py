@@ -297,7 +297,8 @@ class LabourMarket(mesa.Model):
             rank_and_offer(
                 stream_key(self.seed, month, STAGES["ranking"], r), k, searchers,
                 self._firm_start, firm_apps, f.vacancies, f.skill_demand, wk.skill,
-                wk.human_capital, s.skill_fit_weight, s.ranking_noise, scores, offered,
+                wk.human_capital, s.skill_fit_weight, s.ranking_noise, s.hiring_standard, scores,
+                offered,
             )
             hired = np.zeros(searchers.size, dtype=np.bool_)
             accept_and_hire(

@@ -81,12 +81,15 @@ class Search(_Section):
     distance_decay_per_minute: float = Field(
         0.05, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.03, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.045, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
     skill_fit_weight: float = Field(1.0, ge=0.0, le=100.0, description="score per level of misfit")
     ranking_noise: float = Field(0.5, ge=0.0, le=100.0, description="s.d. of employer noise")
+    hiring_standard: float = Field(
+        -0.5, ge=-100.0, le=100.0, description="lowest applicant score a firm hires"
+    )
     job_switch_premium: float = Field(
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
@@ -139,7 +142,9 @@ class Firms(_Section):
     """Firm creation and vacancy posting."""
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
-    vacancy_rate: Share = Field(0.027, description="open vacancies / jobs the firms aim for")
+    vacancy_rate: Share = Field(
+        0.015, description="open vacancies / jobs the firms aim for (model steady state)"
+    )
     productivity_dispersion: float = Field(
         0.25, ge=0.0, le=3.0, description="s.d. of log firm productivity"
     )

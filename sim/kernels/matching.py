@@ -27,15 +27,20 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
    outside option (reservation wage, or current wage for the employed). Its
    value to the worker is :math:`w_{ij} - c\,m\,T_{od}` with ``c`` the
    commuting cost per one-way minute a week and ``m`` = 1, or ``h`` for a
-   hybrid job. A searcher applies only where the value beats their
-   reservation (or current job by ``job_switch_premium``) and the job has a
-   surplus (:math:`y_{ij} > b_i`); repeated applications to one firm are
-   dropped.
+   hybrid job. Applications go only where the job has a surplus
+   (:math:`y_{ij} > b_i`); the employed apply only where the value beats their
+   current job by ``job_switch_premium``, while the unemployed apply more
+   widely and turn down offers worth less than their reservation wage (an
+   offer declined leaves the vacancy open). Repeated applications to one firm
+   are dropped.
 2. **Ranking.** Each firm scores its applicants by
    :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon` (skill fit plus
    noise; :math:`\varepsilon` is logistic with unit variance, so the ranking is a
-   logit in the applicants' fit) and offers its ``v_j`` best (all, if fewer applied).
-3. **Acceptance.** Each searcher takes the offer of highest value.
+   logit in the applicants' fit). Applicants scoring below the firm's hiring
+   standard are not hired (skill mismatch is a friction); the firm offers its
+   ``v_j`` best acceptable applicants (all, if fewer).
+3. **Acceptance.** Each searcher takes the offer of highest value, if it
+   beats their reservation wage or current job.
 4. **Hires.** Vacancies fall and employment rises by one per accepted offer;
    a job-to-job mover leaves a gap at the old firm.
 
@@ -191,8 +196,11 @@ def draw_applications(
                 continue
             w = outside + phi[d] * (y - outside)
             factor = hybrid_factor if aim_remote else 1.0
-            value = w - commute_cost * factor * minutes[o, d]
-            if value < threshold:
+            # Value over the worker's threshold (reservation wage, or current job plus the
+            # switch premium). The employed apply only where it is positive; the unemployed
+            # apply more widely and turn down offers below their reservation wage.
+            value = w - commute_cost * factor * minutes[o, d] - threshold
+            if employed and value < 0.0:
                 continue
             app_firm[slot] = j
             app_wage[slot] = w
@@ -259,33 +267,44 @@ def _select_top(scores, idx, lo, hi, m):
 @njit(cache=True, parallel=True)
 def rank_and_offer(
     key, k, searchers, firm_start, firm_apps, vacancies, skill_demand, skill, human_capital,
-    fit_weight, noise, scores, offered,
+    fit_weight, noise, hiring_standard, scores, offered,
 ):
-    """Stage 2: each firm offers its open vacancies to its best-scoring applicants."""
+    """Stage 2: each firm offers its open vacancies to its best acceptable applicants.
+
+    An applicant is acceptable when their score reaches ``hiring_standard``; the firm
+    offers its ``v_j`` best acceptable applicants (all of them, if fewer).
+    """
     n_firms = vacancies.shape[0]
     for j in prange(n_firms):
         lo = firm_start[j]
         hi = firm_start[j + 1]
-        m = hi - lo
-        if m == 0:
+        if hi == lo:
             continue
         openings = vacancies[j]
         if openings <= 0:
             continue
-        if m > openings:
-            for p in range(lo, hi):
-                a = firm_apps[p]
-                s = a // k
-                i = searchers[s]
-                fit = abs(np.int64(skill[i]) - np.int64(skill_demand[j]))
-                scores[a] = (
-                    -fit_weight * fit
-                    + math.log(human_capital[i])
-                    + noise * logistic(key, np.int64(i) * k + (a - s * k))
-                )
-            _select_top(scores, firm_apps, lo, hi, openings)
-            hi = lo + openings
+        # Score every applicant; move the acceptable ones to the front (in slot order).
+        n_ok = lo
         for p in range(lo, hi):
+            a = firm_apps[p]
+            s = a // k
+            i = searchers[s]
+            fit = abs(np.int64(skill[i]) - np.int64(skill_demand[j]))
+            score = (
+                -fit_weight * fit
+                + math.log(human_capital[i])
+                + noise * logistic(key, np.int64(i) * k + (a - s * k))
+            )
+            scores[a] = score
+            if score >= hiring_standard:
+                firm_apps[p] = firm_apps[n_ok]
+                firm_apps[n_ok] = a
+                n_ok += 1
+        m = n_ok - lo
+        if m > openings:
+            _select_top(scores, firm_apps, lo, n_ok, openings)
+            m = openings
+        for p in range(lo, lo + m):
             offered[firm_apps[p]] = True
 
 
@@ -305,7 +324,7 @@ def accept_and_hire(
         best = -1
         best_value = -np.inf
         for a in range(s * k, s * k + k):
-            if offered[a] and app_value[a] > best_value:
+            if offered[a] and app_value[a] >= 0.0 and app_value[a] > best_value:
                 best = a
                 best_value = app_value[a]
         if best < 0:
