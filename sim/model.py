@@ -241,15 +241,13 @@ class LabourMarket(mesa.Model):
         monthly_flows(
             stream_key(self.seed, month, STAGES["flows"]),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
-            wk.months_unemployed, wk.reservation_wage, wk.age_months,
+            wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
             f.place, f.productivity, self._layoff, fl.exit_to_inactivity_employed,
             fl.exit_to_inactivity_unemployed, self._entry_rate, s.on_the_job_search_share,
             self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
             w.reservation_decay, w.adjustment_speed, self._searching, separations,
         )
         count_employment(wk.status, wk.employer, len(f), f.employment)
-        remote_off = wk.status != EMPLOYED
-        wk.remote[remote_off] = False
 
         # 2. Vacancies.
         np.maximum(f.target_size - f.employment, 0, out=f.vacancies)
@@ -280,6 +278,7 @@ class LabourMarket(mesa.Model):
             app_wage = np.empty(n_slots, dtype=np.float32)
             app_value = np.empty(n_slots, dtype=np.float32)
             app_remote = np.zeros(n_slots, dtype=np.bool_)
+            scores = np.empty(n_slots, dtype=np.float64)
             draw_applications(
                 stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
                 wk.home, wk.skill, wk.human_capital, wk.status, wk.wage, wk.reservation_wage,
@@ -288,17 +287,14 @@ class LabourMarket(mesa.Model):
                 self._cum_place_remote, self._minutes, self._phi,
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
-                app_firm, app_wage, app_value, app_remote,
+                f.skill_demand, s.skill_fit_weight, s.ranking_noise,
+                app_firm, app_wage, app_value, app_remote, scores,
             )
             firm_apps = np.empty(n_slots, dtype=np.int64)
             group_by_firm(app_firm, len(f), self._firm_start, firm_apps)
-            scores = np.empty(n_slots, dtype=np.float64)
             offered = np.zeros(n_slots, dtype=np.bool_)
             rank_and_offer(
-                stream_key(self.seed, month, STAGES["ranking"], r), k, searchers,
-                self._firm_start, firm_apps, f.vacancies, f.skill_demand, wk.skill,
-                wk.human_capital, s.skill_fit_weight, s.ranking_noise, s.hiring_standard, scores,
-                offered,
+                self._firm_start, firm_apps, f.vacancies, s.hiring_standard, scores, offered
             )
             hired = np.zeros(searchers.size, dtype=np.bool_)
             accept_and_hire(

@@ -93,6 +93,8 @@ def make_economy(seed: int) -> dict:
         "benefit": float(rng.uniform(30.0, 150.0)),
         "fit_weight": float(rng.uniform(0.0, 2.0)),
         "noise": noise,
+        # Lowest acceptable score; -100 (the scenario's floor) accepts everyone.
+        "hiring_standard": float(rng.choice([-100.0, rng.uniform(-2.0, 0.5)])),
         "seed": int(rng.integers(0, 2**31)),
         "month": int(rng.integers(0, 100)),
     }
@@ -216,7 +218,9 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     for row in slots:
         firms = row[row >= 0]
         assert np.unique(firms).size == firms.size
-    # Wages are Nash-bargained above the outside option; values beat the threshold.
+    # Wages are Nash-bargained above the outside option; the value is the surplus over
+    # the reservation wage (unemployed) or over the current job, net of commuting and
+    # grossed up by the switch premium (employed, who apply only where it is >= 0).
     if valid.any():
         i = owner[valid]
         j = app_firm[valid].astype(np.int64)
@@ -229,15 +233,13 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
         w_exp = outside + e["phi"][d] * (y - outside)
         np.testing.assert_allclose(app_wage[valid], w_exp, rtol=1e-6)
         factor = np.where(app_remote[valid], e["hybrid"], 1.0)
-        v_exp = w_exp - e["commute_cost"] * factor * e["minutes"][e["home"][i], d]
-        np.testing.assert_allclose(app_value[valid], v_exp, rtol=1e-6, atol=1e-3)
-        # Applications only where the value beats the reservation wage, or for an
-        # employed searcher the current job net of commuting by the switch premium.
         own_j = np.maximum(employer0[i], 0)
         m0 = e["minutes"][e["home"][i], e["firm_place"][own_j]]
         c0 = e["commute_cost"] * np.where(cols0["remote"][i], e["hybrid"], 1.0) * m0
         threshold = np.where(employed, (outside - c0) * (1.0 + e["switch_premium"]), outside)
-        assert np.all(v_exp >= threshold - 1e-9 * np.maximum(1.0, np.abs(threshold)))
+        v_exp = w_exp - e["commute_cost"] * factor * e["minutes"][e["home"][i], d] - threshold
+        np.testing.assert_allclose(app_value[valid], v_exp, rtol=1e-6, atol=1e-3)
+        assert np.all(app_value[valid][employed] >= 0.0)
 
     # ---- group by firm
     firm_start = np.zeros(f + 1, dtype=np.int64)
@@ -256,7 +258,8 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     apps_before = firm_apps.copy()
     rank_and_offer(
         rank_key, k, searchers, firm_start, firm_apps, e["vacancies"], e["skill_demand"],
-        e["skill"], e["human_capital"], e["fit_weight"], e["noise"], scores, offered,
+        e["skill"], e["human_capital"], e["fit_weight"], e["noise"], e["hiring_standard"],
+        scores, offered,
     )
     np.testing.assert_array_equal(e["vacancies"], vac0)  # ranking does not touch vacancies
     assert not np.any(offered & ~valid)
@@ -266,24 +269,33 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
         # The firm's segment is only permuted.
         np.testing.assert_array_equal(np.sort(firm_apps[lo:hi]), np.sort(seg))
         n_off = np.count_nonzero(offered[seg])
-        m = hi - lo
-        assert n_off == min(m, vac0[j])  # offers <= vacancies, all of them if enough applied
-        if m > vac0[j] > 0:
-            # Offers go to the best-scoring applicants: (score desc, slot asc).
-            sc = scores[seg]
-            assert np.all(np.isfinite(sc))
-            i = searchers[seg // k]
-            fit = np.abs(e["skill"][i].astype(int) - int(e["skill_demand"][j]))
-            eps = _logistic_at(rank_key, i.astype(np.int64) * k + seg % k)
-            sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
-                      + e["noise"] * eps)
-            np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
-            order = np.lexsort((seg, -sc))
-            top = np.sort(seg[order[: vac0[j]]])
-            np.testing.assert_array_equal(np.sort(seg[offered[seg]]), top)
-            np.testing.assert_array_equal(np.sort(firm_apps[lo:lo + vac0[j]]), top)
-            if stats is not None:
-                stats["ranked"] += 1
+        assert n_off <= vac0[j]  # never more offers than vacancies
+        if vac0[j] == 0:
+            assert n_off == 0
+            continue
+        if seg.size == 0:
+            continue
+        # Every applicant is scored: skill fit, log human capital and logistic noise.
+        sc = scores[seg]
+        assert np.all(np.isfinite(sc))
+        i = searchers[seg // k]
+        fit = np.abs(e["skill"][i].astype(int) - int(e["skill_demand"][j]))
+        eps = _logistic_at(rank_key, i.astype(np.int64) * k + seg % k)
+        sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
+                  + e["noise"] * eps)
+        np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
+        # Offers go to the best acceptable applicants, by (score desc, slot asc); all
+        # acceptable ones if there are no more of them than vacancies.
+        ok = seg[sc >= e["hiring_standard"]]
+        assert n_off == min(ok.size, vac0[j])
+        order = np.lexsort((ok, -scores[ok]))
+        top = np.sort(ok[order[:n_off]])
+        np.testing.assert_array_equal(np.sort(seg[offered[seg]]), top)
+        np.testing.assert_array_equal(np.sort(firm_apps[lo:lo + n_off]), top)
+        if stats is not None and ok.size > vac0[j]:
+            stats["ranked"] += 1
+        if stats is not None and ok.size < seg.size:
+            stats["below_standard"] += 1
 
     # ---- accept and hire
     hired = np.zeros(n_s, dtype=np.bool_)
@@ -296,12 +308,14 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     )
     off2 = offered.reshape(n_s, k)
     assert n_hires == np.count_nonzero(hired)
-    np.testing.assert_array_equal(hired, off2.any(axis=1))  # an offer is always taken
+    # An offer is taken when it is worth at least the reservation wage or current job.
+    good = off2 & (app_value.reshape(n_s, k) >= 0.0)
+    np.testing.assert_array_equal(hired, good.any(axis=1))
     hs = searchers[hired]
     # Each hired worker takes an offer of highest value (a searcher's slots name
     # distinct firms, so the new employer identifies the slot taken).
-    vals = np.where(off2, app_value.reshape(n_s, k), -np.inf)
-    taken = off2 & (slots == e["employer"][searchers][:, None]) & hired[:, None]
+    vals = np.where(good, app_value.reshape(n_s, k), -np.inf)
+    taken = good & (slots == e["employer"][searchers][:, None]) & hired[:, None]
     assert np.all(taken.sum(axis=1) == hired)
     best_slot = np.flatnonzero(taken.ravel())
     np.testing.assert_array_equal(app_value[best_slot], vals.max(axis=1)[hired])
@@ -417,13 +431,14 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
 
 def test_matching_is_not_vacuous() -> None:
     """The random economies exercise hires, job-to-job moves and the ranking path."""
-    stats = {"hires": 0, "j2j": 0, "ranked": 0}
+    stats = {"hires": 0, "j2j": 0, "ranked": 0, "below_standard": 0}
     for seed in range(60):
         e = make_economy(seed)
         run_matching(e, e["searchers"], stats)
     assert stats["hires"] > 500
     assert stats["j2j"] > 100
     assert stats["ranked"] > 100
+    assert stats["below_standard"] > 100
 
 
 def test_matching_is_deterministic() -> None:
@@ -457,6 +472,7 @@ def test_more_applicants_than_vacancies_fills_exactly() -> None:
     e["employment"][:] = 0
     e["remote"][:] = False
     e["rounds"] = 3
+    e["hiring_standard"] = -100.0
     acc = run_matching(e, np.arange(n, dtype=np.int64))
     assert acc["hires"].sum() == 1
     assert e["employment"][0] == 1 and e["vacancies"][0] == 0

@@ -46,6 +46,7 @@ def monthly_flows(
     months_unemployed,
     reservation_wage,
     age_months,
+    remote,
     firm_place,
     firm_productivity,
     layoff_rate,
@@ -66,7 +67,8 @@ def monthly_flows(
 
     Args:
         key: stream key (``stream_key(seed, month, STAGES["flows"])``).
-        home, skill, ...: worker columns (modified in place).
+        home, skill, ...: worker columns (modified in place); ``remote`` is cleared when
+            a worker leaves employment.
         firm_place, firm_productivity: firm columns (read only).
         layoff_rate: (3,) monthly probability employed -> unemployed by skill.
         exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
@@ -88,7 +90,8 @@ def monthly_flows(
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
-        reservation_wage, age_months, firm_place, firm_productivity, layoff_rate, exit_employed,
+        reservation_wage, age_months, remote, firm_place, firm_productivity, layoff_rate,
+        exit_employed,
         exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit, replacement_ratio,
         reservation_decay, wage_adjustment, searching, chunk_sep,
     )
@@ -100,9 +103,9 @@ def monthly_flows(
 @njit(cache=True, parallel=True)
 def _flows_chunks(
     key, home, skill, human_capital, status, employer, wage, months_unemployed,
-    reservation_wage, age_months, firm_place, firm_productivity, layoff_rate, exit_employed,
-    exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit, replacement_ratio,
-    reservation_decay, wage_adjustment, searching, chunk_sep,
+    reservation_wage, age_months, remote, firm_place, firm_productivity, layoff_rate,
+    exit_employed, exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit,
+    replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
@@ -121,6 +124,7 @@ def _flows_chunks(
                 if u < lay or u < lay + exit_employed:
                     chunk_sep[c, firm_place[j]] += 1
                     employer[i] = -1
+                    remote[i] = False
                     months_unemployed[i] = 0
                     if u < lay:
                         status[i] = _UNEMPLOYED

@@ -127,11 +127,13 @@ def draw_applications(
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
     vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
-    app_firm, app_wage, app_value, app_remote,
+    skill_demand, fit_weight, noise, app_firm, app_wage, app_value, app_remote, app_score,
 ):
     """Stage 1: up to ``k`` applications per searcher, in slots ``s*k .. s*k+k-1``.
 
-    Empty slots have ``app_firm == -1``.
+    Empty slots have ``app_firm == -1``. The employer's score of each application
+    (skill fit, productivity and noise, see stage 2) is computed here, where the
+    worker's row is at hand, so that ranking reads one contiguous array.
     """
     n_places = vacancy_start.shape[0] - 1
     for s in prange(searchers.shape[0]):
@@ -148,6 +150,8 @@ def draw_applications(
             outside = reservation_wage[i]
             threshold = reservation_wage[i]
         hc = skill_premium[skill[i]] * human_capital[i]
+        log_h = math.log(human_capital[i])
+        s_i = np.int64(skill[i])
         total = cum_place[o, n_places - 1]
         total_r = cum_place_remote[o, n_places - 1]
         for a in range(k):
@@ -206,6 +210,9 @@ def draw_applications(
             app_wage[slot] = w
             app_value[slot] = value
             app_remote[slot] = aim_remote
+            fit = abs(s_i - np.int64(skill_demand[j]))
+            eps = logistic(key, base + _DRAWS - 1)
+            app_score[slot] = -fit_weight * fit + log_h + noise * eps
 
 
 @njit(cache=True)
@@ -265,14 +272,13 @@ def _select_top(scores, idx, lo, hi, m):
 
 
 @njit(cache=True, parallel=True)
-def rank_and_offer(
-    key, k, searchers, firm_start, firm_apps, vacancies, skill_demand, skill, human_capital,
-    fit_weight, noise, hiring_standard, scores, offered,
-):
+def rank_and_offer(firm_start, firm_apps, vacancies, hiring_standard, scores, offered):
     """Stage 2: each firm offers its open vacancies to its best acceptable applicants.
 
-    An applicant is acceptable when their score reaches ``hiring_standard``; the firm
-    offers its ``v_j`` best acceptable applicants (all of them, if fewer).
+    ``scores[a]`` is the employer's score of application slot ``a``
+    (:func:`draw_applications`). An applicant is acceptable when the score reaches
+    ``hiring_standard``; the firm offers its ``v_j`` best acceptable applicants (all of
+    them, if fewer).
     """
     n_firms = vacancies.shape[0]
     for j in prange(n_firms):
@@ -283,20 +289,11 @@ def rank_and_offer(
         openings = vacancies[j]
         if openings <= 0:
             continue
-        # Score every applicant; move the acceptable ones to the front (in slot order).
+        # Move the acceptable applicants to the front (in slot order).
         n_ok = lo
         for p in range(lo, hi):
             a = firm_apps[p]
-            s = a // k
-            i = searchers[s]
-            fit = abs(np.int64(skill[i]) - np.int64(skill_demand[j]))
-            score = (
-                -fit_weight * fit
-                + math.log(human_capital[i])
-                + noise * logistic(key, np.int64(i) * k + (a - s * k))
-            )
-            scores[a] = score
-            if score >= hiring_standard:
+            if scores[a] >= hiring_standard:
                 firm_apps[p] = firm_apps[n_ok]
                 firm_apps[n_ok] = a
                 n_ok += 1

@@ -36,8 +36,6 @@ _INV_2_53 = 1.0 / 9007199254740992.0
 STAGES = {
     "flows": 1,
     "applications": 2,
-    "ranking": 3,
-    "init": 4,
 }
 
 
