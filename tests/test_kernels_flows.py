@@ -21,7 +21,7 @@ from sim.kernels.rng import STAGES, stream_key, uniform
 EMP, UNE, INA = 0, 1, 2
 WORKER_COLUMNS = (
     "home", "skill", "human_capital", "status", "employer", "wage", "months_unemployed",
-    "reservation_wage", "age_months",
+    "reservation_wage", "age_months", "remote",
 )
 
 seeds = st.integers(0, 2**32 - 1)
@@ -57,6 +57,7 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
         ).astype(np.int16),
         "reservation_wage": rng.uniform(40.0, 900.0, n).astype(np.float32),
         "age_months": rng.integers(16 * 12, 66 * 12, n).astype(np.int16),
+        "remote": (status == EMP) & (rng.random(n) < 0.4),
     }
 
     def rate(hi):
@@ -94,7 +95,7 @@ def _run(e: dict, key=None):
     monthly_flows(
         e["key"] if key is None else key,
         w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
-        w["months_unemployed"], w["reservation_wage"], w["age_months"],
+        w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
         q["firm_place"], q["firm_productivity"], q["layoff_rate"], q["exit_employed"],
         q["exit_unemployed"], q["entry_rate"], q["ojs_share"], q["phi"], q["skill_premium"],
         q["benefit"], q["replacement_ratio"], q["reservation_decay"], q["wage_adjustment"],
@@ -131,6 +132,9 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
     laid_off = (s0 == EMP) & (s1 == UNE)
     quit_lf = (s0 == EMP) & (s1 == INA)
     np.testing.assert_array_equal(j1[stayed], j0[stayed])  # stayers keep their employer
+    # The remote flag goes with the job: kept by stayers, cleared on leaving employment.
+    np.testing.assert_array_equal(after["remote"][stayed], before["remote"][stayed])
+    assert not np.any(after["remote"][s1 != EMP])
     np.testing.assert_array_equal(
         separations,
         np.bincount(q["firm_place"][j0[separated]], minlength=q["n_places"]),

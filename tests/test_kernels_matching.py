@@ -23,6 +23,7 @@ from numba import njit
 import sim
 from sim.kernels.flows import count_employment, monthly_flows
 from sim.kernels.matching import (
+    _DRAWS,
     _select_top,
     accept_and_hire,
     draw_applications,
@@ -119,6 +120,8 @@ def _check_consistent(e: dict) -> None:
     emp = status == EMP
     assert np.all((employer[emp] >= 0) & (employer[emp] < e["F"]))
     assert np.all(employer[~emp] == -1)
+    assert not np.any(e["remote"] & ~emp)  # a remote job is a job
+    assert not np.any(e["remote"] & ~e["remote_capable"])
     np.testing.assert_array_equal(e["employment"], np.bincount(employer[emp], minlength=e["F"]))
     assert np.all(e["vacancies"] >= 0)
     counted = np.zeros(e["F"], dtype=np.int32)
@@ -166,15 +169,17 @@ def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vac
     app_wage = np.empty(n_slots, dtype=np.float32)
     app_value = np.empty(n_slots, dtype=np.float32)
     app_remote = np.zeros(n_slots, dtype=np.bool_)
+    app_score = np.full(n_slots, np.nan)
     draw_applications(
         key, searchers, e["k"], e["home"], e["skill"], e["human_capital"], e["status"],
         e["wage"], e["reservation_wage"], e["remote_capable"], e["remote"], e["employer"],
         e["productivity"], e["firm_place"], e["teleworkable"], vacancy_firm, vacancy_start,
         cum_place, cum_place_remote, e["minutes"], e["phi"], e["skill_premium"],
         e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
-        app_firm, app_wage, app_value, app_remote,
+        e["skill_demand"], e["fit_weight"], e["noise"],
+        app_firm, app_wage, app_value, app_remote, app_score,
     )
-    return app_firm, app_wage, app_value, app_remote
+    return app_firm, app_wage, app_value, app_remote, app_score
 
 
 def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | None = None):
@@ -197,8 +202,9 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
 
     # ---- applications
     n_slots = n_s * k
-    app_firm, app_wage, app_value, app_remote = draw(
-        e, searchers, stream_key(e["seed"], e["month"], STAGES["applications"], r),
+    app_key = stream_key(e["seed"], e["month"], STAGES["applications"], r)
+    app_firm, app_wage, app_value, app_remote, scores = draw(
+        e, searchers, app_key,
         cum_place, cum_place_remote, vacancy_firm, vacancy_start,
     )
     slots = app_firm.reshape(n_s, k)
@@ -252,15 +258,11 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
         np.testing.assert_array_equal(seg, np.flatnonzero(app_firm == j))  # stable
 
     # ---- rank and offer
-    scores = np.full(n_slots, np.nan)
     offered = np.zeros(n_slots, dtype=np.bool_)
-    rank_key = stream_key(e["seed"], e["month"], STAGES["ranking"], r)
     apps_before = firm_apps.copy()
-    rank_and_offer(
-        rank_key, k, searchers, firm_start, firm_apps, e["vacancies"], e["skill_demand"],
-        e["skill"], e["human_capital"], e["fit_weight"], e["noise"], e["hiring_standard"],
-        scores, offered,
-    )
+    scores_before = scores.copy()
+    rank_and_offer(firm_start, firm_apps, e["vacancies"], e["hiring_standard"], scores, offered)
+    np.testing.assert_array_equal(scores, scores_before)  # read only
     np.testing.assert_array_equal(e["vacancies"], vac0)  # ranking does not touch vacancies
     assert not np.any(offered & ~valid)
     for j in range(f):
@@ -275,12 +277,14 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
             continue
         if seg.size == 0:
             continue
-        # Every applicant is scored: skill fit, log human capital and logistic noise.
+        # Every application is scored: skill fit, log human capital and logistic noise
+        # from the application's last reserved counter.
         sc = scores[seg]
         assert np.all(np.isfinite(sc))
         i = searchers[seg // k]
         fit = np.abs(e["skill"][i].astype(int) - int(e["skill_demand"][j]))
-        eps = _logistic_at(rank_key, i.astype(np.int64) * k + seg % k)
+        counter = (i.astype(np.int64) * k + seg % k) * _DRAWS + _DRAWS - 1
+        eps = _logistic_at(app_key, counter)
         sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
                   + e["noise"] * eps)
         np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
@@ -415,13 +419,12 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
         monthly_flows(
             stream_key(e["seed"], month, STAGES["flows"]), e["home"], e["skill"],
             e["human_capital"], e["status"], e["employer"], e["wage"], e["months_unemployed"],
-            e["reservation_wage"], age, e["firm_place"], e["productivity"], layoff, 0.02, 0.05,
-            entry, 0.2, e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3, searching,
-            separations,
+            e["reservation_wage"], age, e["remote"], e["firm_place"], e["productivity"], layoff,
+            0.02, 0.05, entry, 0.2, e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3,
+            searching, separations,
         )
         assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
         count_employment(e["status"], e["employer"], e["F"], e["employment"])
-        e["remote"][e["status"] != EMP] = False
         _check_consistent(e)
         np.maximum(target - e["employment"], 0, out=e["vacancies"])
         e["month"] = month
@@ -515,7 +518,7 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
     e["place_start"] = np.zeros(p + 1, dtype=np.int64)
     e["place_start"][1:] = np.cumsum(np.bincount(firm_place, minlength=p))
     tables = build_tables(e)
-    app_firm, _, _, app_remote = draw(e, np.arange(n, dtype=np.int64),
+    app_firm, _, _, app_remote, _ = draw(e, np.arange(n, dtype=np.int64),
                                       stream_key(5, 0, STAGES["applications"]), *tables[1:])
     if remote:
         weight = e["vacancies"] * tele * e["decay_remote"][0, firm_place]

@@ -152,7 +152,7 @@ def test_stages_distinct() -> None:
 
 # ---------------------------------------------------------------- normal
 def test_normal_moments() -> None:
-    z = _normals(_key(stage=STAGES["ranking"]), 0, N_DRAWS)
+    z = _normals(_key(stage=STAGES["applications"]), 0, N_DRAWS)
     assert np.all(np.isfinite(z))
     assert abs(z.mean()) < SIX_SE * math.sqrt(1.0 / N_DRAWS)
     # Var(Z^2) = E Z^4 - 1 = 2.
@@ -180,7 +180,7 @@ def test_normal_is_box_muller_of_its_two_uniforms(key: int, counter: int) -> Non
 # ---------------------------------------------------------------- logistic
 def test_logistic_moments() -> None:
     """Logistic with scale sqrt(3)/pi: mean 0, variance 1, E X^4 = 4.2 (excess kurtosis 1.2)."""
-    x = _logistics(_key(stage=STAGES["ranking"]), 0, N_DRAWS)
+    x = _logistics(_key(stage=STAGES["applications"]), 0, N_DRAWS)
     assert np.all(np.isfinite(x))
     assert abs(x.mean()) < SIX_SE * math.sqrt(1.0 / N_DRAWS)
     # Var(X^2) = E X^4 - 1 = 3.2.
