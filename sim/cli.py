@@ -128,10 +128,15 @@ def _run(args: argparse.Namespace) -> int:
         "scenario": scenario.to_dict(),
     }
     meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
-    write_table(model.places_frame(), out / "places.parquet", meta)
+    places = model.places_frame()
+    write_table(places, out / "places.parquet", meta)
     write_table(model.national_frame(), out / "national.parquet", meta)
     write_run_json(out / "run.json", info)
-    plots = write_standard_plots(model.places_frame(), model.geography, out / "plots")
+    caption = (
+        f"placejobs {__version__}; scenario {run.name} ({args.scenario}); seed {run.seed}; "
+        f"scale {run.scale}"
+    )
+    plots = write_standard_plots(places, model.geography, out / "plots", caption=caption)
     if not args.quiet:
         print(_summary(model))
         print(

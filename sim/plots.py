@@ -557,7 +557,13 @@ def plot_map(
 # --------------------------------------------------------------------------------------------
 
 
-def write_standard_plots(places: pd.DataFrame, geography: Any, outdir: str | Path) -> list[Path]:
+def write_standard_plots(
+    places: pd.DataFrame,
+    geography: Any,
+    outdir: str | Path,
+    *,
+    caption: str | None = None,
+) -> list[Path]:
     """Write the standard plots of a run as PNG files.
 
     Writes ``unemployment_by_region.png`` and ``good_jobs_share_by_region.png`` (time series,
@@ -570,6 +576,8 @@ def write_standard_plots(places: pd.DataFrame, geography: Any, outdir: str | Pat
             ``unemployment_rate`` and ``good_jobs_share``.
         geography: The geography the places belong to (see :func:`plot_map`).
         outdir: Directory to write into.
+        caption: Text stored in each PNG's ``Description`` metadata (for example the
+            scenario, seed and version of the run).
 
     Returns:
         The paths written, in the order above.
@@ -582,6 +590,9 @@ def write_standard_plots(places: pd.DataFrame, geography: Any, outdir: str | Pat
     out.mkdir(parents=True, exist_ok=True)
     where = f" ({geography.name})" if getattr(geography, "name", "") else ""
     written: list[Path] = []
+    meta = {"Software": "placejobs"}
+    if caption:
+        meta["Description"] = caption
 
     for indicator, filename, title in (
         ("unemployment_rate", "unemployment_by_region.png", "Unemployment rate"),
@@ -589,7 +600,7 @@ def write_standard_plots(places: pd.DataFrame, geography: Any, outdir: str | Pat
     ):
         fig = plot_indicator_over_time(places, indicator, title=title + where)
         path = out / filename
-        fig.savefig(path, dpi=STANDARD_DPI)
+        fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)
         written.append(path)
 
     last = places["month"].max()
@@ -603,6 +614,6 @@ def write_standard_plots(places: pd.DataFrame, geography: Any, outdir: str | Pat
         percent=True,
     )
     path = out / "map_unemployment.png"
-    fig.savefig(path, dpi=STANDARD_DPI)
+    fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)
     written.append(path)
     return written
