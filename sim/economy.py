@@ -140,6 +140,8 @@ def build_economy(
     sd_h = scenario.firms.human_capital_dispersion
     w.human_capital[:] = np.exp(sd_h * rng.standard_normal(n) - 0.5 * sd_h**2)
     w.age_months[:] = rng.integers(16 * 12, 65 * 12, size=n)
+    w.origin[:] = home
+    w.trained_with[:] = -1
 
     # Labour-market status from the place's rates.
     e = places["employment_rate"].to_numpy(dtype=float)
@@ -189,6 +191,7 @@ def build_economy(
     )
     f.rd_spending[:] = 0.0
     f.age_months[:] = rng.integers(0, 240, size=n_firms)
+    f.alive[:] = True
     firms_by_place = np.arange(n_firms, dtype=np.int64)  # already grouped by place
 
     # Place employed workers at firms: destination by jobs x exp(-beta minutes).

@@ -16,6 +16,8 @@ vacancies         int32    open vacancies this month
 teleworkable      float32  share of the firm's jobs that can be hybrid
 rd_spending       float32  R&D spending, GBP million a year (per agent firm)
 age_months        int16    months since entry
+alive             bool     False for a free row (the firm has exited)
+loss_months       int16    consecutive months of losses
 ================  =======  ===============================================
 """
 
@@ -53,6 +55,8 @@ class Firms(AgentTable):
         "teleworkable": np.dtype(np.float32),
         "rd_spending": np.dtype(np.float32),
         "age_months": np.dtype(np.int16),
+        "alive": np.dtype(np.bool_),
+        "loss_months": np.dtype(np.int16),
     }
 
     def _describe(self, values: dict[str, Any]) -> dict[str, Any]:

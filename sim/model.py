@@ -35,8 +35,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.demography import Demography
 from sim.economy import build_economy
+from sim.firm_dynamics import FirmDynamics
 from sim.geography import Geography, load_geography
+from sim.green import Green
 from sim.kernels.aggregate import (
     COUNT_COLUMNS,
     N_BINS,
@@ -54,11 +57,17 @@ from sim.kernels.matching import (
     vacancy_weights,
 )
 from sim.kernels.rng import STAGES, stream_key
+from sim.knowledge import Knowledge
+from sim.mechanism import Mechanism
 from sim.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
+from sim.migration import Migration
+from sim.places import PlaceState, straight_line_km
 from sim.regions import PLACE_INDICATORS, Region
+from sim.remote_work import RemoteWork
 from sim.scenario import Scenario, load_scenario
 from sim.tables import RowView
-from sim.workers import EMPLOYED, UNEMPLOYED
+from sim.training import Training
+from sim.workers import ABSENT, EMPLOYED, UNEMPLOYED
 
 __all__ = ["LabourMarket", "StockFlowError"]
 
@@ -139,6 +148,8 @@ class LabourMarket(mesa.Model):
         self._place_start = economy.place_start
         self._entry_rate = economy.entry_rate
         self._people_per_agent = 1.0 / economy.agents_per_person
+        self.place_state = PlaceState.from_geography(self.geography)
+        self._km = straight_line_km(self.geography)
 
         places = self.geography.places
         for p, code in enumerate(places.index):
@@ -167,6 +178,10 @@ class LabourMarket(mesa.Model):
         self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
         self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
         self._searching = np.zeros(len(self.workers), dtype=np.bool_)
+        self._retirements = np.zeros(n_places, dtype=np.int64)
+        #: Entrants this month by home place (filled by the demography mechanism).
+        self.entrants = np.zeros(n_places, dtype=np.int64)
+        self._present = int(np.count_nonzero(self.workers.status != ABSENT))
         self._counts = np.zeros((n_places, len(COUNT_COLUMNS)))
         self._hist = np.zeros((n_places, N_BINS), dtype=np.int64)
         self._hist_good = np.zeros((n_places, N_BINS), dtype=np.int64)
@@ -176,6 +191,19 @@ class LabourMarket(mesa.Model):
         self._phi = np.full(n_places, w.bargaining_power)
         self._theta_ref = self._tightness_reference()
         self.national: dict[str, float] = {}
+
+        # Mechanisms, in the order of the monthly schedule (see the module docstring).
+        self.demography = Demography(self)
+        self.knowledge = Knowledge(self)
+        self.firm_dynamics = FirmDynamics(self)
+        self.green = Green(self)
+        self.training = Training(self)
+        self.remote_work = RemoteWork(self)
+        self.migration = Migration(self)
+        self.mechanisms: list[Mechanism] = [
+            self.demography, self.knowledge, self.firm_dynamics, self.green,
+            self.training, self.remote_work, self.migration,
+        ]
 
         self.datacollector = mesa.DataCollector(
             model_reporters={k: _national(k) for k in self.national_columns()},
@@ -236,18 +264,36 @@ class LabourMarket(mesa.Model):
         month = self._sim_month
         self._sim_month += 1
 
-        # 1. Flows.
+        # 1-3. Demography, knowledge, firms, green demand (each when enabled).
+        self.entrants[:] = 0
+        for mech in (self.demography, self.knowledge, self.firm_dynamics, self.green):
+            if mech.enabled:
+                mech.step(self)
+        wk, f = self.workers, self.firms  # tables may have grown
+        self._fit_scratch()
+
+        # 4. Flows: ageing and retirement, separations, participation, wage drift.
         separations = np.zeros(n_places, dtype=np.int64)
+        self._retirements[:] = 0
+        dem, rw = sc.demography, sc.remote_work
         monthly_flows(
             stream_key(self.seed, month, STAGES["flows"]),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
             wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            f.place, f.productivity, self._layoff, fl.exit_to_inactivity_employed,
-            fl.exit_to_inactivity_unemployed, self._entry_rate, s.on_the_job_search_share,
+            wk.constrained, f.place, f.productivity, self._layoff,
+            fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
+            s.on_the_job_search_share,
+            rw.constrained_search_share if self.remote_work.enabled else 0.0,
+            dem.retirement_age_years * 12 if self.demography.enabled else 0,
             self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
             w.reservation_decay, w.adjustment_speed, self._searching, separations,
+            self._retirements,
         )
         count_employment(wk.status, wk.employer, len(f), f.employment)
+
+        # 5. Training.
+        if self.training.enabled:
+            self.training.step(self)
 
         # 2. Vacancies.
         np.maximum(f.target_size - f.employment, 0, out=f.vacancies)
@@ -287,7 +333,9 @@ class LabourMarket(mesa.Model):
                 self._cum_place_remote, self._minutes, self._phi,
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
-                f.skill_demand, s.skill_fit_weight, s.ranking_noise,
+                f.skill_demand, s.skill_fit_weight, s.ranking_noise, wk.constrained,
+                wk.trained_with, rw.remote_productivity if self.remote_work.enabled else 0.0,
+                sc.training.employer_link_bonus if self.training.enabled else 0.0,
                 app_firm, app_wage, app_value, app_remote, scores,
             )
             firm_apps = np.empty(n_slots, dtype=np.int64)
@@ -304,11 +352,37 @@ class LabourMarket(mesa.Model):
             )
             searchers = searchers[~hired]
 
+        # 8. Migration and housing; remote-work bookkeeping.
+        for mech in (self.remote_work, self.migration):
+            if mech.enabled:
+                mech.step(self)
+
         if self.debug:
             self.check_stock_flow()
 
-        # 4-5. Aggregate and set next month's bargaining power.
+        self._present = int(np.count_nonzero(wk.status != ABSENT)) if self.debug else 0
+        # 9. Aggregate and set next month's bargaining power.
         self._aggregate(vacancies_posted, hires, hires_u, j2j, separations, unemployed_searching)
+
+    def index_firms(self) -> None:
+        """Regroup the live firms by place after firms entered or exited.
+
+        Rebuilds ``firms_by_place`` (firm rows sorted by place, dead firms left out)
+        and ``place_start``; O(F). Mechanisms that add or remove firms call it.
+        """
+        f = self.firms
+        alive = np.flatnonzero(f.alive)
+        order = alive[np.argsort(f.place[alive], kind="stable")]
+        counts = np.bincount(f.place[alive], minlength=self.geography.n_places)
+        self._firms_by_place = order.astype(np.int64)
+        self._place_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        if self._firm_start.size != len(f) + 1:
+            self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
+
+    def _fit_scratch(self) -> None:
+        """Resize per-worker scratch arrays after the worker table grew."""
+        if self._searching.size != len(self.workers):
+            self._searching = np.zeros(len(self.workers), dtype=np.bool_)
 
     # ------------------------------------------------------------------ checks
     def check_stock_flow(self) -> None:
@@ -332,21 +406,32 @@ class LabourMarket(mesa.Model):
             )
         if np.any(f.vacancies < 0):
             raise StockFlowError("a firm has negative vacancies")
+        if np.any(f.employment[~f.alive] != 0):
+            raise StockFlowError("a firm that exited still employs workers")
+        present = int(np.count_nonzero(wk.status != ABSENT))
+        expected = self._present + int(self.entrants.sum()) - int(self._retirements.sum())
+        if present != expected:
+            raise StockFlowError(
+                f"workers not conserved: {present} present, expected {expected} "
+                f"({self._present} + {int(self.entrants.sum())} entrants - "
+                f"{int(self._retirements.sum())} retirements)"
+            )
 
     # ------------------------------------------------------------------ outputs
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
         sc = self._scenario_config
         wk, f = self.workers, self.firms
         aggregate_workers(
-            wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, f.place,
-            f.skill_demand, self._minutes, sc.wages.hybrid_commute_factor,
+            wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
+            wk.human_capital, f.place, f.skill_demand, f.productivity, self._skill_premium,
+            self._minutes, self._km, sc.wages.hybrid_commute_factor,
             self._counts, self._hist, self._hist_good,
         )
         c = self._counts
         scale = self._people_per_agent
         n_places = self.geography.n_places
-        firms_per_place = np.bincount(f.place, minlength=n_places)
-        filled = np.bincount(f.place, weights=f.employment, minlength=n_places)
+        firms_per_place = np.bincount(f.place[f.alive], minlength=n_places)
+        filled = c[:, _COL["jobs_at_workplace"]]
         national_median = histogram_quantile(self._hist.sum(axis=0), 0.5, self._edges)[0]
         good_line = sc.wages.good_job_pay_fraction * national_median
         good = count_at_or_above(self._hist_good, good_line, self._edges)
@@ -379,7 +464,32 @@ class LabourMarket(mesa.Model):
             "remote_share": rates(c[:, _COL["remote"]], e),
             "firms": firms_per_place.astype(float),
             "agents": pop,
+            "gva_per_worker": rates(c[:, _COL["gva_at_workplace"]] * 52.0, filled),
+            "skill_share_basic": rates(c[:, _COL["skill_basic"]], pop),
+            "skill_share_intermediate": rates(c[:, _COL["skill_intermediate"]], pop),
+            "skill_share_advanced": rates(c[:, _COL["skill_advanced"]], pop),
+            "in_training": c[:, _COL["training"]] * scale,
+            "participation_rate": rates(e + u, pop),
+            "constrained_participation_rate": rates(
+                c[:, _COL["constrained_active"]], c[:, _COL["constrained"]]
+            ),
+            "own_place_work_share": rates(c[:, _COL["own_place"]], e),
+            "mean_commute_km": rates(c[:, _COL["commute_km"]], e),
+            "knowledge_stock": self.place_state.knowledge_stock.copy(),
+            "housing_cost": self.place_state.housing_cost.copy(),
+            "amenity": self.place_state.amenity.copy(),
+            "retirements": self._retirements * scale,
+            "entrants": self.entrants * scale,
         }
+        mechanism_sums: set[str] = set()
+        for mech in self.mechanisms:
+            mechanism_sums.update(mech.SUMS)
+            for key in mech.INDICATORS:
+                per_place.setdefault(key, np.zeros(n_places))
+            for key, values in mech.place_indicators(self).items():
+                per_place[key] = np.asarray(values, dtype=float)
+        for key in PLACE_INDICATORS:
+            per_place.setdefault(key, np.full(n_places, np.nan))
         for region in self._regions_in_order:
             p = region.index
             for key, values in per_place.items():
@@ -389,8 +499,10 @@ class LabourMarket(mesa.Model):
             return float(np.sum(per_place[key]))
 
         cs = c.sum(axis=0)
-        nat = {key: total(key) for key in ("population", "employed", "unemployed", "inactive",
-                                           "vacancies", "hires", "separations", "firms", "agents")}
+        summed = {"population", "employed", "unemployed", "inactive", "vacancies", "hires",
+                  "separations", "firms", "agents", "in_training", "knowledge_stock",
+                  "retirements", "entrants", *mechanism_sums}
+        nat = {key: total(key) for key in summed}
         e_n, u_n, pop_n = cs[_COL["employed"]], cs[_COL["unemployed"]], cs[_COL["population"]]
         nat["employment_rate"] = e_n / pop_n if pop_n else np.nan
         nat["unemployment_rate"] = u_n / (e_n + u_n) if e_n + u_n else np.nan
@@ -403,7 +515,22 @@ class LabourMarket(mesa.Model):
         nat["good_jobs_share"] = good.sum() / e_n if e_n else np.nan
         nat["mean_commute_minutes"] = cs[_COL["commute_minutes"]] / e_n if e_n else np.nan
         nat["remote_share"] = cs[_COL["remote"]] / e_n if e_n else np.nan
+        nat["gva_per_worker"] = (
+            52.0 * cs[_COL["gva_at_workplace"]] / filled.sum() if filled.sum() else np.nan
+        )
+        for k in ("skill_basic", "skill_intermediate", "skill_advanced"):
+            nat[f"skill_share_{k[6:]}"] = cs[_COL[k]] / pop_n if pop_n else np.nan
+        nat["participation_rate"] = (e_n + u_n) / pop_n if pop_n else np.nan
+        nat["constrained_participation_rate"] = (
+            cs[_COL["constrained_active"]] / cs[_COL["constrained"]]
+            if cs[_COL["constrained"]] else np.nan
+        )
+        nat["own_place_work_share"] = cs[_COL["own_place"]] / e_n if e_n else np.nan
+        nat["mean_commute_km"] = cs[_COL["commute_km"]] / e_n if e_n else np.nan
         weights = per_place["population"]
+        for key in PLACE_INDICATORS:
+            if key not in nat:
+                nat[key] = float(np.nansum(per_place[key] * weights) / weights.sum())
         for key in INEQUALITY_INDICATORS:
             nat[f"theil_{key}"] = theil_index(per_place[key], weights)
             nat[f"cv_{key}"] = coefficient_of_variation(per_place[key], weights)

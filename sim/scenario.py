@@ -16,52 +16,40 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from sim.config import PerSkill, Positive3, Section, Share
+from sim.demography import DemographyParams
+from sim.firm_dynamics import FirmDynamicsParams
+from sim.green import GreenParams
+from sim.knowledge import KnowledgeParams
+from sim.migration import MigrationParams
+from sim.remote_work import RemoteWorkParams
+from sim.training import TrainingParams
 
 __all__ = ["Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
-
-def _list_to_tuple(value: Any) -> Any:
-    """TOML arrays arrive as lists; the scenario stores immutable tuples."""
-    return tuple(value) if isinstance(value, list) else value
-
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-PerSkill = Annotated[tuple[Share, Share, Share], BeforeValidator(_list_to_tuple)]
-Positive3 = Annotated[
-    tuple[float, float, float], BeforeValidator(_list_to_tuple)
-]
-
 
 class ScenarioError(ValueError):
     """A scenario that cannot be used; the message is one line meant for the user."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Run(_Section):
+class Run(Section):
     """What to simulate: where, how many agents, how long."""
 
     name: str = "baseline"
     description: str = ""
-    geography: Literal["uk-itl1", "grid", "random-geometric", "core-periphery"] = "uk-itl1"
+    geography: Literal["uk-itl1", "uk-lad", "grid", "random-geometric", "core-periphery"] = (
+        "uk-itl1"
+    )
     scale: float = Field(0.01, gt=0.0, le=1.0, description="agents per real person")
     seed: int = Field(42, ge=0, lt=2**63, description="random seed")
     burn_in_months: int = Field(60, ge=0, le=1200, description="months run before recording")
     months: int = Field(120, ge=1, le=2400, description="reported horizon in months")
 
 
-class GeographyOptions(_Section):
+class GeographyOptions(Section):
     """Options passed to the synthetic geography generators (ignored by uk-itl1)."""
 
     rows: int = Field(3, ge=1, le=50)
@@ -73,7 +61,7 @@ class GeographyOptions(_Section):
     seed: int = Field(0, ge=0)
 
 
-class Search(_Section):
+class Search(Section):
     """Job search and matching (the kernel in :mod:`sim.kernels.matching`)."""
 
     applications_per_searcher: int = Field(4, ge=1, le=50, description="k, per round")
@@ -95,7 +83,7 @@ class Search(_Section):
     )
 
 
-class Flows(_Section):
+class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
@@ -107,7 +95,7 @@ class Flows(_Section):
     )
 
 
-class Wages(_Section):
+class Wages(Section):
     """Wage setting: Nash bargaining with a local tightness term (a wage curve)."""
 
     bargaining_power: float = Field(0.4, gt=0.0, lt=1.0, description="phi at reference tightness")
@@ -138,7 +126,7 @@ class Wages(_Section):
         return v
 
 
-class Firms(_Section):
+class Firms(Section):
     """Firm creation and vacancy posting."""
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
@@ -153,7 +141,7 @@ class Firms(_Section):
     )
 
 
-class Scenario(_Section):
+class Scenario(Section):
     """A complete, validated scenario. Build one with :func:`load_scenario`."""
 
     run: Run = Run()
@@ -162,6 +150,13 @@ class Scenario(_Section):
     flows: Flows = Flows()
     wages: Wages = Wages()
     firms: Firms = Firms()
+    demography: DemographyParams = DemographyParams()
+    knowledge: KnowledgeParams = KnowledgeParams()
+    firm_dynamics: FirmDynamicsParams = FirmDynamicsParams()
+    green: GreenParams = GreenParams()
+    training: TrainingParams = TrainingParams()
+    remote_work: RemoteWorkParams = RemoteWorkParams()
+    migration: MigrationParams = MigrationParams()
     source: str | None = Field(None, description="file the scenario was read from")
 
     def with_overrides(self, **run_overrides: Any) -> Scenario:

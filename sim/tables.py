@@ -92,6 +92,21 @@ class AgentTable:
     def _describe(self, values: dict[str, Any]) -> dict[str, Any]:
         return values
 
+    def grow(self, extra: int) -> None:
+        """Add ``extra`` rows of zeros at the end (the column arrays are replaced).
+
+        Kernels receive the arrays at each call, so growing between months is safe;
+        code that kept a reference to an old column must fetch it again.
+        """
+        if extra < 0:
+            raise ValueError(f"cannot grow a {self.KIND} table by {extra} rows")
+        for name, dtype in self.SCHEMA.items():
+            old = getattr(self, name)
+            new = np.zeros(self._n + extra, dtype=dtype)
+            new[: self._n] = old
+            setattr(self, name, new)
+        self._n += extra
+
     def to_frame(self, rows: slice | np.ndarray | None = None) -> pd.DataFrame:
         """A pandas copy of the table (or of ``rows``), for inspection.
 

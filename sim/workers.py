@@ -11,7 +11,8 @@ skill              int8     0 basic (below Level 3), 1 intermediate
                             (Level 3), 2 advanced (Level 4+, degree)
 human_capital      float32  productivity within the skill level (mean 1)
 occupation         int8     UK SOC 2010 major group, 0..8 (group 1..9)
-status             int8     0 employed, 1 unemployed, 2 inactive, 3 training
+status             int8     0 employed, 1 unemployed, 2 inactive, 3 training,
+                            4 absent (a free row: retired, not yet refilled)
 employer           int32    firm row, -1 when not employed
 wage               float32  GBP a week (the last wage when not employed)
 months_unemployed  int16    length of the current unemployment spell
@@ -20,6 +21,9 @@ constrained        bool     caring or disability constraint (works only
                             remotely or close to home)
 remote_capable     bool     occupation teleworkable and home has broadband
 remote             bool     the current job is remote or hybrid
+origin             int16    place where the worker grew up (cohorts)
+training_left      int16    months of training still to do (0 = none)
+trained_with       int16    place of an employer-linked course (-1 none)
 =================  =======  ==============================================
 """
 
@@ -37,13 +41,14 @@ __all__ = [
     "UNEMPLOYED",
     "INACTIVE",
     "TRAINING",
+    "ABSENT",
     "STATUS_NAMES",
     "SKILL_NAMES",
     "OCCUPATION_NAMES",
 ]
 
-EMPLOYED, UNEMPLOYED, INACTIVE, TRAINING = 0, 1, 2, 3
-STATUS_NAMES = ("employed", "unemployed", "inactive", "training")
+EMPLOYED, UNEMPLOYED, INACTIVE, TRAINING, ABSENT = 0, 1, 2, 3, 4
+STATUS_NAMES = ("employed", "unemployed", "inactive", "training", "absent")
 SKILL_NAMES = ("basic", "intermediate", "advanced")
 OCCUPATION_NAMES = (
     "Managers, directors and senior officials",
@@ -88,6 +93,9 @@ class Workers(AgentTable):
         "constrained": np.dtype(np.bool_),
         "remote_capable": np.dtype(np.bool_),
         "remote": np.dtype(np.bool_),
+        "origin": np.dtype(np.int16),
+        "training_left": np.dtype(np.int16),
+        "trained_with": np.dtype(np.int16),
     }
 
     def _describe(self, values: dict[str, Any]) -> dict[str, Any]:

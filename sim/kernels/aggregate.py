@@ -25,17 +25,23 @@ _BIN_PER_LOG = N_BINS / (math.log(WAGE_MAX) - math.log(WAGE_MIN))
 
 #: Columns of the ``counts`` array filled by :func:`aggregate_workers`.
 COUNT_COLUMNS = (
-    "population",
-    "employed",
-    "unemployed",
-    "inactive",
-    "training",
-    "remote",
-    "commute_minutes",
-    "wage_sum",
-    "skill_basic",
-    "skill_intermediate",
-    "skill_advanced",
+    "population",  # 0, residents of working age (absent rows excluded)
+    "employed",  # 1
+    "unemployed",  # 2
+    "inactive",  # 3
+    "training",  # 4
+    "remote",  # 5
+    "commute_minutes",  # 6, sum over employed residents
+    "wage_sum",  # 7
+    "skill_basic",  # 8
+    "skill_intermediate",  # 9
+    "skill_advanced",  # 10
+    "own_place",  # 11, employed residents working in their own place
+    "commute_km",  # 12, straight-line km, sum over employed residents
+    "constrained",  # 13, residents with a caring or disability constraint
+    "constrained_active",  # 14, of whom employed or unemployed
+    "jobs_at_workplace",  # 15, by place of work
+    "gva_at_workplace",  # 16, weekly value added of those jobs, GBP, by place of work
 )
 
 
@@ -59,8 +65,9 @@ N_SLICES = 8
 
 @njit(cache=True, parallel=True)
 def _aggregate_slices(
-    home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
-    hybrid_factor, part_counts, part_hist, part_good,
+    home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
+    firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
+    part_counts, part_hist, part_good,
 ):
     # Only the prange loop lives in this parallel function: array expressions here would
     # become parallel regions of their own, each with its launch cost.
@@ -68,18 +75,32 @@ def _aggregate_slices(
     size = (n + N_SLICES - 1) // N_SLICES
     for sl in prange(N_SLICES):
         for i in range(sl * size, min(n, (sl + 1) * size)):
-            p = home[i]
             st = status[i]
+            if st == 4:
+                continue
+            p = home[i]
             part_counts[sl, p, 0] += 1.0
             part_counts[sl, p, 8 + skill[i]] += 1.0
+            if constrained[i]:
+                part_counts[sl, p, 13] += 1.0
+                if st == 0 or st == 1:
+                    part_counts[sl, p, 14] += 1.0
             if st == 0:
                 part_counts[sl, p, 1] += 1.0
                 j = employer[i]
-                m = minutes[p, firm_place[j]]
+                q = firm_place[j]
+                m = minutes[p, q]
                 if remote[i]:
                     part_counts[sl, p, 5] += 1.0
                     m *= hybrid_factor
                 part_counts[sl, p, 6] += m
+                part_counts[sl, p, 12] += km[p, q]
+                if q == p:
+                    part_counts[sl, p, 11] += 1.0
+                part_counts[sl, q, 15] += 1.0
+                part_counts[sl, q, 16] += (
+                    firm_productivity[j] * skill_premium[skill[i]] * human_capital[i]
+                )
                 w = wage[i]
                 part_counts[sl, p, 7] += w
                 b = _bin(w)
@@ -96,13 +117,15 @@ def _aggregate_slices(
 
 @njit(cache=True)
 def aggregate_workers(
-    home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
-    hybrid_factor, counts, hist, hist_good_skill,
+    home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
+    firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
+    counts, hist, hist_good_skill,
 ):
     """Fill ``counts`` (P, len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS).
 
-    All outputs are overwritten. The table is cut into :data:`N_SLICES` contiguous slices
-    summed in parallel into private arrays, then added in slice order.
+    All outputs are overwritten. Absent rows (status 4) are skipped. The table is cut
+    into :data:`N_SLICES` contiguous slices summed in parallel into private arrays,
+    then added in slice order.
     """
     n_places = counts.shape[0]
     n_cols = counts.shape[1]
@@ -110,8 +133,9 @@ def aggregate_workers(
     part_hist = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     _aggregate_slices(
-        home, status, skill, wage, employer, remote, firm_place, firm_skill_demand, minutes,
-        hybrid_factor, part_counts, part_hist, part_good,
+        home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
+        firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
+        part_counts, part_hist, part_good,
     )
     for p in range(n_places):
         for c in range(n_cols):

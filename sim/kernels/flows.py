@@ -14,7 +14,12 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
   otherwise the reservation wage falls by ``reservation_decay`` a month towards
   the benefit level (duration dependence);
 * inactive: enters unemployment with ``entry_rate[p]`` (set so that each
-  place's inactive stock is stationary at its data value).
+  place's inactive stock is stationary at its data value); a constrained
+  inactive person (caring or disability constraint) otherwise searches for
+  remote or local work with ``constrained_search_share``, staying inactive;
+* everyone ages a month; at ``retirement_age_months`` a worker leaves the
+  working-age population (the row becomes *absent*, status 4, for an entrant
+  to reuse). Training (status 3) is handled by :mod:`sim.training`.
 
 Draws come from the counter-based streams of :mod:`sim.kernels.rng`, counter
 ``3 i + d`` for draw ``d`` of worker ``i``, so the result does not depend on
@@ -31,7 +36,7 @@ from sim.kernels.rng import uniform
 
 CHUNK = 1 << 16
 
-_EMPLOYED, _UNEMPLOYED, _INACTIVE = 0, 1, 2
+_EMPLOYED, _UNEMPLOYED, _INACTIVE, _ABSENT = 0, 1, 2, 4
 
 
 @njit(cache=True)
@@ -47,6 +52,7 @@ def monthly_flows(
     reservation_wage,
     age_months,
     remote,
+    constrained,
     firm_place,
     firm_productivity,
     layoff_rate,
@@ -54,6 +60,8 @@ def monthly_flows(
     exit_unemployed,
     entry_rate,
     ojs_share,
+    constrained_search_share,
+    retirement_age_months,
     phi,
     skill_premium,
     benefit,
@@ -62,6 +70,7 @@ def monthly_flows(
     wage_adjustment,
     searching,
     separations_by_place,
+    retirements_by_place,
 ):
     """Apply one month of flows in place.
 
@@ -69,11 +78,16 @@ def monthly_flows(
         key: stream key (``stream_key(seed, month, STAGES["flows"])``).
         home, skill, ...: worker columns (modified in place); ``remote`` is cleared when
             a worker leaves employment.
+        constrained: (N,) bool, caring or disability constraint.
         firm_place, firm_productivity: firm columns (read only).
         layoff_rate: (3,) monthly probability employed -> unemployed by skill.
         exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
         entry_rate: (P,) monthly probability inactive -> unemployed by home place.
         ojs_share: monthly probability an employed worker searches.
+        constrained_search_share: monthly probability a constrained inactive person
+            searches (for remote or local jobs) without becoming unemployed.
+        retirement_age_months: age at which a worker leaves the working-age population
+            (row becomes absent); 0 switches retirement off.
         phi: (P,) bargaining power by workplace this month.
         skill_premium: (3,) productivity multiplier by skill.
         benefit: outside option of incumbents and reservation floor, GBP a week.
@@ -82,30 +96,34 @@ def monthly_flows(
         wage_adjustment: share of the gap to the going rate closed each month.
         searching: (N,) bool output, True for this month's searchers.
         separations_by_place: (n_places,) int64 output, separations by workplace
-            (layoffs and exits from employment).
+            (layoffs, exits from employment and retirements of the employed).
+        retirements_by_place: (n_places,) int64 output, retirements by home place.
     """
     n = home.shape[0]
     n_places = separations_by_place.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunk_ret = np.zeros((n_chunks, n_places), dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
-        reservation_wage, age_months, remote, firm_place, firm_productivity, layoff_rate,
-        exit_employed,
-        exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit, replacement_ratio,
-        reservation_decay, wage_adjustment, searching, chunk_sep,
+        reservation_wage, age_months, remote, constrained, firm_place, firm_productivity,
+        layoff_rate, exit_employed, exit_unemployed, entry_rate, ojs_share,
+        constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
+        replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
     )
     for c in range(n_chunks):
         for p in range(n_places):
             separations_by_place[p] += chunk_sep[c, p]
+            retirements_by_place[p] += chunk_ret[c, p]
 
 
 @njit(cache=True, parallel=True)
 def _flows_chunks(
     key, home, skill, human_capital, status, employer, wage, months_unemployed,
-    reservation_wage, age_months, remote, firm_place, firm_productivity, layoff_rate,
-    exit_employed, exit_unemployed, entry_rate, ojs_share, phi, skill_premium, benefit,
-    replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep,
+    reservation_wage, age_months, remote, constrained, firm_place, firm_productivity,
+    layoff_rate, exit_employed, exit_unemployed, entry_rate, ojs_share,
+    constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
+    replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
@@ -114,8 +132,20 @@ def _flows_chunks(
         start = c * CHUNK
         stop = min(start + CHUNK, n)
         for i in range(start, stop):
-            age_months[i] += 1
             st = status[i]
+            if st == _ABSENT:
+                searching[i] = False
+                continue
+            age_months[i] += 1
+            if retirement_age_months > 0 and age_months[i] >= retirement_age_months:
+                if st == _EMPLOYED:
+                    chunk_sep[c, firm_place[employer[i]]] += 1
+                chunk_ret[c, home[i]] += 1
+                status[i] = _ABSENT
+                employer[i] = -1
+                remote[i] = False
+                searching[i] = False
+                continue
             u = uniform(key, 3 * i)
             if st == _EMPLOYED:
                 s = skill[i]
@@ -157,6 +187,11 @@ def _flows_chunks(
                     r = replacement_ratio * wage[i]
                     reservation_wage[i] = r if r > benefit else benefit
                     searching[i] = True
+                elif constrained[i]:
+                    # Searches for remote or local work while staying inactive.
+                    searching[i] = uniform(key, 3 * i + 2) < constrained_search_share
+                    if searching[i] and reservation_wage[i] < benefit:
+                        reservation_wage[i] = benefit
                 else:
                     searching[i] = False
             else:

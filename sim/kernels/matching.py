@@ -127,13 +127,20 @@ def draw_applications(
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
     vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
-    skill_demand, fit_weight, noise, app_firm, app_wage, app_value, app_remote, app_score,
+    skill_demand, fit_weight, noise, constrained, trained_with, remote_productivity, link_bonus,
+    app_firm, app_wage, app_value, app_remote, app_score,
 ):
     """Stage 1: up to ``k`` applications per searcher, in slots ``s*k .. s*k+k-1``.
 
     Empty slots have ``app_firm == -1``. The employer's score of each application
     (skill fit, productivity and noise, see stage 2) is computed here, where the
     worker's row is at hand, so that ranking reads one contiguous array.
+
+    A constrained worker (caring or disability constraint) applies only to remote
+    vacancies (half the time, when remote-capable) or to vacancies in their own place.
+    A remote job's value added is ``(1 + remote_productivity)`` times the on-site one.
+    A worker trained with local employers gets ``link_bonus`` on their score at firms
+    in the place of the course.
     """
     n_places = vacancy_start.shape[0] - 1
     for s in prange(searchers.shape[0]):
@@ -159,11 +166,14 @@ def draw_applications(
             app_firm[slot] = -1
             base = (i * k + a) * _DRAWS
             aim_remote = False
+            cons = constrained[i]
             if remote_capable[i] and total_r > 0.0:
-                aim_remote = uniform(key, base + 2) < remote_share
+                aim_remote = uniform(key, base + 2) < (0.5 if cons else remote_share)
             if aim_remote:
                 x = uniform(key, base) * total_r
                 d = _search_row(cum_place_remote, o, n_places, x)
+            elif cons:
+                d = o
             else:
                 if total <= 0.0:
                     continue
@@ -196,6 +206,8 @@ def draw_applications(
             if duplicate or (employed and j == employer[i]):
                 continue
             y = firm_productivity[j] * hc
+            if aim_remote:
+                y *= 1.0 + remote_productivity
             if y <= outside:
                 continue
             w = outside + phi[d] * (y - outside)
@@ -212,7 +224,8 @@ def draw_applications(
             app_remote[slot] = aim_remote
             fit = abs(s_i - np.int64(skill_demand[j]))
             eps = logistic(key, base + _DRAWS - 1)
-            app_score[slot] = -fit_weight * fit + log_h + noise * eps
+            bonus = link_bonus if trained_with[i] == d else 0.0
+            app_score[slot] = -fit_weight * fit + log_h + noise * eps + bonus
 
 
 @njit(cache=True)
