@@ -2,7 +2,7 @@
 
 Commands::
 
-    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force]
+    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force] [--debug]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
 A user's mistake (a bad scenario file, a bad value on the command line, an
@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=float, default=None, help="agents per real person")
     run.add_argument("--force", action="store_true", help="write into a non-empty directory")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument("--debug", action="store_true",
+                     help="check stock-flow identities every month (slower)")
 
     bench = sub.add_parser("bench", help="measure throughput and memory")
     bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
@@ -106,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     total = run.burn_in_months + run.months
     with tqdm(total=total, desc=run.name, unit="month", disable=args.quiet,
               file=sys.stderr) as bar:
-        model = LabourMarket(scenario, rng=run.seed, on_month=bar.update)
+        model = LabourMarket(scenario, rng=run.seed, on_month=bar.update, debug=args.debug)
         bar.set_postfix_str("recording")
         for _ in range(run.months):
             model.step()

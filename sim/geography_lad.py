@@ -117,6 +117,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import numpy as np
 import pandas as pd
@@ -291,6 +292,13 @@ _LOCAL_SERIES: dict[str, tuple[tuple[str, ...], int, bool]] = {
     "gigabit_share": (("Gigabit capable broadband",), TARGET_YEAR, False),
 }
 
+#: Money series whose values from another year are rescaled to TARGET_YEAR by the region's
+#: change over the same years (nominal pay grew about 12% from 2019 to 2022).
+_RESCALED_SERIES: tuple[str, ...] = ("median_weekly_pay_gbp",)
+
+#: R&D columns: regional figures shared out by population (never a fallback).
+_RD_COLUMNS: tuple[str, ...] = ("rd_business_gbp_m", "rd_public_gbp_m")
+
 #: Output column each local series feeds (for the report and the fallback list).
 _SERIES_COLUMN: dict[str, str] = {
     "employment_rate": "employment_rate",
@@ -309,10 +317,12 @@ _SERIES_COLUMN: dict[str, str] = {
 
 
 def haversine_km(
-    lon1: np.ndarray | float, lat1: np.ndarray | float, lon2: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat1: np.ndarray | float,
+    lon2: np.ndarray | float,
     lat2: np.ndarray | float,
 ) -> np.ndarray:
-    """Great-circle distance (km) between points given in degrees (broadcasting)."""  # noqa: D401
+    """Great-circle distance (km) between points given in degrees (broadcasting)."""
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
     dphi = phi2 - phi1
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -325,7 +335,7 @@ def road_minutes(distance_km: np.ndarray | float) -> np.ndarray:
     return np.asarray(distance_km, dtype=np.float64) * DETOUR_FACTOR / ROAD_SPEED_KMH * 60.0
 
 
-def _data(*parts: str):  # noqa: ANN202 - importlib.resources Traversable
+def _data(*parts: str) -> Traversable:
     """A file shipped in ``sim/data``."""
     resource = files("sim") / "data"
     for part in parts:
@@ -381,6 +391,35 @@ def _pick_series(
         {"value": best["observation"], "year": best["year"], "source": best["source"]},
         index=codes,
     )
+
+
+def _region_change(
+    raw: pd.DataFrame,
+    indicators: tuple[str, ...],
+    region_codes: pd.Series,
+    years: pd.Series,
+    target: int,
+) -> pd.Series:
+    """Factor ``region value in target / region value in year`` per district (1 if unknown).
+
+    ``region_codes`` holds each district's region or nation GSS code (``E12...``, ``W92...``,
+    ``S92...``, ``N92...``) and ``years`` the year of its value.
+    """
+    rows = raw[raw["indicator"].isin(indicators) & raw["areacd"].isin(set(region_codes))]
+    rows = rows.dropna(subset=["observation"])
+    value = {
+        (code, int(period[:4])): float(obs)
+        for code, period, obs in zip(
+            rows["areacd"], rows["period"], rows["observation"], strict=True
+        )
+    }
+    factors = []
+    for code, year in zip(region_codes, years, strict=True):
+        now = value.get((code, target), np.nan)
+        then = np.nan if pd.isna(year) else value.get((code, int(year)), np.nan)
+        usable = pd.notna(year) and int(year) != target and now > 0 and then > 0
+        factors.append(now / then if usable else 1.0)
+    return pd.Series(factors, index=years.index, dtype=np.float64)
 
 
 def _describe_years(years: pd.Series) -> str:
@@ -476,6 +515,14 @@ def _build() -> tuple[Geography, pd.DataFrame]:
         for key, (indicators, target, latest) in _LOCAL_SERIES.items()
     }
     local = {key: frame["value"] for key, frame in picked.items()}
+    region_gss = region.map(regions["ons_code"].astype(str))
+    rescaled = {}
+    for key in _RESCALED_SERIES:
+        factor = _region_change(
+            raw, _LOCAL_SERIES[key][0], region_gss, picked[key]["year"], TARGET_YEAR
+        )
+        rescaled[key] = int((factor != 1.0).sum())
+        local[key] = local[key] * factor
     local["employment_rate"] = local["employment_rate"] / 100.0
     local["unemployment_rate"] = local["unemployment_rate"] / 100.0
     local["level3_plus"] = local["level3_plus"] / 100.0
@@ -548,53 +595,32 @@ def _build() -> tuple[Geography, pd.DataFrame]:
         NAME, places, _links(centroids), boundaries=BOUNDARIES, boundary_key=BOUNDARY_KEY
     )
 
-    report_rows = []
+    counts = ["own", "successor", "region", "population_share", "other_period", "rescaled"]
+    report = pd.DataFrame(
+        0,
+        index=pd.Index([*FALLBACK_COLUMNS, *_RD_COLUMNS], name="column"),
+        columns=[*counts, "clipped"],
+    )
+    report["years"] = ""
     for key, frame in picked.items():
         column = _SERIES_COLUMN[key]
-        _, target, _ = _LOCAL_SERIES[key]
-        report_rows.append(
-            {
-                "column": column,
-                "own": int((frame["source"] == "own").sum()),
-                "successor": int((frame["source"] == "successor").sum()),
-                "region": int(fell_back[column].sum()),
-                "population_share": 0,
-                "other_period": int((frame["year"].notna() & (frame["year"] != target)).sum()),
-                "clipped": int(clipped.sum()) if key == "level3_plus" else 0,
-                "years": _describe_years(frame["year"]),
-            }
-        )
-    report_rows.append(
-        {
-            "column": "skill_share_advanced",
-            "own": int(advanced_own.notna().sum()),
-            "successor": 0,
-            "region": int(advanced_own.isna().sum()),
-            "population_share": 0,
-            "other_period": 0,
-            "clipped": 0,
-            "years": f"2021: {int(advanced_own.notna().sum())}",
-        }
-    )
-    for column in ("rd_business_gbp_m", "rd_public_gbp_m"):
-        report_rows.append(
-            {
-                "column": column,
-                "own": 0,
-                "successor": 0,
-                "region": 0,
-                "population_share": len(codes),
-                "other_period": 0,
-                "clipped": 0,
-                "years": "",
-            }
-        )
-    order = {c: i for i, c in enumerate(FALLBACK_COLUMNS + ("rd_business_gbp_m", "rd_public_gbp_m"))}
-    report = (
-        pd.DataFrame(report_rows)
-        .sort_values("column", key=lambda s: s.map(order))
-        .set_index("column")
-    )
+        target = _LOCAL_SERIES[key][1]
+        report.loc[column, counts] = [
+            int((frame["source"] == "own").sum()),
+            int((frame["source"] == "successor").sum()),
+            int(fell_back[column].sum()),
+            0,
+            int((frame["year"].notna() & (frame["year"] != target)).sum()),
+            rescaled.get(key, 0),
+        ]
+        report.loc[column, "years"] = _describe_years(frame["year"])
+    report.loc["skill_share_intermediate", "clipped"] = int(clipped.sum())
+    report.loc["skill_share_advanced", ["own", "region"]] = [
+        int(advanced_own.notna().sum()),
+        int(advanced_own.isna().sum()),
+    ]
+    report.loc["skill_share_advanced", "years"] = f"2021: {int(advanced_own.notna().sum())}"
+    report.loc[list(_RD_COLUMNS), "population_share"] = len(codes)
     return geography, report
 
 
