@@ -31,7 +31,7 @@ same destination rule the search kernel uses (vacancies times
 outside option. The inactive entry rate of each place is set so that the
 inactive stock is stationary at its data value.
 
-Sector parameters are ESTIMATES (documented in ``docs/model.md``) pending
+Sector parameters are ESTIMATES (documented in ``docs/ODD.md``) pending
 calibration to the Business Register and Employment Survey.
 """
 

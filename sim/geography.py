@@ -2,10 +2,12 @@
 
 A :class:`Geography` is the spatial frame of the model: a table of places (one row per place,
 indexed by a place code), a transport graph and the door-to-door travel-time matrix derived from
-it. Four geographies are available through :func:`load_geography`:
+it. Five geographies are available through :func:`load_geography`:
 
 * ``"uk-itl1"`` (:func:`uk_itl1`): the 12 UK ITL1 regions, built from the real published data
   shipped in ``sim/data/uk`` (see ``sim/data/README.md`` for sources and licences).
+* ``"uk-lad"`` (:func:`sim.geography_lad.uk_lad`): the 374 UK local authority districts
+  (2021), from the same data plus ``sim/data/uk/local`` and ``sim/data/geo``; cached.
 * ``"grid"`` (:func:`grid`): a rectangular lattice of identical-looking places.
 * ``"random-geometric"`` (:func:`random_geometric`): places scattered in the unit square, joined
   when they are close (a networkx random geometric graph).
@@ -151,7 +153,13 @@ _SKILL_SUM_TOL: float = 1e-6
 _SKILL_NORMALISE_TOL: float = 0.02
 
 #: Names accepted by :func:`load_geography`.
-GEOGRAPHIES: tuple[str, ...] = ("uk-itl1", "grid", "random-geometric", "core-periphery")
+GEOGRAPHIES: tuple[str, ...] = (
+    "uk-itl1",
+    "grid",
+    "random-geometric",
+    "core-periphery",
+    "uk-lad",
+)
 
 _UK_BOUNDARIES = "uk_itl1_regions_ons_buc_2018.geojson"
 _UK_BOUNDARY_KEY = "itl121cd"
@@ -1063,11 +1071,19 @@ def core_periphery(
 # Dispatch
 # --------------------------------------------------------------------------------------------
 
+def _uk_lad() -> Geography:
+    """The 374 UK local authority districts: :func:`sim.geography_lad.uk_lad` (cached)."""
+    from sim.geography_lad import uk_lad  # lazy: sim.geography_lad imports this module
+
+    return uk_lad()
+
+
 _BUILDERS: dict[str, Callable[..., Geography]] = {
     "uk-itl1": uk_itl1,
     "grid": grid,
     "random-geometric": random_geometric,
     "core-periphery": core_periphery,
+    "uk-lad": _uk_lad,
 }
 
 
@@ -1076,8 +1092,9 @@ def load_geography(name: str, **options: object) -> Geography:
 
     Args:
         name: One of :data:`GEOGRAPHIES` (``"uk-itl1"``, ``"grid"``, ``"random-geometric"``,
-            ``"core-periphery"``); case and ``_``/``-`` are ignored.
-        **options: Keyword arguments of the matching builder (:func:`uk_itl1` takes none).
+            ``"core-periphery"``, ``"uk-lad"``); case and ``_``/``-`` are ignored.
+        **options: Keyword arguments of the matching builder (:func:`uk_itl1` and
+            ``"uk-lad"`` take none).
 
     Returns:
         The geography.
