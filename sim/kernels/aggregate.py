@@ -154,20 +154,24 @@ def aggregate_workers(
 
 
 def histogram_quantile(hist: np.ndarray, q: float, edges: np.ndarray) -> np.ndarray:
-    """Quantile ``q`` of each row of a histogram (rows = places), NaN for empty rows."""
+    """Quantile ``q`` of each row of a histogram (rows = places), NaN for empty rows.
+
+    Linear interpolation in log wage inside the bin that holds the quantile.
+    """
     hist = np.atleast_2d(hist)
     cum = np.cumsum(hist, axis=1)
-    total = cum[:, -1]
-    out = np.full(hist.shape[0], np.nan)
-    for r in np.flatnonzero(total > 0):
-        target = q * total[r]
-        b = int(np.searchsorted(cum[r], target, side="left"))
-        b = min(b, hist.shape[1] - 1)
-        below = cum[r, b - 1] if b > 0 else 0.0
-        inside = hist[r, b]
-        frac = (target - below) / inside if inside > 0 else 0.5
-        lo, hi = np.log(edges[b]), np.log(edges[b + 1])
-        out[r] = float(np.exp(lo + frac * (hi - lo)))
+    total = cum[:, -1].astype(float)
+    target = q * total
+    # First bin whose cumulative count reaches the target.
+    b = np.minimum((cum < target[:, None]).sum(axis=1), hist.shape[1] - 1)
+    rows = np.arange(hist.shape[0])
+    below = np.where(b > 0, cum[rows, np.maximum(b - 1, 0)], 0)
+    inside = hist[rows, b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(inside > 0, (target - below) / inside, 0.5)
+    lo, hi = np.log(edges[b]), np.log(edges[b + 1])
+    out = np.exp(lo + frac * (hi - lo))
+    out[total <= 0] = np.nan
     return out
 
 
