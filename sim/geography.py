@@ -1071,6 +1071,7 @@ def core_periphery(
 # Dispatch
 # --------------------------------------------------------------------------------------------
 
+
 def _uk_lad() -> Geography:
     """The 374 UK local authority districts: :func:`sim.geography_lad.uk_lad` (cached)."""
     from sim.geography_lad import uk_lad  # lazy: sim.geography_lad imports this module

@@ -19,9 +19,15 @@ Places (index ``lad21cd``; every column of :data:`sim.geography.REQUIRED_COLUMNS
   ``median_weekly_pay_gbp`` (ASHE, all employees, residence) and ``gva_per_hour_gbp`` (GBP):
   the district's own value from ``uk/local/ons_local_indicators.csv`` for 2019, or for the
   period closest to 2019 that has a value (on a tie the earlier one). Percentages become
-  shares. Northern Ireland's district employment rates exist only in the separate series
-  ``Employment rate (Northern Ireland)`` for 2023, which is used (11 districts, period 2023);
-  Northern Ireland has no modelled unemployment by district (region fallback).
+  shares. Pay from another year is rescaled to 2019 by its region's (or nation's) pay change
+  between the two years in the same file (nominal pay grew about 11% from 2019 to 2022):
+  measured, 11 districts (10 from 2022: the 6 Cumbrian districts, East and West Suffolk,
+  North and West Northamptonshire, all created 2019-2023; City of London from 2018). Rates
+  are not rescaled. Northern Ireland's district employment rates exist only in the separate
+  series ``Employment rate (Northern Ireland)`` for 2023 (NI 73.6% against 71.9% in 2019),
+  which is used as it is; Northern Ireland has no modelled unemployment by district (region
+  fallback). Modelled unemployment comes from 2022 for the 17 merged districts below and
+  from 2020 for West Northamptonshire.
 * Skills. ``skill_share_advanced`` = Census 2021 Level 4+ share (``uk/local/
   census2021_qualifications_la.csv``, England and Wales, residents 16+) x
   :data:`ADVANCED_APS_CENSUS_RATIO` (1.19, the UK APS 2019 / Census 2021 ratio 40.2 / 33.8
@@ -31,8 +37,9 @@ Places (index ``lad21cd``; every column of :data:`sim.geography.REQUIRED_COLUMNS
   latest period <= 2021, else the nearest: 2022 for Great Britain, where the file starts in
   2022 on the RQF basis; 2021 for Northern Ireland's own series) minus the advanced share,
   clipped at 0; ``skill_share_basic`` = the rest. The two inputs come from different sources
-  and years; where Level 4+ x 1.19 exceeds Level 3+ the intermediate share is 0 (measured:
-  8 districts, see :func:`fallback_report` column ``clipped``).
+  and years; where Level 4+ x 1.19 exceeded Level 3+ the intermediate share would be 0
+  (:func:`fallback_report` column ``clipped``; measured: none, the smallest is City of
+  London, 0.004).
 * ``broadband_share`` = 1 - share of premises below 30 Mbit/s and ``gigabit_share``: Ofcom via
   ONS, January 2026 (the only period in the file; the regions use January 2024).
 * ``rd_business_gbp_m`` (BERD 2022) and ``rd_public_gbp_m`` (public-funded R&D, FYE 2021) are
@@ -54,8 +61,9 @@ codes. What does not match and how it is handled (measured on the shipped files)
   Barrow-in-Furness, Eden, South Lakeland -> Westmorland and Furness E06000064; Craven,
   Hambleton, Harrogate, Richmondshire, Ryedale, Scarborough, Selby -> North Yorkshire
   E06000065; Mendip, Sedgemoor, South Somerset, Somerset West and Taunton -> Somerset
-  E06000066. APPROXIMATION: the merged districts share one value. The new authorities have no
-  pay before 2022, so their pay is the 2022 figure.
+  E06000066. APPROXIMATION: the merged districts share one value. Cumberland and Westmorland
+  and Furness have no pay before 2022 and none of the four has modelled unemployment before
+  2022, so those come from 2022 (pay rescaled, see above).
 * Barnsley and Sheffield appear under their newer codes E08000038 and E08000039 in the
   broadband series (E08000016 and E08000019 elsewhere); they are mapped back.
 * The 11 Northern Ireland districts are absent from the GB-only series (employment rate,
@@ -66,11 +74,12 @@ codes. What does not match and how it is handled (measured on the shipped files)
 Fallback. Wherever a district still has no figure, it takes its ITL1 region's value from
 :func:`sim.geography.uk_itl1` (``places``); column ``fallback`` lists, comma-separated without
 spaces in :data:`FALLBACK_COLUMNS` order, the columns that fell back ("" when none) and
-:func:`fallback_report` counts them. Measured: employment_rate 1 (Isles of Scilly);
-unemployment_rate 13 (the 11 NI districts, City of London, Isles of Scilly);
-median_weekly_pay_gbp 2 (City of London, Isles of Scilly); gva_per_hour_gbp 0;
-skill_share_advanced 43 (32 Scottish and 11 NI districts); skill_share_intermediate (the
-Level 3+ share) 1 (Isles of Scilly); broadband_share 0; gigabit_share 0.
+:func:`fallback_report` counts them. For ``skill_share_intermediate`` the fallback is the
+region's Level 3+ share (1 - its basic share) minus the district's advanced share. Measured
+(328 districts have no fallback): employment_rate 1 (Isles of Scilly); unemployment_rate 14
+(the 11 NI districts, City of London, Isles of Scilly, North Northamptonshire);
+median_weekly_pay_gbp 0; gva_per_hour_gbp 0; skill_share_advanced 43 (32 Scottish and 11 NI
+districts); skill_share_intermediate 1 (Isles of Scilly); broadband_share 0; gigabit_share 0.
 
 Transport network (every approximation):
 
@@ -105,10 +114,14 @@ Transport network (every approximation):
 * Between districts, travel minutes = shortest path over the fastest mode of each link + the
   access minutes at both ends, exactly as :func:`sim.geography.build_from_tables`.
 
-Measured with the shipped data: 374 places, 950 land-border and crossing road links;
-Westminster - Manchester 146 min (rail 126 + access 10 + 10); Leeds - Bradford 43 min (road
-17 + access 13 + 13); Belfast - Glasgow 185 min (air 165 + access 10 + 10); Isle of Wight -
-Portsmouth 85 min (ferry 62 + access 13 + 10); the build takes about 0.5 s (then cached).
+Measured with the shipped data: 374 places; 950 road links (942 shared boundaries + 8 fixed
+crossings), 32 rail, 4 ferry and 6 air links (the fastest mode of each pair). Nearly every
+district is small or dense enough that its internal commute is the 20-minute floor (access
+10 minutes; 6 districts are above, at most 23.2). Door-to-door: Westminster - Manchester
+146 min (rail 126 + access 10 + 10); Leeds - Bradford 51.5 (road 31.4 + 10 + 10); Manchester -
+Salford 33.1; Belfast - Glasgow 185 (air 165 + 10 + 10); Isle of Wight - Portsmouth 82.3
+(ferry link 62.3 + 10 + 10); Westminster - Edinburgh 280. Building takes about 0.5-0.8 s
+(then cached).
 """
 
 from __future__ import annotations
@@ -293,7 +306,7 @@ _LOCAL_SERIES: dict[str, tuple[tuple[str, ...], int, bool]] = {
 }
 
 #: Money series whose values from another year are rescaled to TARGET_YEAR by the region's
-#: change over the same years (nominal pay grew about 12% from 2019 to 2022).
+#: change over the same years (UK nominal median pay grew about 11% from 2019 to 2022).
 _RESCALED_SERIES: tuple[str, ...] = ("median_weekly_pay_gbp",)
 
 #: R&D columns: regional figures shared out by population (never a fallback).
@@ -628,8 +641,8 @@ def uk_lad() -> Geography:
     """The 374 UK local authority districts (LAD21) with their transport network.
 
     See the module docstring for every source, approximation and fallback. The result is
-    built once and cached (about 0.5 s); every call returns the same object, which must not be
-    modified.
+    built once and cached (about 0.5-0.8 s); every call returns the same object, which must not
+    be modified.
 
     Returns:
         The ``"uk-lad"`` geography, indexed by LAD21 code, with boundaries
@@ -648,8 +661,9 @@ def fallback_report() -> pd.DataFrame:
         (the figure of its 2023 successor authority), ``region`` (the ITL1 region's value:
         a fallback, listed in the places' ``fallback`` column), ``population_share`` (the
         region's figure shared by population), ``other_period`` (own or successor figures
-        from a year other than the target), ``clipped`` (districts whose intermediate share was
-        clipped at 0) and ``years`` (the years used, with counts). For
+        from a year other than the target), ``rescaled`` (values from another year rescaled to
+        2019 by the region's change: pay only), ``clipped`` (districts whose intermediate share
+        was clipped at 0) and ``years`` (the years used, with counts). For
         ``skill_share_intermediate`` the counts are those of the Level 3+ share.
     """
     return _build()[1].copy()

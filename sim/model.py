@@ -80,8 +80,8 @@ class StockFlowError(AssertionError):
 
 def _geography_for(scenario: Scenario) -> Geography:
     run, opt = scenario.run, scenario.geography_options
-    if run.geography == "uk-itl1":
-        return load_geography("uk-itl1")
+    if run.geography in ("uk-itl1", "uk-lad"):
+        return load_geography(run.geography)
     if run.geography == "grid":
         return load_geography(
             "grid", rows=opt.rows, cols=opt.cols, minutes_per_edge=opt.minutes_per_edge,
@@ -89,7 +89,9 @@ def _geography_for(scenario: Scenario) -> Geography:
         )
     if run.geography == "random-geometric":
         return load_geography("random-geometric", n=opt.n, seed=opt.seed)
-    return load_geography("core-periphery", n_periphery=opt.n_periphery, seed=opt.seed)
+    if run.geography == "core-periphery":
+        return load_geography("core-periphery", n_periphery=opt.n_periphery, seed=opt.seed)
+    raise ValueError(f"unknown geography {run.geography!r}")  # the scenario schema prevents this
 
 
 class LabourMarket(mesa.Model):

@@ -67,7 +67,7 @@ class Search(Section):
     applications_per_searcher: int = Field(4, ge=1, le=50, description="k, per round")
     matching_rounds: int = Field(2, ge=1, le=20, description="rounds per month")
     distance_decay_per_minute: float = Field(
-        0.05, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
+        0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
     on_the_job_search_share: Share = Field(0.045, description="employed who search, a month")
     remote_search_share: Share = Field(

@@ -30,7 +30,9 @@ seeds = st.integers(0, 2**32 - 1)
 
 def _economy(seed: int, *, n_max: int = 300, wage_mode: str = "bins"):
     """A random worker table; with ``wage_mode="bins"`` every wage lies well inside a
-    known bin (so its bin is unambiguous despite float32 rounding), returned as ``bins``."""
+    known bin (so its bin is unambiguous despite float32 rounding), returned as ``bins``.
+
+    All five statuses occur (absent rows, status 4, have no employer)."""
     rng = np.random.default_rng(seed)
     n_places = int(rng.integers(1, 9))
     n_firms = int(rng.integers(1, 41))
@@ -39,7 +41,7 @@ def _economy(seed: int, *, n_max: int = 300, wage_mode: str = "bins"):
     firm_skill = rng.integers(0, 3, n_firms).astype(np.int8)
     home = rng.integers(0, n_places, n).astype(np.int16)
     skill = rng.integers(0, 3, n).astype(np.int8)
-    status = rng.choice(4, n, p=rng.dirichlet(np.ones(4))).astype(np.int8)
+    status = rng.choice(5, n, p=rng.dirichlet(np.ones(5))).astype(np.int8)
     employer = np.where(status == 0, rng.integers(0, n_firms, n), -1).astype(np.int32)
     remote = (status == 0) & (rng.random(n) < 0.4)
     if wage_mode == "bins":
@@ -58,11 +60,16 @@ def _economy(seed: int, *, n_max: int = 300, wage_mode: str = "bins"):
         bins = None
         wage = rng.lognormal(math.log(500.0), 0.6, n).astype(np.float32)
     minutes = rng.uniform(5.0, 180.0, (n_places, n_places))
+    km = rng.uniform(0.5, 150.0, (n_places, n_places))
     hybrid = float(rng.uniform(0.0, 1.0))
     return dict(
         n_places=n_places, firm_place=firm_place, firm_skill=firm_skill, home=home,
         skill=skill, status=status, employer=employer, remote=remote, wage=wage,
-        minutes=minutes, hybrid=hybrid, bins=bins,
+        minutes=minutes, hybrid=hybrid, bins=bins, km=km,
+        constrained=rng.random(n) < rng.uniform(0.0, 0.6),
+        human_capital=rng.lognormal(0.0, 0.3, n).astype(np.float32),
+        firm_productivity=rng.uniform(100.0, 2000.0, n_firms).astype(np.float32),
+        skill_premium=np.sort(rng.uniform(0.6, 2.0, 3)),
     )
 
 
@@ -73,7 +80,9 @@ def _aggregate(e):
     hist_good = np.full((p, N_BINS), 5, dtype=np.int64)
     aggregate_workers(
         e["home"], e["status"], e["skill"], e["wage"], e["employer"], e["remote"],
-        e["firm_place"], e["firm_skill"], e["minutes"], e["hybrid"], counts, hist, hist_good,
+        e["constrained"], e["human_capital"], e["firm_place"], e["firm_skill"],
+        e["firm_productivity"], e["skill_premium"], e["minutes"], e["km"], e["hybrid"],
+        counts, hist, hist_good,
     )
     return counts, hist, hist_good
 
@@ -87,28 +96,29 @@ def test_bin_edges_span_the_range() -> None:
     assert ratio[0] < 1.0125  # "a bin is 1.2% wide"
 
 
-@settings(max_examples=150, deadline=None)
-@given(seed=seeds)
-def test_aggregate_counts_equal_numpy_recounts(seed: int) -> None:
-    e = _economy(seed)
-    counts, hist, hist_good = _aggregate(e)
+def _check_counts(e, counts, hist, hist_good) -> None:
+    """Every column of ``counts`` and both histograms against numpy recounts."""
     p = e["n_places"]
     home, status, skill = e["home"], e["status"], e["skill"]
+    present = status != 4
     emp = status == 0
+    assert counts.shape == (p, len(COUNT_COLUMNS))
 
     def by_home(mask, weights=None):
         return np.bincount(home[mask], weights=None if weights is None else weights[mask],
                            minlength=p)
 
-    np.testing.assert_array_equal(counts[:, COL["population"]], np.bincount(home, minlength=p))
+    np.testing.assert_array_equal(counts[:, COL["population"]], by_home(present))
     for name, code in (("employed", 0), ("unemployed", 1), ("inactive", 2), ("training", 3)):
         np.testing.assert_array_equal(counts[:, COL[name]], by_home(status == code))
     for name, code in (("skill_basic", 0), ("skill_intermediate", 1), ("skill_advanced", 2)):
-        np.testing.assert_array_equal(counts[:, COL[name]], by_home(skill == code))
+        np.testing.assert_array_equal(counts[:, COL[name]], by_home(present & (skill == code)))
     np.testing.assert_array_equal(counts[:, COL["remote"]], by_home(emp & e["remote"]))
-    # Stocks add up in every place.
+    # Stocks add up in every place, and so do skills.
     parts = counts[:, [COL["employed"], COL["unemployed"], COL["inactive"], COL["training"]]]
     np.testing.assert_array_equal(parts.sum(axis=1), counts[:, COL["population"]])
+    skills = counts[:, [COL["skill_basic"], COL["skill_intermediate"], COL["skill_advanced"]]]
+    np.testing.assert_array_equal(skills.sum(axis=1), counts[:, COL["population"]])
 
     wage64 = e["wage"].astype(np.float64)
     np.testing.assert_allclose(counts[:, COL["wage_sum"]], by_home(emp, wage64), rtol=1e-9)
@@ -117,6 +127,27 @@ def test_aggregate_counts_equal_numpy_recounts(seed: int) -> None:
     np.testing.assert_allclose(
         counts[:, COL["commute_minutes"]], by_home(emp, commute), rtol=1e-9, atol=1e-9
     )
+
+    # New columns. Commute km: straight line (no hybrid factor), by home.
+    np.testing.assert_allclose(counts[:, COL["commute_km"]],
+                               by_home(emp, e["km"][home, workplace]), rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(counts[:, COL["own_place"]], by_home(emp & (workplace == home)))
+    assert np.all(counts[:, COL["own_place"]] <= counts[:, COL["employed"]])
+    cons = present & e["constrained"]
+    np.testing.assert_array_equal(counts[:, COL["constrained"]], by_home(cons))
+    np.testing.assert_array_equal(counts[:, COL["constrained_active"]],
+                                  by_home(cons & ((status == 0) | (status == 1))))
+    assert np.all(counts[:, COL["constrained_active"]] <= counts[:, COL["constrained"]])
+    # Jobs and their value added by place of WORK.
+    np.testing.assert_array_equal(counts[:, COL["jobs_at_workplace"]],
+                                  np.bincount(workplace[emp], minlength=p))
+    j = np.maximum(e["employer"], 0)
+    gva = (e["firm_productivity"][j].astype(np.float64) * e["skill_premium"][skill]
+           * e["human_capital"].astype(np.float64))
+    np.testing.assert_allclose(counts[:, COL["gva_at_workplace"]],
+                               np.bincount(workplace[emp], weights=gva[emp], minlength=p),
+                               rtol=1e-9, atol=1e-9)
+    assert counts[:, COL["jobs_at_workplace"]].sum() == counts[:, COL["employed"]].sum()
 
     # Histograms: each employed worker in the bin of their wage, by home.
     expected = np.zeros((p, N_BINS), dtype=np.int64)
@@ -127,6 +158,69 @@ def test_aggregate_counts_equal_numpy_recounts(seed: int) -> None:
     np.add.at(expected_good, (home[good], e["bins"][good]), 1)
     np.testing.assert_array_equal(hist_good, expected_good)
     assert np.all(hist_good <= hist)
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=seeds)
+def test_aggregate_counts_equal_numpy_recounts(seed: int) -> None:
+    e = _economy(seed)
+    counts, hist, hist_good = _aggregate(e)
+    _check_counts(e, counts, hist, hist_good)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds)
+def test_absent_rows_are_counted_nowhere(seed: int) -> None:
+    """Absent rows, even with leftover job columns (employer, remote, constrained), leave
+    every output as if they were not in the table."""
+    e = _economy(seed)
+    rng = np.random.default_rng(seed ^ 0xABCD)
+    absent = e["status"] == 4
+    n_firms = e["firm_place"].shape[0]
+    e["employer"][absent] = rng.integers(0, n_firms, absent.sum())
+    e["remote"][absent] = True
+    e["constrained"][absent] = True
+    counts, hist, hist_good = _aggregate(e)
+    _check_counts(e, counts, hist, hist_good)
+    keep = ~absent
+    cols = ("home", "skill", "status", "employer", "remote", "wage", "constrained",
+            "human_capital", "bins")
+    dropped = dict(e, **{c: e[c][keep] for c in cols})
+    c2, h2, g2 = _aggregate(dropped)
+    np.testing.assert_allclose(counts, c2, rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(hist, h2)
+    np.testing.assert_array_equal(hist_good, g2)
+    # A table of absent rows only gives zeros everywhere.
+    e["status"][:] = 4
+    counts, hist, hist_good = _aggregate(e)
+    assert not counts.any() and not hist.any() and not hist_good.any()
+
+
+def test_workplace_columns_follow_the_firm_not_the_home() -> None:
+    """Two places, everyone lives in 0 and works in 1 (or at home): jobs and GVA by
+    workplace, own-place and commute km by home."""
+    n = 10
+    km = np.array([[0.0, 12.5], [12.5, 0.0]])
+    e = dict(
+        n_places=2, firm_place=np.array([0, 1], dtype=np.int16),
+        firm_skill=np.zeros(2, dtype=np.int8), home=np.zeros(n, dtype=np.int16),
+        skill=np.zeros(n, dtype=np.int8), status=np.zeros(n, dtype=np.int8),
+        employer=np.array([1] * 7 + [0] * 3, dtype=np.int32),
+        remote=np.zeros(n, dtype=np.bool_), wage=np.full(n, 400.0, dtype=np.float32),
+        minutes=np.array([[5.0, 30.0], [30.0, 5.0]]), hybrid=0.4, bins=None, km=km,
+        constrained=np.array([True] * 4 + [False] * 6),
+        human_capital=np.ones(n, dtype=np.float32),
+        firm_productivity=np.array([100.0, 300.0], dtype=np.float32),
+        skill_premium=np.array([2.0, 3.0, 4.0]),
+    )
+    counts, _, _ = _aggregate(e)
+    np.testing.assert_array_equal(counts[:, COL["jobs_at_workplace"]], [3, 7])
+    np.testing.assert_allclose(counts[:, COL["gva_at_workplace"]], [3 * 200.0, 7 * 600.0])
+    np.testing.assert_array_equal(counts[:, COL["own_place"]], [3, 0])
+    np.testing.assert_allclose(counts[:, COL["commute_km"]], [7 * 12.5, 0.0])
+    np.testing.assert_array_equal(counts[:, COL["employed"]], [10, 0])
+    np.testing.assert_array_equal(counts[:, COL["constrained"]], [4, 0])
+    np.testing.assert_array_equal(counts[:, COL["constrained_active"]], [4, 0])
 
 
 @settings(max_examples=100, deadline=None)

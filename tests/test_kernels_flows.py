@@ -1,10 +1,13 @@
 """Tests for sim.kernels.flows: one month of separations, participation flows and wage drift.
 
 Random small economies are derived from a drawn integer seed (numpy
-``default_rng``) so that hypothesis examples stay cheap. Every transition is
-also recomputed from the documented rule and the kernel's own random stream
+``default_rng``) so that hypothesis examples stay cheap. They mix all five
+statuses (employed, unemployed, inactive, training, absent), constrained people
+and, usually, a retirement age inside the age range. Every transition is also
+recomputed from the documented rule and the kernel's own random stream
 (``uniform(key, 3 i)`` decides the status move, ``uniform(key, 3 i + 1)`` the
-on-the-job search of a staying employee).
+on-the-job search of a staying employee, ``uniform(key, 3 i + 2)`` the search of
+a constrained inactive person).
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from numba import njit
 from sim.kernels.flows import CHUNK, count_employment, monthly_flows
 from sim.kernels.rng import STAGES, stream_key, uniform
 
-EMP, UNE, INA = 0, 1, 2
+EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
 WORKER_COLUMNS = (
     "home", "skill", "human_capital", "status", "employer", "wage", "months_unemployed",
-    "reservation_wage", "age_months", "remote",
+    "reservation_wage", "age_months", "remote", "constrained",
 )
 
 seeds = st.integers(0, 2**32 - 1)
@@ -29,20 +32,24 @@ seeds = st.integers(0, 2**32 - 1)
 
 @njit(cache=False)
 def _draws(key, n):
-    out = np.empty((n, 2))
+    out = np.empty((n, 3))
     for i in range(n):
         out[i, 0] = uniform(key, 3 * i)
         out[i, 1] = uniform(key, 3 * i + 1)
+        out[i, 2] = uniform(key, 3 * i + 2)
     return out
 
 
 def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> dict:
-    """A random economy: workers consistent with firm employment, random monthly rates."""
+    """A random economy: workers consistent with firm employment, random monthly rates.
+
+    With ``zero_rates`` every probability is 0 and retirement is off, so no status moves.
+    """
     rng = np.random.default_rng(seed)
     p = int(rng.integers(1, 9))
     f = int(rng.integers(1, 41))
     n = int(rng.integers(1, 301)) if n is None else n
-    status = rng.choice(3, n, p=rng.dirichlet(np.ones(3))).astype(np.int8)
+    status = rng.choice(5, n, p=rng.dirichlet(np.ones(5))).astype(np.int8)
     w = {
         "home": rng.integers(0, p, n).astype(np.int16),
         "skill": rng.integers(0, 3, n).astype(np.int8),
@@ -55,9 +62,10 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
             np.where(rng.random(n) < 0.1, 32767, rng.integers(0, 60, n)),
             0,
         ).astype(np.int16),
-        "reservation_wage": rng.uniform(40.0, 900.0, n).astype(np.float32),
+        "reservation_wage": rng.uniform(10.0, 900.0, n).astype(np.float32),
         "age_months": rng.integers(16 * 12, 66 * 12, n).astype(np.int16),
         "remote": (status == EMP) & (rng.random(n) < 0.4),
+        "constrained": rng.random(n) < rng.uniform(0.0, 0.6),
     }
 
     def rate(hi):
@@ -81,45 +89,96 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
         "reservation_decay": float(rng.uniform(0.0, 0.2)),
         "wage_adjustment": float(rng.uniform(0.0, 1.0)),
     }
-    return {"workers": w, "par": par, "key": stream_key(seed, int(rng.integers(0, 600)),
-                                                        STAGES["flows"])}
+    key = stream_key(seed, int(rng.integers(0, 600)), STAGES["flows"])
+    par["constrained_search_share"] = rate(1.0)
+    # Usually a retirement age inside the range of ages (some retire), sometimes off.
+    off = zero_rates or rng.random() < 0.3
+    par["retirement_age_months"] = 0 if off else int(rng.integers(17 * 12, 67 * 12))
+    return {"workers": w, "par": par, "key": key}
 
 
 def _run(e: dict, key=None):
-    """Run monthly_flows on copies; return (workers after, searching, separations)."""
+    """Run monthly_flows on copies; return (workers after, searching, separations,
+    retirements)."""
     w = {c: a.copy() for c, a in e["workers"].items()}
     q = e["par"]
     n = w["home"].shape[0]
-    searching = np.zeros(n, dtype=np.bool_)
+    searching = np.ones(n, dtype=np.bool_)  # garbage: every row must be written
     separations = np.zeros(q["n_places"], dtype=np.int64)
+    retirements = np.zeros(q["n_places"], dtype=np.int64)
     monthly_flows(
         e["key"] if key is None else key,
         w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
         w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
-        q["firm_place"], q["firm_productivity"], q["layoff_rate"], q["exit_employed"],
-        q["exit_unemployed"], q["entry_rate"], q["ojs_share"], q["phi"], q["skill_premium"],
-        q["benefit"], q["replacement_ratio"], q["reservation_decay"], q["wage_adjustment"],
-        searching, separations,
+        w["constrained"], q["firm_place"], q["firm_productivity"], q["layoff_rate"],
+        q["exit_employed"], q["exit_unemployed"], q["entry_rate"], q["ojs_share"],
+        q["constrained_search_share"], q["retirement_age_months"], q["phi"],
+        q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
+        q["wage_adjustment"], searching, separations, retirements,
     )
-    return w, searching, separations
+    return w, searching, separations, retirements
 
 
-def _check_month(e: dict, after: dict, searching, separations) -> None:
+def _retiring(e: dict) -> np.ndarray:
+    """Rows that reach the retirement age this month (present rows only)."""
+    before, q = e["workers"], e["par"]
+    r = q["retirement_age_months"]
+    present = before["status"] != ABS
+    if r <= 0:
+        return np.zeros_like(present)
+    return present & (before["age_months"].astype(int) + 1 >= r)
+
+
+def _check_month(e: dict, after: dict, searching, separations, retirements) -> None:
     before, q = e["workers"], e["par"]
     n = before["home"].shape[0]
     s0, s1 = before["status"], after["status"]
     j0, j1 = before["employer"], after["employer"]
     benefit32 = np.float32(q["benefit"])  # the columns are float32
+    absent0 = s0 == ABS
+    present0 = ~absent0
+    retired = _retiring(e)
+    active = present0 & ~retired  # rows that go through the status rules
 
     # Conservation: nobody appears or disappears; statuses stay valid.
     for c in WORKER_COLUMNS:
         assert after[c].shape == (n,) and after[c].dtype == before[c].dtype
-    assert np.isin(s1, [EMP, UNE, INA]).all()
-    assert np.count_nonzero(s1 == EMP) + np.count_nonzero(s1 == UNE) + np.count_nonzero(
-        s1 == INA) == n
+    assert np.isin(s1, [EMP, UNE, INA, TRN, ABS]).all()
+    assert sum(np.count_nonzero(s1 == code) for code in range(5)) == n
+    # Present rows only leave by retirement; absent rows never come back here.
+    assert np.count_nonzero(s1 != ABS) == np.count_nonzero(present0) - np.count_nonzero(retired)
     np.testing.assert_array_equal(after["home"], before["home"])
     np.testing.assert_array_equal(after["skill"], before["skill"])
-    np.testing.assert_array_equal(after["age_months"], before["age_months"] + 1)
+    np.testing.assert_array_equal(after["constrained"], before["constrained"])
+    np.testing.assert_array_equal(after["human_capital"], before["human_capital"])
+    # Present rows age a month; absent rows do not.
+    np.testing.assert_array_equal(after["age_months"][present0],
+                                  before["age_months"][present0] + 1)
+
+    # Absent rows: skipped entirely, never searching.
+    for c in WORKER_COLUMNS:
+        np.testing.assert_array_equal(after[c][absent0], before[c][absent0])
+    assert not np.any(searching[absent0])
+
+    # Retirement: every worker reaching the age leaves (absent, no job, not remote, not
+    # searching); the other columns keep their values.
+    assert np.all(s1[retired] == ABS)
+    assert np.all(j1[retired] == -1) and not np.any(after["remote"][retired])
+    assert not np.any(searching[retired])
+    for c in ("wage", "reservation_wage", "months_unemployed"):
+        np.testing.assert_array_equal(after[c][retired], before[c][retired])
+    assert not np.any(s1[active] == ABS)
+    np.testing.assert_array_equal(
+        retirements, np.bincount(before["home"][retired], minlength=q["n_places"])
+    )
+
+    # Training: untouched apart from age, never searching.
+    trn = active & (s0 == TRN)
+    assert np.all(s1[trn] == TRN) and not np.any(searching[trn])
+    for c in ("wage", "reservation_wage", "months_unemployed", "employer", "remote"):
+        np.testing.assert_array_equal(after[c][trn], before[c][trn])
+    # Nobody enters training or leaves it here.
+    assert not np.any((s0 != TRN) & (s1 == TRN))
 
     # No flows into employment outside matching.
     assert not np.any((s0 != EMP) & (s1 == EMP))
@@ -128,7 +187,7 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
     assert np.all((j1[s1 == EMP] >= 0) & (j1[s1 == EMP] < q["n_firms"]))
 
     stayed = (s0 == EMP) & (s1 == EMP)
-    separated = (s0 == EMP) & (s1 != EMP)
+    separated = (s0 == EMP) & (s1 != EMP)  # layoffs, exits and retirements
     laid_off = (s0 == EMP) & (s1 == UNE)
     quit_lf = (s0 == EMP) & (s1 == INA)
     np.testing.assert_array_equal(j1[stayed], j0[stayed])  # stayers keep their employer
@@ -140,6 +199,12 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
         np.bincount(q["firm_place"][j0[separated]], minlength=q["n_places"]),
     )
     assert separations.sum() == np.count_nonzero(separated)
+    # Employed retirees count at their workplace.
+    sep_wo_ret = np.bincount(q["firm_place"][j0[separated & ~retired]], minlength=q["n_places"])
+    np.testing.assert_array_equal(
+        separations - sep_wo_ret,
+        np.bincount(q["firm_place"][j0[retired & (s0 == EMP)]], minlength=q["n_places"]),
+    )
 
     # Laid off: unemployed, searching, fresh spell, reservation wage max(rr * wage, benefit).
     assert np.all(searching[laid_off])
@@ -150,8 +215,12 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
                               q["benefit"])
     np.testing.assert_allclose(res[laid_off], expected_res, rtol=1e-6)
     assert not np.any(searching[quit_lf])
-    # Statuses after the month decide the search flag, except for employees (on-the-job).
-    assert np.all(searching[s1 == UNE]) and not np.any(searching[s1 == INA])
+    # Statuses after the month decide the search flag, except for employees (on-the-job)
+    # and constrained inactive people (who may search while staying inactive).
+    assert np.all(searching[s1 == UNE])
+    assert not np.any(searching[(s1 == INA) & ~before["constrained"]])
+    assert not np.any(searching[(s1 == INA) & (s0 != INA)])
+    assert not np.any(searching[(s1 == TRN) | (s1 == ABS)])
 
     # Employer counts follow the worker table.
     emp = np.zeros(q["n_firms"], dtype=np.int32)
@@ -162,13 +231,32 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
     u = _draws(e["key"], n)
     lay = q["layoff_rate"][before["skill"]]
     exp = s0.copy()
-    e_mask = s0 == EMP
+    e_mask = active & (s0 == EMP)
     exp[e_mask & (u[:, 0] < lay)] = UNE
     exp[e_mask & (u[:, 0] >= lay) & (u[:, 0] < lay + q["exit_employed"])] = INA
-    exp[(s0 == UNE) & (u[:, 0] < q["exit_unemployed"])] = INA
-    exp[(s0 == INA) & (u[:, 0] < q["entry_rate"][before["home"]])] = UNE
+    exp[active & (s0 == UNE) & (u[:, 0] < q["exit_unemployed"])] = INA
+    entering = active & (s0 == INA) & (u[:, 0] < q["entry_rate"][before["home"]])
+    exp[entering] = UNE
+    exp[retired] = ABS
     np.testing.assert_array_equal(s1, exp)
     np.testing.assert_array_equal(searching[stayed], u[stayed, 1] < q["ojs_share"])
+    # Inactive people who stay inactive: the constrained search with their own draw.
+    still_i = active & (s0 == INA) & (s1 == INA)
+    cons_i = still_i & before["constrained"]
+    np.testing.assert_array_equal(searching[cons_i],
+                                  u[cons_i, 2] < q["constrained_search_share"])
+    assert not np.any(searching[still_i & ~before["constrained"]])
+    # A constrained searcher's reservation wage is raised to the benefit if below it;
+    # otherwise (and for non-searchers) it is left alone.
+    cs = cons_i & searching
+    np.testing.assert_array_equal(
+        res[cs], np.maximum(before["reservation_wage"][cs], benefit32)
+    )
+    assert np.all(res[cs] >= benefit32)
+    quiet = still_i & ~searching
+    np.testing.assert_array_equal(res[quiet], before["reservation_wage"][quiet])
+    for c in ("months_unemployed", "wage", "employer", "remote"):
+        np.testing.assert_array_equal(after[c][still_i], before[c][still_i])
 
     # Stayers' wages move a share lambda towards the going rate at their workplace.
     jj = j0[stayed]
@@ -187,6 +275,7 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
     np.testing.assert_allclose(res[still_u], r_exp, rtol=1e-6)
     assert np.all(res[still_u] >= benefit32)
     entered = (s0 == INA) & (s1 == UNE)
+    assert np.all(searching[entered])
     assert np.all(after["months_unemployed"][entered] == 0)
     assert np.all(res[entered] >= benefit32)
 
@@ -195,34 +284,35 @@ def _check_month(e: dict, after: dict, searching, separations) -> None:
 @given(seed=seeds)
 def test_monthly_flows_invariants(seed: int) -> None:
     e = _economy(seed)
-    after, searching, separations = _run(e)
-    _check_month(e, after, searching, separations)
+    _check_month(e, *_run(e))
 
 
 @settings(max_examples=100, deadline=None)
 @given(seed=seeds)
 def test_zero_rates_change_no_status(seed: int) -> None:
     e = _economy(seed, zero_rates=True)
-    after, searching, separations = _run(e)
+    after, searching, separations, retirements = _run(e)
     before = e["workers"]
     np.testing.assert_array_equal(after["status"], before["status"])
     np.testing.assert_array_equal(after["employer"], before["employer"])
-    assert separations.sum() == 0
+    assert separations.sum() == 0 and retirements.sum() == 0
     np.testing.assert_array_equal(searching[before["status"] == UNE], True)
     np.testing.assert_array_equal(searching[before["status"] == INA], False)
-    _check_month(e, after, searching, separations)
+    np.testing.assert_array_equal(searching[before["status"] >= TRN], False)
+    _check_month(e, after, searching, separations, retirements)
 
 
 @settings(max_examples=100, deadline=None)
 @given(seed=seeds)
 def test_flows_deterministic_for_a_key(seed: int) -> None:
     e = _economy(seed)
-    a, sa, pa = _run(e)
-    b, sb, pb = _run(e)
+    a, sa, pa, ra = _run(e)
+    b, sb, pb, rb = _run(e)
     for c in WORKER_COLUMNS:
         np.testing.assert_array_equal(a[c], b[c])
     np.testing.assert_array_equal(sa, sb)
     np.testing.assert_array_equal(pa, pb)
+    np.testing.assert_array_equal(ra, rb)
 
 
 def test_flows_differ_with_another_key() -> None:
@@ -231,9 +321,9 @@ def test_flows_differ_with_another_key() -> None:
     q["layoff_rate"][:] = 0.2
     q["exit_employed"], q["exit_unemployed"], q["ojs_share"] = 0.1, 0.3, 0.5
     q["entry_rate"][:] = 0.3
-    a, sa, _ = _run(e, key=stream_key(1, 0, STAGES["flows"]))
-    b, sb, _ = _run(e, key=stream_key(1, 1, STAGES["flows"]))
-    # With 5000 workers each moving with probability >= 0.2, identical outcomes under
+    a, sa, _, _ = _run(e, key=stream_key(1, 0, STAGES["flows"]))
+    b, sb, _, _ = _run(e, key=stream_key(1, 1, STAGES["flows"]))
+    # With 5000 workers, most moving with probability >= 0.2, identical outcomes under
     # independent streams have probability far below 1e-100.
     assert not np.array_equal(a["status"], b["status"])
     assert not np.array_equal(sa, sb)
@@ -247,12 +337,15 @@ def test_flows_do_not_depend_on_chunking() -> None:
     q = e["par"]
     q["layoff_rate"][:] = [0.05, 0.1, 0.2]
     q["exit_employed"], q["exit_unemployed"] = 0.05, 0.2
-    after, searching, separations = _run(e)
-    _check_month(e, after, searching, separations)
+    q["constrained_search_share"] = 0.3
+    q["retirement_age_months"] = 60 * 12
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    assert retirements.sum() > 1000  # retirements in every chunk are summed
     # The first CHUNK workers alone give the same result for themselves.
     small = {"workers": {c: a[:CHUNK].copy() for c, a in e["workers"].items()},
              "par": q, "key": e["key"]}
-    after_small, searching_small, _ = _run(small)
+    after_small, searching_small, _, _ = _run(small)
     for c in WORKER_COLUMNS:
         np.testing.assert_array_equal(after_small[c], after[c][:CHUNK])
     np.testing.assert_array_equal(searching_small, searching[:CHUNK])
@@ -262,9 +355,145 @@ def test_flows_do_not_depend_on_chunking() -> None:
 def test_flows_full_layoff_sends_everyone_employed_to_unemployment(seed: int) -> None:
     e = _economy(seed, n=400)
     e["par"]["layoff_rate"][:] = 1.0
-    after, searching, separations = _run(e)
+    e["par"]["retirement_age_months"] = 0
+    after, searching, separations, retirements = _run(e)
     was_emp = e["workers"]["status"] == EMP
     assert np.all(after["status"][was_emp] == UNE)
     assert not np.any(after["status"] == EMP) and np.all(after["employer"] == -1)
     assert separations.sum() == np.count_nonzero(was_emp)
-    _check_month(e, after, searching, separations)
+    _check_month(e, after, searching, separations, retirements)
+
+
+# ------------------------------------------------------------------ new rows and hooks
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds)
+def test_absent_rows_are_skipped_entirely(seed: int) -> None:
+    """Absent rows, even with odd leftover values and in reach of every rule, stay as
+    they are: no ageing, no retirement, no search, no counts."""
+    e = _economy(seed)
+    w, q = e["workers"], e["par"]
+    n = w["home"].shape[0]
+    rng = np.random.default_rng(seed ^ 0x5EED)
+    absent = rng.random(n) < 0.5
+    w["status"][absent] = ABS
+    w["employer"][absent] = -1
+    w["remote"][absent] = False
+    w["constrained"][absent] = True
+    w["age_months"][absent] = rng.integers(0, 32767, absent.sum())  # beyond any retirement
+    w["reservation_wage"][absent] = 0.0  # below the benefit
+    q["layoff_rate"][:] = 1.0
+    q["entry_rate"][:] = 1.0
+    q["constrained_search_share"] = 1.0
+    q["retirement_age_months"] = int(rng.integers(0, 67 * 12))
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    for c in WORKER_COLUMNS:
+        np.testing.assert_array_equal(after[c][absent], w[c][absent])
+    assert not np.any(searching[absent])
+    # All-absent table: nothing happens at all.
+    w["status"][:] = ABS
+    w["employer"][:] = -1
+    w["remote"][:] = False
+    after, searching, separations, retirements = _run(e)
+    for c in WORKER_COLUMNS:
+        np.testing.assert_array_equal(after[c], w[c])
+    assert not searching.any() and separations.sum() == 0 and retirements.sum() == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, age_offset=st.integers(-3, 3))
+def test_retirement_at_the_retirement_age(seed: int, age_offset: int) -> None:
+    e = _economy(seed)
+    w, q = e["workers"], e["par"]
+    r = 65 * 12
+    q["retirement_age_months"] = r
+    n = w["home"].shape[0]
+    rng = np.random.default_rng(seed)
+    # Ages bunched around the threshold: r - 1 reaches it this month.
+    w["age_months"][:] = (r - 1 + age_offset + rng.integers(-2, 3, n)).astype(np.int16)
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    present = w["status"] != ABS
+    reach = present & (w["age_months"].astype(int) + 1 >= r)
+    np.testing.assert_array_equal(after["status"] == ABS, reach | ~present)
+    np.testing.assert_array_equal(retirements,
+                                  np.bincount(w["home"][reach], minlength=q["n_places"]))
+    assert retirements.sum() == np.count_nonzero(reach)
+    # Employed retirees are separations at their workplace, by the same counts.
+    emp_ret = reach & (w["status"] == EMP)
+    assert separations.sum() >= np.count_nonzero(emp_ret)
+    assert np.all(separations >= np.bincount(
+        q["firm_place"][w["employer"][emp_ret]], minlength=q["n_places"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=seeds)
+def test_everyone_old_retires_and_no_one_retires_when_off(seed: int) -> None:
+    e = _economy(seed)
+    w, q = e["workers"], e["par"]
+    w["age_months"][:] = 70 * 12
+    q["retirement_age_months"] = 67 * 12
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    assert np.all(after["status"] == ABS) and np.all(after["employer"] == -1)
+    assert not after["remote"].any() and not searching.any()
+    present = w["status"] != ABS
+    np.testing.assert_array_equal(retirements,
+                                  np.bincount(w["home"][present], minlength=q["n_places"]))
+    was_emp = w["status"] == EMP
+    np.testing.assert_array_equal(
+        separations, np.bincount(q["firm_place"][w["employer"][was_emp]],
+                                 minlength=q["n_places"]))
+    # Retirement age 0 switches retirement off, whatever the ages.
+    w["age_months"][:] = 32000
+    q["retirement_age_months"] = 0
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    assert retirements.sum() == 0
+    np.testing.assert_array_equal(after["status"] == ABS, ~present)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, share=st.sampled_from([0.0, 0.3, 1.0]))
+def test_constrained_inactive_search_without_entering_unemployment(seed: int,
+                                                                    share: float) -> None:
+    e = _economy(seed, n=300)
+    w, q = e["workers"], e["par"]
+    q["entry_rate"][:] = 0.0  # nobody enters unemployment
+    q["retirement_age_months"] = 0
+    q["constrained_search_share"] = share
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    ina = w["status"] == INA
+    np.testing.assert_array_equal(after["status"][ina], INA)
+    cons = ina & w["constrained"]
+    u = _draws(e["key"], w["home"].shape[0])
+    np.testing.assert_array_equal(searching[cons], u[cons, 2] < share)
+    if share == 1.0:
+        assert searching[cons].all()
+    if share == 0.0:
+        assert not searching[ina].any()
+    assert not searching[ina & ~w["constrained"]].any()
+    assert np.all(after["reservation_wage"][cons & searching] >= np.float32(q["benefit"]))
+    # Training never searches, constrained or not.
+    assert not searching[w["status"] == TRN].any()
+
+
+def test_constrained_search_share_is_a_monthly_probability() -> None:
+    """Counter 3 i + 2: the share of constrained inactive searchers is close to the rate."""
+    e = _economy(21, n=40_000)
+    w, q = e["workers"], e["par"]
+    w["status"][:] = INA
+    w["employer"][:] = -1
+    w["remote"][:] = False
+    w["constrained"][:] = np.arange(w["home"].shape[0]) % 2 == 0
+    q["entry_rate"][:] = 0.0
+    q["retirement_age_months"] = 0
+    q["constrained_search_share"] = 0.25
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    n_c = np.count_nonzero(w["constrained"])
+    share = np.count_nonzero(searching[w["constrained"]]) / n_c
+    assert abs(share - 0.25) < 6.0 * np.sqrt(0.25 * 0.75 / n_c)
+    assert not searching[~w["constrained"]].any()
+    assert np.all(after["status"] == INA)

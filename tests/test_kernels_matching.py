@@ -8,6 +8,12 @@ with numpy's ``default_rng`` and run through matching rounds exactly as
 accept_and_hire``, the hired searchers leaving the pool between rounds. After
 every stage the stock-flow invariants are checked against the state at the
 start of the round.
+
+The economies also hold people in training (status 3) and absent rows (status 4),
+who never search, constrained workers (own place or remote vacancies only),
+inactive searchers (constrained people looking for work while inactive), workers
+trained with the employers of a place (``trained_with``, a score bonus there) and
+a remote productivity effect.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from sim.kernels.matching import (
 )
 from sim.kernels.rng import STAGES, logistic, stream_key
 
-EMP, UNE, INA = 0, 1, 2
+EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
 seeds = st.integers(0, 2**32 - 1)
 
 
@@ -100,7 +106,20 @@ def make_economy(seed: int) -> dict:
         "month": int(rng.integers(0, 100)),
     }
     searching = (status != INA) & (rng.random(n) < rng.uniform(0.2, 1.0))
+    # Drawn after the columns above, so that those stay as they were for a given seed.
+    ina = status == INA
+    to_training = ina & (rng.random(n) < rng.uniform(0.0, 0.4))
+    to_absent = ina & ~to_training & (rng.random(n) < rng.uniform(0.0, 0.4))
+    status[to_training] = TRN
+    status[to_absent] = ABS
+    # Inactive searchers (constrained people searching while inactive).
+    searching |= (status == INA) & (rng.random(n) < rng.uniform(0.0, 0.8))
     econ["searchers"] = np.flatnonzero(searching)
+    econ["constrained"] = rng.random(n) < rng.uniform(0.0, 0.6)
+    econ["trained_with"] = np.where(rng.random(n) < rng.uniform(0.0, 0.5),
+                                    rng.integers(0, p, n), -1).astype(np.int16)
+    econ["remote_productivity"] = float(rng.choice([0.0, rng.uniform(-0.5, 0.5)]))
+    econ["link_bonus"] = float(rng.choice([0.0, rng.uniform(0.0, 3.0)]))
     return econ
 
 
@@ -116,7 +135,7 @@ def _check_consistent(e: dict) -> None:
     """Stock identities of the worker and firm tables."""
     status, employer = e["status"], e["employer"]
     assert status.shape == (e["N"],) and employer.shape == (e["N"],)
-    assert np.isin(status, [EMP, UNE, INA]).all()
+    assert np.isin(status, [EMP, UNE, INA, TRN, ABS]).all()
     emp = status == EMP
     assert np.all((employer[emp] >= 0) & (employer[emp] < e["F"]))
     assert np.all(employer[~emp] == -1)
@@ -176,7 +195,8 @@ def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vac
         e["productivity"], e["firm_place"], e["teleworkable"], vacancy_firm, vacancy_start,
         cum_place, cum_place_remote, e["minutes"], e["phi"], e["skill_premium"],
         e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
-        e["skill_demand"], e["fit_weight"], e["noise"],
+        e["skill_demand"], e["fit_weight"], e["noise"], e["constrained"], e["trained_with"],
+        e["remote_productivity"], e["link_bonus"],
         app_firm, app_wage, app_value, app_remote, app_score,
     )
     return app_firm, app_wage, app_value, app_remote, app_score
@@ -194,6 +214,8 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     employer0 = e["employer"].copy()
     cols0 = {c: e[c].copy() for c in ("wage", "remote", "months_unemployed")}
     n_s = searchers.size
+    # Training and absent rows never search (monthly_flows never flags them).
+    assert np.isin(status0[searchers], [EMP, UNE, INA]).all()
 
     # ---- vacancy weights
     vac_place, cum_place, cum_place_remote, vacancy_firm, vacancy_start = build_tables(e)
@@ -217,6 +239,14 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     assert np.all(e["teleworkable"][app_firm[rem]] > 0)
     owner = np.repeat(searchers, k)
     assert np.all(e["remote_capable"][owner[rem]])
+    # A constrained searcher applies only in their own place, or to a remote vacancy.
+    cons = valid & e["constrained"][owner]
+    assert np.all(app_remote[cons] | (e["firm_place"][app_firm[cons]] == e["home"][owner[cons]]))
+    if stats is not None:
+        stats["constrained_apps"] += np.count_nonzero(cons)
+        stats["constrained_remote"] += np.count_nonzero(cons & app_remote)
+        stats["constrained_away"] += np.count_nonzero(
+            cons & (e["firm_place"][np.maximum(app_firm, 0)] != e["home"][owner]))
     # Never to the current employer.
     own = employer0[owner]
     assert not np.any(valid & (status0[owner] == EMP) & (app_firm == own))
@@ -232,6 +262,8 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
         j = app_firm[valid].astype(np.int64)
         y = (e["productivity"][j].astype(float) * e["skill_premium"][e["skill"][i]]
              * e["human_capital"][i].astype(float))
+        # A remote job's value added is (1 + remote_productivity) times the on-site one.
+        y = y * np.where(app_remote[valid], 1.0 + e["remote_productivity"], 1.0)
         employed = status0[i] == EMP
         outside = np.where(employed, e["wage"][i], e["reservation_wage"][i]).astype(float)
         assert np.all(y > outside)
@@ -277,16 +309,18 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
             continue
         if seg.size == 0:
             continue
-        # Every application is scored: skill fit, log human capital and logistic noise
-        # from the application's last reserved counter.
+        # Every application is scored: skill fit, log human capital, logistic noise
+        # from the application's last reserved counter, and the employer-link bonus for
+        # an applicant trained with the employers of the firm's place.
         sc = scores[seg]
         assert np.all(np.isfinite(sc))
         i = searchers[seg // k]
         fit = np.abs(e["skill"][i].astype(int) - int(e["skill_demand"][j]))
         counter = (i.astype(np.int64) * k + seg % k) * _DRAWS + _DRAWS - 1
         eps = _logistic_at(app_key, counter)
+        linked = e["trained_with"][i] == e["firm_place"][j]
         sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
-                  + e["noise"] * eps)
+                  + e["noise"] * eps + e["link_bonus"] * linked)
         np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
         # Offers go to the best acceptable applicants, by (score desc, slot asc); all
         # acceptable ones if there are no more of them than vacancies.
@@ -352,6 +386,10 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     from_u = hs[status0[hs] == UNE]
     np.testing.assert_array_equal(acc["hires_u"] - hires_before["hires_u"],
                                   np.bincount(e["home"][from_u], minlength=p))
+    # Inactive searchers hired become employed: hires at the workplace, but neither
+    # hires from unemployment nor job-to-job moves.
+    from_i = hs[status0[hs] == INA]
+    assert d_hires.sum() == movers.size + from_u.size + from_i.size
     # Workers conserved, one job each.
     _check_consistent(e)
     assert np.count_nonzero(e["status"] == EMP) == (
@@ -360,6 +398,7 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     if stats is not None:
         stats["hires"] += n_hires
         stats["j2j"] += movers.size
+        stats["hired_inactive"] += from_i.size
     return hired
 
 
@@ -405,25 +444,37 @@ def test_matching_rounds_invariants(seed: int) -> None:
 @settings(max_examples=60, deadline=None)
 @given(seed=seeds, months=st.integers(1, 4))
 def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: int) -> None:
-    """Whole months as the model schedules them: flows, recount, vacancies, matching."""
+    """Whole months as the model schedules them: flows (with retirement and constrained
+    search), recount, vacancies, matching."""
     e = make_economy(seed)
     rng = np.random.default_rng(seed + 1)
     target = e["employment"] + rng.integers(0, 6, e["F"]).astype(np.int32)
     layoff = rng.uniform(0.0, 0.2, 3)
     entry = rng.uniform(0.0, 0.3, e["P"])
-    age = np.full(e["N"], 300, dtype=np.int16)
+    retirement_age = int(rng.choice([0, 66 * 12]))
+    age = rng.integers(65 * 12, 66 * 12, e["N"]).astype(np.int16)  # some retire
+    cons_share = float(rng.uniform(0.0, 1.0))
     for month in range(months):
         searching = np.zeros(e["N"], dtype=np.bool_)
         separations = np.zeros(e["P"], dtype=np.int64)
+        retirements = np.zeros(e["P"], dtype=np.int64)
         was_emp = e["status"] == EMP
+        present = np.count_nonzero(e["status"] != ABS)
         monthly_flows(
             stream_key(e["seed"], month, STAGES["flows"]), e["home"], e["skill"],
             e["human_capital"], e["status"], e["employer"], e["wage"], e["months_unemployed"],
-            e["reservation_wage"], age, e["remote"], e["firm_place"], e["productivity"], layoff,
-            0.02, 0.05, entry, 0.2, e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3,
-            searching, separations,
+            e["reservation_wage"], age, e["remote"], e["constrained"], e["firm_place"],
+            e["productivity"], layoff, 0.02, 0.05, entry, 0.2, cons_share, retirement_age,
+            e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3,
+            searching, separations, retirements,
         )
         assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
+        assert np.count_nonzero(e["status"] != ABS) == present - retirements.sum()
+        if retirement_age == 0:
+            assert retirements.sum() == 0
+        # Only employed, unemployed and constrained inactive people search.
+        assert np.isin(e["status"][searching], [EMP, UNE, INA]).all()
+        assert np.all(e["constrained"][searching & (e["status"] == INA)])
         count_employment(e["status"], e["employer"], e["F"], e["employment"])
         _check_consistent(e)
         np.maximum(target - e["employment"], 0, out=e["vacancies"])
@@ -433,8 +484,10 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
 
 
 def test_matching_is_not_vacuous() -> None:
-    """The random economies exercise hires, job-to-job moves and the ranking path."""
-    stats = {"hires": 0, "j2j": 0, "ranked": 0, "below_standard": 0}
+    """The random economies exercise hires, job-to-job moves, the ranking path, hires of
+    inactive searchers and constrained applications (remote and local)."""
+    stats = {"hires": 0, "j2j": 0, "ranked": 0, "below_standard": 0, "hired_inactive": 0,
+             "constrained_apps": 0, "constrained_remote": 0, "constrained_away": 0}
     for seed in range(60):
         e = make_economy(seed)
         run_matching(e, e["searchers"], stats)
@@ -442,6 +495,10 @@ def test_matching_is_not_vacuous() -> None:
     assert stats["j2j"] > 100
     assert stats["ranked"] > 100
     assert stats["below_standard"] > 100
+    assert stats["hired_inactive"] > 50
+    assert stats["constrained_apps"] > 200
+    assert stats["constrained_remote"] > 20
+    assert stats["constrained_away"] > 0  # remote applications outside the home place
 
 
 def test_matching_is_deterministic() -> None:
@@ -513,6 +570,7 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
         minutes=minutes, decay=np.exp(-beta * minutes),
         decay_remote=np.exp(-beta * hybrid * minutes), k=1, phi=np.full(p, 0.5),
         skill_premium=np.ones(3), remote_share=1.0, commute_cost=0.0, hybrid=hybrid,
+        constrained=np.zeros(n, dtype=np.bool_), trained_with=np.full(n, -1, dtype=np.int16),
     )
     e["vacancies"][:p] = np.maximum(e["vacancies"][:p], 1)
     e["place_start"] = np.zeros(p + 1, dtype=np.int64)
@@ -535,6 +593,199 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
     chi2 = float(np.sum((counts[live] - expected) ** 2 / expected))
     df = int(live.sum()) - 1
     assert chi2 < df + 6.0 * math.sqrt(2.0 * df), (chi2, df)
+
+
+# ------------------------------------------------------------------ new kernel hooks
+def _simple_economy(n: int, *, seed: int = 2024, p: int = 5, f: int = 30) -> dict:
+    """Every place has firms with open vacancies; every application is acceptable
+    (high productivity, zero reservation wage, no commuting cost); ``k = 1``."""
+    rng = np.random.default_rng(seed)
+    e = make_economy(99)
+    firm_place = rng.integers(0, p, f).astype(np.int16)
+    firm_place[:p] = np.arange(p)
+    minutes = rng.uniform(5.0, 120.0, (p, p))
+    e.update(
+        P=p, F=f, N=n, firm_place=firm_place,
+        firms_by_place=np.argsort(firm_place, kind="stable").astype(np.int64),
+        vacancies=rng.integers(1, 6, f).astype(np.int32),
+        employment=np.zeros(f, dtype=np.int32),
+        productivity=np.full(f, 5000.0, dtype=np.float32),
+        skill_demand=np.zeros(f, dtype=np.int8),
+        teleworkable=np.ones(f, dtype=np.float32),
+        home=rng.integers(0, p, n).astype(np.int16), skill=np.zeros(n, dtype=np.int8),
+        human_capital=np.ones(n, dtype=np.float32), status=np.full(n, UNE, dtype=np.int8),
+        employer=np.full(n, -1, dtype=np.int32), wage=np.full(n, 100.0, dtype=np.float32),
+        reservation_wage=np.zeros(n, dtype=np.float32),
+        months_unemployed=np.zeros(n, dtype=np.int16),
+        remote_capable=np.ones(n, dtype=np.bool_), remote=np.zeros(n, dtype=np.bool_),
+        minutes=minutes, decay=np.exp(-0.02 * minutes), decay_remote=np.exp(-0.008 * minutes),
+        k=1, rounds=1, phi=rng.uniform(0.2, 0.8, p), skill_premium=np.ones(3),
+        remote_share=0.9, commute_cost=0.0, hybrid=0.4, hiring_standard=-100.0,
+        constrained=np.zeros(n, dtype=np.bool_), trained_with=np.full(n, -1, dtype=np.int16),
+        remote_productivity=0.0, link_bonus=0.0, noise=0.5, fit_weight=1.0,
+    )
+    e["place_start"] = np.zeros(p + 1, dtype=np.int64)
+    e["place_start"][1:] = np.cumsum(np.bincount(firm_place, minlength=p))
+    e["searchers"] = np.arange(n, dtype=np.int64)
+    return e
+
+
+def _draw_all(e: dict, key=None):
+    tables = build_tables(e)
+    key = stream_key(5, 0, STAGES["applications"]) if key is None else key
+    return draw(e, e["searchers"], key, *tables[1:])
+
+
+def test_constrained_searchers_apply_at_home_or_remotely() -> None:
+    """A constrained remote-capable searcher aims at remote vacancies half the time
+    (whatever ``remote_share``), otherwise at their own place; without remote
+    capability, only at their own place; nothing at home means no application."""
+    n = 40_000
+    e = _simple_economy(n)
+    e["constrained"][:] = True
+    e["remote_capable"][:] = np.arange(n) % 2 == 0
+    e["vacancies"][e["firm_place"] == 4] = 0  # nothing open in place 4
+    app_firm, _, _, app_remote, _ = _draw_all(e)
+    home = e["home"]
+    valid = app_firm >= 0
+    place = e["firm_place"][np.maximum(app_firm, 0)]
+    capable = e["remote_capable"]
+    # Not remote-capable: own place only, never remote; none from place 4.
+    assert not np.any(app_remote[~capable])
+    assert np.all(place[valid & ~capable] == home[valid & ~capable])
+    np.testing.assert_array_equal(valid[~capable], home[~capable] != 4)
+    # Remote-capable: remote or own place, remote about half the time (teleworkable = 1,
+    # so no remote application is given up).
+    c = capable & (home != 4)
+    assert np.all(valid[c])
+    assert np.all(app_remote[c] | (place[c] == home[c]))
+    share = np.count_nonzero(app_remote[c]) / np.count_nonzero(c)
+    assert abs(share - 0.5) < 6.0 * math.sqrt(0.25 / np.count_nonzero(c))
+    assert np.count_nonzero(app_remote & (place != home)) > 1000  # remote can be far away
+    # From place 4, only remote applications go anywhere.
+    c4 = capable & (home == 4)
+    np.testing.assert_array_equal(valid[c4], app_remote[c4])
+    assert np.all(place[c4 & valid] != 4)
+    # The same searchers unconstrained apply all over and remote at remote_share.
+    e["constrained"][:] = False
+    app_firm, _, _, app_remote, _ = _draw_all(e)
+    share = np.count_nonzero(app_remote[capable]) / np.count_nonzero(capable)
+    assert abs(share - e["remote_share"]) < 0.02
+    local = (app_firm >= 0) & ~app_remote
+    assert np.count_nonzero(e["firm_place"][app_firm[local]] != home[local]) > 1000
+
+
+@pytest.mark.parametrize("rp", [-0.3, 0.25])
+def test_remote_productivity_scales_value_added_of_remote_jobs(rp: float) -> None:
+    n = 4_000
+    e = _simple_economy(n, seed=7)
+    e["reservation_wage"][:] = np.linspace(0.0, 4800.0, n, dtype=np.float32)
+    e["remote_share"] = 0.5
+    base = _draw_all(e)
+    e["remote_productivity"] = rp
+    app_firm, app_wage, app_value, app_remote, _ = _draw_all(e)
+    valid = app_firm >= 0
+    # The draws do not depend on it (a slot left empty keeps app_remote False).
+    np.testing.assert_array_equal(app_remote[valid], base[3][valid])
+    i = e["searchers"][valid]
+    j = app_firm[valid]
+    y = e["productivity"][j].astype(float) * np.where(app_remote[valid], 1.0 + rp, 1.0)
+    outside = e["reservation_wage"][i].astype(float)
+    assert np.all(y > outside)
+    np.testing.assert_allclose(
+        app_wage[valid], outside + e["phi"][e["firm_place"][j]] * (y - outside), rtol=1e-6)
+    # On-site applications are unchanged.
+    same = valid & ~app_remote
+    np.testing.assert_array_equal(app_firm[same], base[0][same])
+    np.testing.assert_array_equal(app_wage[same], base[1][same])
+    # Remote ones change by phi * rp * y where both have a surplus; with rp < 0 some
+    # remote applications lose their surplus and are not made.
+    rem = base[3] & (base[0] >= 0)
+    both = rem & valid
+    assert np.count_nonzero(both) > 100
+    phi_d = e["phi"][e["firm_place"][app_firm[both]]]
+    np.testing.assert_allclose(app_wage[both] - base[1][both],
+                               phi_d * rp * e["productivity"][app_firm[both]], rtol=1e-4,
+                               atol=1e-2)
+    if rp < 0:
+        assert np.count_nonzero(rem & ~valid) > 100
+    else:
+        np.testing.assert_array_equal(valid, base[0] >= 0)
+
+
+def test_employer_link_bonus_on_the_score_in_the_place_of_the_course() -> None:
+    n = 20_000
+    e = _simple_economy(n, seed=11)
+    e["trained_with"][:] = np.where(np.arange(n) % 3 == 0, -1, e["home"])
+    e["trained_with"][np.arange(n) % 3 == 1] = 2
+    app_firm, _, _, _, base_score = _draw_all(e)
+    e["link_bonus"] = 2.5
+    firm2, wage2, _, _, score2 = _draw_all(e)
+    np.testing.assert_array_equal(firm2, app_firm)
+    valid = app_firm >= 0
+    linked = valid & (e["trained_with"] == e["firm_place"][np.maximum(app_firm, 0)])
+    assert np.count_nonzero(linked) > 1000 and np.count_nonzero(valid & ~linked) > 1000
+    np.testing.assert_allclose(score2[linked], base_score[linked] + 2.5, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(score2[valid & ~linked], base_score[valid & ~linked])
+
+
+def test_employer_link_bonus_wins_the_vacancy() -> None:
+    """Two identical applicants, one vacancy, no noise: the one trained there is hired."""
+    e = _simple_economy(2, seed=3, p=2, f=2)
+    e["firm_place"][:] = [0, 1]
+    e["firms_by_place"] = np.array([0, 1], dtype=np.int64)
+    e["place_start"] = np.array([0, 1, 2], dtype=np.int64)
+    e["vacancies"][:] = [1, 0]
+    e["home"][:] = 0
+    e["remote_capable"][:] = False
+    e["noise"], e["fit_weight"], e["link_bonus"] = 0.0, 1.0, 0.5
+    for trained in (0, 1):
+        e2 = {c: (a.copy() if isinstance(a, np.ndarray) else a) for c, a in e.items()}
+        e2["trained_with"][:] = -1
+        e2["trained_with"][trained] = 0
+        acc = run_matching(e2, e2["searchers"])
+        assert acc["hires"].sum() == 1
+        assert e2["status"][trained] == EMP and e2["status"][1 - trained] == UNE
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=seeds)
+def test_inactive_searchers_are_hired_into_employment(seed: int) -> None:
+    """Only inactive searchers (constrained, some remote-capable): hires become employed
+    and count in hires by workplace, never in hires from unemployment or job-to-job."""
+    e = make_economy(seed)
+    rng = np.random.default_rng(seed)
+    n = e["N"]
+    e["status"][:] = np.where(e["status"] == EMP, EMP, INA)
+    e["months_unemployed"][:] = 0
+    e["constrained"][:] = rng.random(n) < 0.7
+    e["reservation_wage"][:] = np.minimum(e["reservation_wage"], 200.0)
+    e["vacancies"][:] = np.maximum(e["vacancies"], 1)
+    searchers = np.flatnonzero(e["status"] == INA)
+    acc = run_matching(e, searchers)
+    hired = searchers[e["status"][searchers] == EMP]
+    assert acc["hires_u"].sum() == 0 and acc["j2j"].sum() == 0
+    assert acc["hires"].sum() == hired.size
+    np.testing.assert_array_equal(
+        acc["hires"], np.bincount(e["firm_place"][e["employer"][hired]], minlength=e["P"]))
+    assert np.all(e["employer"][hired] >= 0) and np.all(e["months_unemployed"][hired] == 0)
+    # Constrained hires work in their own place or remotely.
+    ch = hired[e["constrained"][hired]]
+    assert np.all(e["remote"][ch] | (e["firm_place"][e["employer"][ch]] == e["home"][ch]))
+
+
+def test_inactive_searchers_hires_are_not_vacuous() -> None:
+    hired = 0
+    for seed in range(20):
+        e = make_economy(seed)
+        e["status"][:] = np.where(e["status"] == EMP, EMP, INA)
+        e["months_unemployed"][:] = 0
+        e["vacancies"][:] = np.maximum(e["vacancies"], 1)
+        e["reservation_wage"][:] = np.minimum(e["reservation_wage"], 200.0)
+        searchers = np.flatnonzero(e["status"] == INA)
+        run_matching(e, searchers)
+        hired += np.count_nonzero(e["status"][searchers] == EMP)
+    assert hired > 100
 
 
 # ------------------------------------------------------------------ _select_top

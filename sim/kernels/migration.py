@@ -1,0 +1,185 @@
+"""Migration kernels: who considers moving, and where they go.
+
+Both kernels touch only the workers concerned. :func:`draw_candidates` walks
+the worker table by geometric skips (the gap to the next candidate is drawn
+from the largest monthly consideration probability ``p_max``, and a candidate
+is kept with ``p_i / p_max``), so its cost is proportional to the number of
+candidates, about ``p_max`` x workers, not to the table. :func:`choose_and_move`
+draws each mover's destination from a logit over places, O(places) per mover.
+
+Draws come from counter-based streams (:mod:`sim.kernels.rng`): the skip
+sequence uses counters ``2 c`` and ``2 c + 1`` for the ``c``-th candidate, the
+destination of worker ``i`` uses counter ``i`` of its own stream. Both loops are
+sequential, so results do not depend on threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from sim.kernels.rng import uniform
+
+_EMPLOYED, _UNEMPLOYED, _ABSENT = 0, 1, 4
+
+
+@njit(cache=True)
+def draw_candidates(key, status, age_months, skill, base_rate, young_age_months, old_age_months,
+                    age_multiplier, skill_multiplier, p_max):
+    """Rows of the workers who consider moving this month (sorted).
+
+    Worker ``i`` (present, not absent) considers a move with probability
+    ``base_rate x age_multiplier[a] x skill_multiplier[skill]``, where ``a`` is 0 below
+    ``young_age_months``, 2 at or above ``old_age_months`` and 1 in between.
+
+    Args:
+        key: stream key.
+        status, age_months, skill: worker columns (read only).
+        base_rate: monthly probability of the reference group.
+        young_age_months, old_age_months: age band limits, months.
+        age_multiplier: (3,) multipliers for young, middle, old.
+        skill_multiplier: (3,) multipliers by skill level.
+        p_max: an upper bound of every worker's probability, in (0, 1].
+
+    Returns:
+        int64 array of rows.
+    """
+    n = status.shape[0]
+    out = np.empty(max(16, int(n * p_max * 1.5) + 64), dtype=np.int64)
+    m = 0
+    if p_max <= 0.0 or n == 0:
+        return out[:0]
+    log_q = math.log(1.0 - p_max) if p_max < 1.0 else -1e300
+    i = -1
+    c = 0
+    while True:
+        if p_max >= 1.0:
+            i += 1
+        else:
+            u = uniform(key, 2 * c)
+            i += 1 + int(math.log(1.0 - u) / log_q)
+        if i >= n:
+            break
+        v = uniform(key, 2 * c + 1)
+        c += 1
+        if status[i] == _ABSENT:
+            continue
+        a = age_months[i]
+        band = 0 if a < young_age_months else (2 if a >= old_age_months else 1)
+        p = base_rate * age_multiplier[band] * skill_multiplier[skill[i]]
+        if v * p_max < p:
+            if m == out.shape[0]:
+                bigger = np.empty(2 * m, dtype=np.int64)
+                bigger[:m] = out[:m]
+                out = bigger
+            out[m] = i
+            m += 1
+    return out[:m]
+
+
+@njit(cache=True)
+def choose_and_move(key, movers, home, skill, status, employer, wage, reservation_wage,
+                    months_unemployed, remote, firm_place, firm_employment, place_value,
+                    skill_premium, expected_earnings, log_size, minutes, sigma, fixed_cost,
+                    cost_per_minute, commute_cost_per_minute, hybrid_factor,
+                    max_commute_minutes, replacement_ratio, benefit, moved_from, quit,
+                    in_moves, out_moves, in_adv, out_adv):
+    """Draw each candidate's destination and move them.
+
+    Value of place ``d`` for worker ``i`` living in ``o`` (GBP a week)::
+
+        V_id = y_id + place_value[d] - m_od,   m_od = fixed + c_min minutes[o, d] (0 if d = o)
+        y_id = wage_i - kappa f_i minutes[d, q_i]   if employed at q_i and the job is kept
+             = skill_premium[s_i] x expected_earnings[d]   otherwise
+
+    with ``place_value = amenity - housing cost`` and ``f_i`` the hybrid commute factor for
+    a remote/hybrid job (1 otherwise). The job is kept when ``f_i minutes[d, q_i] <=
+    max_commute_minutes`` and the wage net of commuting is at least the reservation wage.
+    ``P(d) = exp(V_id / sigma + log_size[d]) / sum``. A mover who leaves a job becomes
+    unemployed (employment of the firm falls by one).
+
+    Args:
+        key: stream key (counter = worker row).
+        movers: rows of the candidates.
+        home ... remote: worker columns (modified in place for movers).
+        firm_place, firm_employment: firm columns (employment modified on quits).
+        place_value: (P,) amenity (residual + place_state) minus housing cost, GBP a week.
+        skill_premium: (3,) earnings multiplier by skill.
+        expected_earnings: (P,) employment rate x median wage, GBP a week.
+        log_size: (P,) log housing stock (the size of each place's choice set).
+        minutes: (P, P) travel minutes.
+        sigma: logit scale, GBP a week.
+        fixed_cost, cost_per_minute: moving cost, GBP a week equivalent.
+        commute_cost_per_minute: GBP a week per one-way minute.
+        hybrid_factor: share of days a hybrid worker commutes.
+        max_commute_minutes: longest (effective) one-way commute a mover keeps a job for.
+        replacement_ratio, benefit: reservation wage on quitting.
+        moved_from: (len(movers),) output, origin of each mover or -1 when staying.
+        quit: (len(movers),) bool output, True when the move ended the job.
+        in_moves, out_moves, in_adv, out_adv: (P,) int64 counts, added to.
+    """
+    n_places = place_value.shape[0]
+    lw = np.empty(n_places)
+    for k in range(movers.shape[0]):
+        i = movers[k]
+        o = home[i]
+        s = skill[i]
+        employed = status[i] == _EMPLOYED
+        q = -1
+        f = 1.0
+        if employed:
+            q = firm_place[employer[i]]
+            if remote[i]:
+                f = hybrid_factor
+        best = -1e300
+        for d in range(n_places):
+            y = skill_premium[s] * expected_earnings[d]
+            if employed:
+                eff = f * minutes[d, q]
+                net = wage[i] - commute_cost_per_minute * eff
+                if eff <= max_commute_minutes and net >= reservation_wage[i]:
+                    y = net
+            v = y + place_value[d]
+            if d != o:
+                v -= fixed_cost + cost_per_minute * minutes[o, d]
+            x = v / sigma + log_size[d]
+            lw[d] = x
+            if x > best:
+                best = x
+        total = 0.0
+        for d in range(n_places):
+            lw[d] = math.exp(lw[d] - best)
+            total += lw[d]
+        u = uniform(key, i) * total
+        dest = n_places - 1
+        acc = 0.0
+        for d in range(n_places):
+            acc += lw[d]
+            if u < acc:
+                dest = d
+                break
+        moved_from[k] = -1
+        quit[k] = False
+        if dest == o:
+            continue
+        moved_from[k] = o
+        home[i] = dest
+        out_moves[o] += 1
+        in_moves[dest] += 1
+        if s == 2:
+            out_adv[o] += 1
+            in_adv[dest] += 1
+        if employed:
+            eff = f * minutes[dest, q]
+            net = wage[i] - commute_cost_per_minute * eff
+            if eff > max_commute_minutes or net < reservation_wage[i]:
+                firm_employment[employer[i]] -= 1
+                employer[i] = -1
+                status[i] = _UNEMPLOYED
+                remote[i] = False
+                months_unemployed[i] = 0
+                r = replacement_ratio * wage[i]
+                reservation_wage[i] = r if r > benefit else benefit
+                quit[k] = True

@@ -1,0 +1,107 @@
+"""Training kernel: entry into courses, the monthly countdown and completion.
+
+One pass over the worker table each month (after the flows kernel). See
+:mod:`sim.training` for the economics. Draws come from the counter-based streams
+of :mod:`sim.kernels.rng`, counter ``4 i + d`` for draw ``d`` of worker ``i``; work
+is split into fixed chunks run in parallel and counts by place are summed in chunk
+order, so results do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from sim.kernels.rng import uniform
+
+__all__ = ["training_month", "CHUNK"]
+
+CHUNK = 1 << 16
+
+_EMPLOYED, _UNEMPLOYED, _INACTIVE, _TRAINING, _ABSENT = 0, 1, 2, 3, 4
+
+
+@njit(cache=True)
+def training_month(
+    key, home, skill, human_capital, status, training_left, trained_with, months_unemployed,
+    searching, rate_by_status, funding, duration_by_skill, completion_rate, linked_share,
+    entries_by_place, completions_by_place,
+):
+    """Apply one month of training in place.
+
+    Args:
+        key: stream key (``stream_key(seed, month, STAGE)``).
+        home, skill, human_capital, status, training_left, trained_with, months_unemployed:
+            worker columns (modified in place).
+        searching: (N,) bool, this month's searchers (new trainees stop searching;
+            people leaving a full-time course start).
+        rate_by_status: (3,) monthly entry probability for employed, unemployed, inactive.
+        funding: (P,) multiplier of the entry probability by home place.
+        duration_by_skill: (2,) course length in months for a worker of skill 0 and 1.
+        completion_rate: probability a course is completed.
+        linked_share: share of courses run with local employers.
+        entries_by_place, completions_by_place: (P,) int64 outputs (added to).
+    """
+    n = home.shape[0]
+    n_places = entries_by_place.shape[0]
+    n_chunks = (n + CHUNK - 1) // CHUNK
+    chunk_in = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunk_out = np.zeros((n_chunks, n_places), dtype=np.int64)
+    _training_chunks(
+        key, home, skill, human_capital, status, training_left, trained_with,
+        months_unemployed, searching, rate_by_status, funding, duration_by_skill,
+        completion_rate, linked_share, chunk_in, chunk_out,
+    )
+    for c in range(n_chunks):
+        for p in range(n_places):
+            entries_by_place[p] += chunk_in[c, p]
+            completions_by_place[p] += chunk_out[c, p]
+
+
+@njit(cache=True, parallel=True)
+def _training_chunks(
+    key, home, skill, human_capital, status, training_left, trained_with, months_unemployed,
+    searching, rate_by_status, funding, duration_by_skill, completion_rate, linked_share,
+    chunk_in, chunk_out,
+):
+    n = home.shape[0]
+    n_chunks = chunk_in.shape[0]
+    for c in prange(n_chunks):
+        start = c * CHUNK
+        stop = min(start + CHUNK, n)
+        for i in range(start, stop):
+            st = status[i]
+            if st == _ABSENT:
+                training_left[i] = 0
+                continue
+            if training_left[i] > 0:
+                training_left[i] -= 1
+                if training_left[i] > 0:
+                    continue
+                # Course over: completion raises skill by one level.
+                if uniform(key, 4 * i) < completion_rate:
+                    if skill[i] < 2:
+                        skill[i] += 1
+                    # Human capital halfway (in logs) back to the new level's mean of 1.
+                    human_capital[i] = np.float32(np.sqrt(human_capital[i]))
+                    if uniform(key, 4 * i + 1) < linked_share:
+                        trained_with[i] = home[i]
+                    chunk_out[c, home[i]] += 1
+                if st == _TRAINING:
+                    status[i] = _UNEMPLOYED
+                    months_unemployed[i] = 0
+                    searching[i] = True
+                continue
+            if st == _TRAINING:  # defensive: a trainee with no course left
+                status[i] = _UNEMPLOYED
+                searching[i] = True
+                continue
+            if skill[i] >= 2 or st > _INACTIVE:
+                continue
+            p = rate_by_status[st] * funding[home[i]]
+            if uniform(key, 4 * i + 2) < p:
+                training_left[i] = duration_by_skill[skill[i]]
+                chunk_in[c, home[i]] += 1
+                if st != _EMPLOYED:
+                    status[i] = _TRAINING
+                    searching[i] = False
