@@ -85,6 +85,7 @@ def _summary(model) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import numpy as np
     from tqdm import tqdm
 
     from sim import __version__
@@ -93,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.model import LabourMarket
     from sim.plots import write_standard_plots
     from sim.scenario import ScenarioError, load_scenario
+    from sim.workers import ABSENT
 
     try:
         scenario = load_scenario(args.scenario).with_overrides(
@@ -124,8 +126,8 @@ def _run(args: argparse.Namespace) -> int:
         "scale": run.scale,
         "burn_in_months": run.burn_in_months,
         "months": run.months,
-        "workers": len(model.workers),
-        "firms": len(model.firms),
+        "workers": int(np.count_nonzero(model.workers.status != ABSENT)),
+        "firms": int(model.firms.alive.sum()),
         "wall_seconds": round(wall, 3),
         "scenario": scenario.to_dict(),
     }
@@ -142,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(_summary(model))
         print(
-            f"\n{len(model.workers):,} workers, {len(model.firms):,} firms, "
+            f"\n{info['workers']:,} workers, {int(model.firms.alive.sum()):,} firms, "
             f"{run.burn_in_months} + {run.months} months in {wall:.1f} s; "
             f"wrote {out}/places.parquet, national.parquet, run.json and {len(plots)} plots"
         )

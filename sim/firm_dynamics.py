@@ -118,8 +118,10 @@ import numpy as np
 from pydantic import Field
 
 from sim.config import Section
+from sim.kernels.aggregate import COUNT_COLUMNS
 from sim.kernels.firms import firm_worker_pass
 from sim.mechanism import Mechanism
+from sim.workers import ABSENT
 
 if TYPE_CHECKING:
     from sim.model import LabourMarket
@@ -135,7 +137,7 @@ _MULTIPLIER_FLOOR = 0.1
 class FirmDynamicsParams(Section):
     """Parameters of ``[firm_dynamics]``."""
 
-    enabled: bool = False  # switched on at the end of issue 3 (see the report)
+    enabled: bool = True
     own_knowledge_elasticity: float = Field(
         0.08, ge=0.0, le=1.0,
         description="gamma_o, productivity elasticity of the place's own R&D stock "
@@ -219,6 +221,8 @@ class FirmDynamics(Mechanism):
         n_places = model.geography.n_places
         self.demand = np.ones(n_places)
         self.multiplier = np.ones(n_places)
+        self._last_m = self.multiplier.copy()  # multiplier and demand of the last targets
+        self._last_d = self.demand.copy()
         self._base_target = f.target_size.astype(np.float64)
         self._own_target = f.target_size.astype(np.int64)
         k0 = model.place_state.knowledge_stock.astype(np.float64).copy()
@@ -303,19 +307,22 @@ class FirmDynamics(Mechanism):
         if np.any(ratio != 1.0):
             f.productivity[alive] = (f.productivity[alive] * ratio[place]).astype(np.float32)
         self.multiplier = m_new
-        new = self._own_targets(alive, place)
-        f.target_size[alive] = np.maximum(f.target_size[alive] + (new - self._own_target[alive]), 0)
-        self._own_target[alive] = new
+        if not (np.array_equal(m_new, self._last_m) and np.array_equal(self.demand, self._last_d)):
+            new = self._own_targets(alive, place)
+            t = f.target_size[alive] + (new - self._own_target[alive])
+            f.target_size[alive] = np.maximum(t, 0)
+            self._own_target[alive] = new
+            self._last_m, self._last_d = m_new.copy(), self.demand.copy()
 
         # 3. Exits: sustained losses (counted to last month) or the exogenous hazard.
         hazard = 1.0 - (1.0 - p.exit_hazard_per_year) ** (1.0 / 12.0)
         u = rng.random(len(f))
         exiting = f.alive & ((f.loss_months >= p.exit_after_loss_months) | (u < hazard))
-        profit, population, advanced, _ = firm_worker_pass(
-            wk.status, wk.employer, wk.home, wk.skill, wk.human_capital, wk.wage,
-            wk.reservation_wage, wk.months_unemployed, wk.remote, f.productivity, exiting,
-            model._skill_premium, sc.wages.benefit_gbp_week, sc.wages.replacement_ratio,
-            n_places,
+        profit = firm_worker_pass(
+            wk.status, wk.employer, wk.skill, wk.human_capital, wk.wage, wk.reservation_wage,
+            wk.months_unemployed, wk.remote, f.productivity, exiting, model._skill_premium,
+            sc.wages.benefit_gbp_week, sc.wages.replacement_ratio,
+            expected_layoffs=int(f.employment[exiting].sum()),
         )
         rows = np.flatnonzero(exiting)
         self.exits = np.bincount(f.place[rows], minlength=n_places).astype(np.int64)
@@ -338,6 +345,7 @@ class FirmDynamics(Mechanism):
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
         if n_new > 0:
+            population, advanced = _residents(model)
             v = self.attractiveness(model, population, advanced)
             prob = np.exp(v - v.max())
             prob /= prob.sum()
@@ -410,6 +418,25 @@ class FirmDynamics(Mechanism):
             "firm_entries": self.entries.astype(np.float64),
             "firm_exits": self.exits.astype(np.float64),
         }
+
+
+def _residents(model: LabourMarket) -> tuple[np.ndarray, np.ndarray]:
+    """Residents and advanced-skill residents by place (agents), from last month's counts.
+
+    The model's aggregation counts them each month (``model._counts``); before the first
+    aggregation they are counted from the worker table.
+    """
+    counts = model._counts
+    pop = counts[:, COUNT_COLUMNS.index("population")]
+    adv = counts[:, COUNT_COLUMNS.index("skill_advanced")]
+    if pop.sum() > 0:
+        return pop.astype(np.float64), adv.astype(np.float64)
+    wk = model.workers
+    n = model.geography.n_places
+    present = wk.status != ABSENT
+    pop = np.bincount(wk.home[present], minlength=n).astype(np.float64)
+    adv = np.bincount(wk.home[present & (wk.skill == 2)], minlength=n).astype(np.float64)
+    return pop, adv
 
 
 def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:

@@ -72,7 +72,7 @@ GREEN_SECTOR = 1
 class GreenParams(Section):
     """Parameters of ``[green]``."""
 
-    enabled: bool = False  # switched on at the end of issue 3 (see the report)
+    enabled: bool = True
     programme_jobs_share: float = Field(
         0.0, ge=0.0, le=0.5,
         description="extra green-infrastructure target jobs while the programme runs, "

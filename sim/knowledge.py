@@ -63,7 +63,7 @@ GOLDEN_TRIANGLE_ITL1 = ("TLI", "TLJ", "TLH")
 class KnowledgeParams(Section):
     """Parameters of ``[knowledge]``."""
 
-    enabled: bool = False  # switched on at the end of issue 3 (see the report)
+    enabled: bool = True
     depreciation_per_year: float = Field(
         0.15, ge=0.01, le=1.0,
         description="delta, yearly depreciation of R&D capital, share a year "

@@ -21,8 +21,10 @@ with the same parameters.
 
 * Residential mobility: about 10% of people in England move home in a year
   (English Housing Survey 2019-20, households resident under a year); the
-  default ``pi_0 = 0.0065`` with the age and skill mix of the model gives about
-  0.9% a month (ESTIMATE).
+  calibrated ``pi_0 = 0.0036`` gives about 5.5% a year considering a move of
+  some distance: moves inside a place are mostly not represented (the own place
+  is one alternative among many), so ``pi_0`` is set with ``F`` and ``c`` to
+  the between-place targets below, not to total residential mobility.
 * Age: migration rates peak in the twenties and fall by more than half after
   45 (ONS internal migration by single year of age, England and Wales, mid-2019
   estimates): multipliers 2.2 (< 30), 1 (30-44), 0.45 (45+), ESTIMATE from the
@@ -53,7 +55,12 @@ with the same parameters.
   Employed people therefore mostly move within reach of their job, and a long
   commute pulls them towards it; a mover whose new commute fails the test quits
   to unemployment (the rule of the matching kernel, which accepts a job only when
-  its value net of commuting beats the reservation wage). 90 minutes is an
+  its value net of commuting beats the reservation wage). Where the job would be
+  lost, the employed worker's earnings are :math:`q_s e_d w_d` minus
+  ``job_loss_cost_gbp_week`` (250, ESTIMATE: the earnings forgone in the search
+  that follows, a few months at the median wage spread as a weekly equivalent;
+  it also stands in for the fact that most long-distance moves of employed people
+  follow a new job, which the model gets through search instead). 90 minutes is an
   ESTIMATE: few people commute further one way (Census 2011 distance to work).
 * :math:`h_d` housing cost, :math:`a_d` amenity (``place_state``, GBP a week, 0 at
   start: what policies and the green mechanism change).
@@ -88,7 +95,7 @@ O(workers x places). ``home`` changes, ``origin`` does not. Remote capability
 follows the new home's broadband: through :func:`sim.remote_work.refresh_remote_capable`
 when the remote-work mechanism is on, otherwise by a conditional draw that keeps
 ``P(capable) = tau_occupation x broadband_home``; a hybrid job that is no longer
-feasible becomes an on-site job (kept or not by the rule above).
+feasible becomes an on-site job (the keep test used the hybrid commute; APPROXIMATION).
 
 **3. Housing.** With :math:`N_d` the residents (agents) and :math:`N^0_d` at
 start, demand in people is :math:`D_d = H^0_d N_d / N^0_d` (``housing_stock``
@@ -141,7 +148,7 @@ class MigrationParams(Section):
 
     enabled: bool = False  # switched on when the mechanism is complete
     base_rate: float = Field(
-        0.0065, ge=0.0, le=1.0,
+        0.0036, ge=0.0, le=1.0,
         description="monthly probability of considering a move, ages 30-44, intermediate skill",
     )
     young_age_years: int = Field(30, ge=16, le=100, description="upper limit of 'young', years")
@@ -156,13 +163,17 @@ class MigrationParams(Section):
         80.0, gt=0.0, le=1e5, description="sigma of the destination logit, GBP a week"
     )
     fixed_cost_gbp_week: float = Field(
-        180.0, ge=0.0, le=1e5, description="fixed cost of leaving the place, GBP a week equiv."
+        80.0, ge=0.0, le=1e5, description="fixed cost of leaving the place, GBP a week equiv."
     )
     cost_per_minute_gbp_week: float = Field(
-        3.0, ge=0.0, le=1e4, description="moving cost per travel minute, GBP a week equiv."
+        1.0, ge=0.0, le=1e4, description="moving cost per travel minute, GBP a week equiv."
     )
     max_commute_minutes: float = Field(
         90.0, ge=0.0, le=1440.0, description="longest one-way commute a mover keeps a job for"
+    )
+    job_loss_cost_gbp_week: float = Field(
+        250.0, ge=0.0, le=1e5,
+        description="cost of leaving a job to move, GBP a week equivalent",
     )
     housing_cost_elasticity: float = Field(
         1.5, ge=0.0, le=20.0, description="d ln housing cost / d ln (demand / stock)"
@@ -187,8 +198,8 @@ class Migration(Mechanism):
         in_moves, out_moves, in_advanced, out_advanced: (P,) agents this month.
         quits: agents who left a job because of a move this month.
         considered: agents who considered a move this month.
-        moves_by_group: (3 age bands, 3 skills, 2) cumulative [moves, exposure] in
-            agent-months, for checking mobility by group.
+        moves_by_group: (3 age bands, 3 skills, 2) cumulative [moves, candidates],
+            agents, for checking mobility by group.
     """
 
     SECTION = "migration"
@@ -264,7 +275,11 @@ class Migration(Mechanism):
         return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
 
     def _calibrate(self, model: LabourMarket) -> np.ndarray:
-        """Residual amenity that makes the start a steady state of the choice model."""
+        """Residual amenity that makes the start a steady state of the choice model.
+
+        Per iteration O(P^2): with ``K = exp(-m / sigma)`` and ``z_d = H_d exp(v_d / sigma)``
+        the inflow is ``z * K^T (w / (K z))``.
+        """
         wk = model.workers
         n_places = model.geography.n_places
         present = np.flatnonzero(wk.status != _ABSENT)
@@ -274,21 +289,23 @@ class Migration(Mechanism):
         outflow = weight.sum(axis=1)
         ps = model.place_state
         premium = np.asarray(model._skill_premium, dtype=float)
-        log_size = np.log(np.maximum(ps.housing_stock, 1e-9))
+        size = np.maximum(ps.housing_stock, 1e-9)
         base = ps.amenity - ps.housing_cost
         sigma = self.params.logit_scale_gbp_week
+        kernel = np.exp(-self._move_cost / sigma)
         xi = np.zeros(n_places)
         active = outflow > 0
-        for _ in range(2000):
+        for _ in range(5000):
             inflow = np.zeros(n_places)
             for s in range(3):
-                values = premium[s] * self._earnings0 + base + xi
-                inflow += weight[:, s] @ np.exp(self._log_choice(values, log_size))
+                v = (premium[s] * self._earnings0 + base + xi) / sigma
+                z = size * np.exp(v - v.max())
+                inflow += z * (kernel.T @ (weight[:, s] / (kernel @ z)))
             gap = np.log(np.where(active, outflow, 1.0) / np.maximum(inflow, 1e-300))
             gap[~active] = 0.0
             xi += sigma * gap
             xi -= xi[active].mean() if active.any() else 0.0
-            if np.max(np.abs(gap)) < 1e-9:
+            if np.max(np.abs(gap)) < 1e-10:
                 break
         return xi
 
@@ -348,14 +365,14 @@ class Migration(Mechanism):
             float(p.logit_scale_gbp_week), float(p.fixed_cost_gbp_week),
             float(p.cost_per_minute_gbp_week), float(wc.commute_cost_gbp_per_minute),
             float(wc.hybrid_commute_factor), float(p.max_commute_minutes),
+            float(p.job_loss_cost_gbp_week),
             float(wc.replacement_ratio), float(wc.benefit_gbp_week), moved_from, quit,
             self.in_moves, self.out_moves, self.in_advanced, self.out_advanced,
         )
         moved = moved_from >= 0
         self.quits = int(quit.sum())
         self.moves_total += int(moved.sum())
-        # Mobility by group (moves out of the place / consideration exposure is not
-        # tracked per worker; the group counts here are moves and candidates).
+        # Mobility by group [..., 0] moves out of the place, [..., 1] candidates).
         np.add.at(self.moves_by_group, (band[moved], skill[moved], 0), 1.0)
         np.add.at(self.moves_by_group, (band, skill, 1), 1.0)
         if moved.any():

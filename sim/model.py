@@ -267,6 +267,7 @@ class LabourMarket(mesa.Model):
         self._sim_month += 1
 
         # 1-3. Demography, knowledge, firms, green demand (each when enabled).
+        self._present = int(np.count_nonzero(self.workers.status != ABSENT))
         self.entrants[:] = 0
         for mech in (self.demography, self.knowledge, self.firm_dynamics, self.green):
             if mech.enabled:
@@ -362,7 +363,6 @@ class LabourMarket(mesa.Model):
         if self.debug:
             self.check_stock_flow()
 
-        self._present = int(np.count_nonzero(wk.status != ABSENT)) if self.debug else 0
         # 9. Aggregate and set next month's bargaining power.
         self._aggregate(vacancies_posted, hires, hires_u, j2j, separations, unemployed_searching)
 

@@ -57,6 +57,7 @@ PLACE_INDICATORS = (
     "firm_exits",
     "retirements",
     "entrants",
+    "remote_capable_share",
 )
 
 

@@ -8,7 +8,8 @@ matching, one pass over the worker table (:mod:`sim.kernels.training`):
   unemployed, ``r_I`` for the inactive and ``r_E`` for the employed (employer-funded,
   part-time), times ``F_p``, the skills-funding multiplier of the home place
   (``skills_funding``, 1 at baseline; :attr:`Training.funding` holds it by place for
-  a policy to raise). The unemployed and inactive become *in training* (status 3):
+  a policy to raise, up to :data:`sim.kernels.training.FUNDING_CAP` = 5, beyond which
+  entry saturates). The unemployed and inactive become *in training* (status 3):
   they do not search and are never hired (the flows kernel leaves status 3 alone and
   the matching kernel sees only searchers). The employed stay *employed* and keep
   their job while they train part-time (``training_left > 0`` with status 0); if they
@@ -66,7 +67,7 @@ STAGE = 12
 class TrainingParams(Section):
     """Parameters of ``[training]``."""
 
-    enabled: bool = False  # switched on when the mechanism is complete
+    enabled: bool = True
     employer_link_bonus: float = Field(
         0.5, ge=0.0, le=100.0,
         description="score a firm adds for an applicant trained with local employers",
@@ -86,7 +87,7 @@ class TrainingParams(Section):
         "course, share (ESTIMATE; apprenticeship starts)",
     )
     skills_funding: float = Field(
-        1.0, ge=0.0, le=20.0,
+        1.0, ge=0.0, le=5.0,
         description="multiplier of the entry rates in every place (policies set it by place)",
     )
     duration_months: Annotated[tuple[int, int], BeforeValidator(list_to_tuple)] = Field(

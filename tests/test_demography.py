@@ -140,9 +140,8 @@ def test_early_years_uplift_changes_nothing_until_the_lag_then_raises_skills(lag
     b = _entrant_skills_by_month(treated, months, london)
     for t in range(1, lag):  # months 2..lag (month 1 mixes in the initial 16-year-olds)
         assert np.array_equal(a[t], b[t]), t
-    np.testing.assert_array_equal(
-        control.national_frame().iloc[:lag].to_numpy(), treated.national_frame().iloc[:lag].to_numpy()
-    )
+    nat_a, nat_b = control.national_frame(), treated.national_frame()
+    np.testing.assert_array_equal(nat_a.iloc[:lag].to_numpy(), nat_b.iloc[:lag].to_numpy())
     after_a = np.concatenate(a[lag:])
     after_b = np.concatenate(b[lag:])
     assert after_a.size == after_b.size > 60
@@ -178,3 +177,18 @@ def test_innovation_exposure_is_relative_to_its_reference():
     assert shift[0] > 0.0 and shift[0] == pytest.approx(effect * np.log(5.0 / (
         (dem._persons.sum() + 4 * dem._persons[0]) / dem._persons.sum())))
     assert np.all(shift[1:] < 0.0)
+
+
+def test_debug_run_with_the_default_mechanisms_and_training():
+    # Integration: demography with whatever else is on by default (and training), on a
+    # synthetic geography; check_stock_flow runs inside every month.
+    sc = sim.Scenario().with_overrides(burn_in_months=0, scale=0.002, geography="grid")
+    m = LabourMarket(
+        sc.with_changes({"demography.enabled": True, "training.enabled": True}), rng=12,
+        debug=True,
+    )
+    m.run_for(24)
+    wk = m.workers
+    present = wk.status != ABSENT
+    assert np.all(wk.age_months[present] < 65 * 12)
+    assert m.national_frame()["entrants"].sum() > 0

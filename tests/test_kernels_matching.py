@@ -844,10 +844,17 @@ def test_select_top_structured_inputs(n: int, pattern: str) -> None:
 
 
 # ------------------------------------------------------------------ whole model
+MECHANISMS = ("demography", "knowledge", "firm_dynamics", "green", "training", "remote_work",
+              "migration")
+
+
 def test_model_runs_six_months_with_stock_flow_checks() -> None:
-    model = sim.LabourMarket(
-        sim.Scenario().with_overrides(burn_in_months=0, scale=0.001), rng=3, debug=True
+    """The kernels alone (every issue-3 mechanism switched off): the tables keep their
+    size and the population is constant."""
+    scenario = sim.Scenario().with_overrides(burn_in_months=0, scale=0.001).with_changes(
+        {f"{m}.enabled": False for m in MECHANISMS}
     )
+    model = sim.LabourMarket(scenario, rng=3, debug=True)
     n_workers, n_firms = len(model.workers), len(model.firms)
     for _ in range(6):
         model.step()  # debug=True runs check_stock_flow every month
@@ -858,8 +865,29 @@ def test_model_runs_six_months_with_stock_flow_checks() -> None:
     stocks = nat["employed"] + nat["unemployed"] + nat["inactive"]
     np.testing.assert_allclose(stocks, nat["population"], rtol=1e-9)
     np.testing.assert_allclose(nat["population"], nat["population"].iloc[0], rtol=1e-12)
+    assert (nat["retirements"] == 0).all() and (nat["in_training"] == 0).all()
     assert (nat["hires"] > 0).all()
     for col in ("employment_rate", "unemployment_rate", "vacancy_rate", "job_finding_rate"):
         assert nat[col].between(0.0, 1.0).all(), col
     assert np.all(np.isfinite(nat["median_wage"])) and (nat["median_wage"] > 0).all()
     assert not math.isnan(float(nat["mean_wage"].iloc[-1]))
+
+
+def test_model_with_default_mechanisms_keeps_stocks_consistent() -> None:
+    """The default scenario, with whichever mechanisms it switches on: the stock-flow
+    checks hold every month and the stocks (training included) add up."""
+    model = sim.LabourMarket(
+        sim.Scenario().with_overrides(burn_in_months=0, scale=0.001), rng=3, debug=True
+    )
+    for _ in range(4):
+        model.step()  # debug=True runs check_stock_flow every month
+    model.check_stock_flow()
+    nat = model.national_frame()
+    assert len(nat) == 4
+    stocks = nat["employed"] + nat["unemployed"] + nat["inactive"] + nat["in_training"]
+    np.testing.assert_allclose(stocks, nat["population"], rtol=1e-9)
+    assert (nat["hires"] > 0).all()
+    for col in ("employment_rate", "unemployment_rate", "vacancy_rate", "job_finding_rate",
+                "participation_rate", "own_place_work_share"):
+        assert nat[col].between(0.0, 1.0).all(), col
+    assert np.all(np.isfinite(nat["median_wage"])) and (nat["median_wage"] > 0).all()

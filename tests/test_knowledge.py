@@ -9,10 +9,15 @@ import sim
 from sim.knowledge import GOLDEN_TRIANGLE_ITL1, rd_spending
 from sim.model import LabourMarket
 
+#: Every switchable mechanism off: each test switches on only what it tests.
+OFF = {f"{s}.enabled": False for s in (
+    "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
+)}
+
 
 def _scenario(**changes) -> sim.Scenario:
     sc = sim.Scenario().with_overrides(burn_in_months=0, scale=0.0005, months=24)
-    return sc.with_changes({"knowledge.enabled": True, **changes})
+    return sc.with_changes({**OFF, "knowledge.enabled": True, **changes})
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -131,11 +131,12 @@ def _broadband_run(coverage: float, months: int = 36):
 
 def test_more_broadband_raises_remote_share_and_constrained_participation():
     """Coverage 1.0 against 0.3 in every place of a 5 x 5 grid, same seed (common random
-    numbers): remote capability rises ~3x, so remote hiring and constrained people's
-    search reach rise. Margins: the remote share moves by several points over 36 months
-    (turnover ~3%/month), the constrained participation by more than 1 point with ~3 800
-    constrained agents (its sampling s.d. across seeds is about 0.8 points, and common
-    random numbers make the paired difference far less noisy)."""
+    numbers): remote capability rises ~3x, so more constrained people hold remote jobs
+    (and leave work less) and more constrained unemployed can search remotely.
+    Margins: the remote share gap was 2.7-2.9 points over 36 months at seeds 3, 21, 99
+    (existing jobs change only with turnover), tested at 1.5; the constrained
+    participation gap was 1.2-1.4 points at the same seeds (~3 800 constrained agents,
+    paired runs with common random numbers), tested at 0.5."""
     low, high = _broadband_run(0.3), _broadband_run(1.0)
     nl, nh = low.national_frame(), high.national_frame()
     last = slice(-6, None)
@@ -145,8 +146,7 @@ def test_more_broadband_raises_remote_share_and_constrained_participation():
     assert nh["remote_share"].iloc[last].mean() > nl["remote_share"].iloc[last].mean() + 0.015
     cp_h = nh["constrained_participation_rate"].iloc[last].mean()
     cp_l = nl["constrained_participation_rate"].iloc[last].mean()
-    print(cp_h, cp_l, nh["remote_share"].iloc[last].mean(), nl["remote_share"].iloc[last].mean())
-    assert cp_h > cp_l + 0.01
+    assert cp_h > cp_l + 0.005
 
 
 def test_assign_constraint_for_entrants():

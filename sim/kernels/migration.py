@@ -84,8 +84,8 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
                     months_unemployed, remote, firm_place, firm_employment, place_value,
                     skill_premium, expected_earnings, log_size, minutes, sigma, fixed_cost,
                     cost_per_minute, commute_cost_per_minute, hybrid_factor,
-                    max_commute_minutes, replacement_ratio, benefit, moved_from, quit,
-                    in_moves, out_moves, in_adv, out_adv):
+                    max_commute_minutes, job_loss_cost, replacement_ratio, benefit,
+                    moved_from, quit, in_moves, out_moves, in_adv, out_adv):
     """Draw each candidate's destination and move them.
 
     Value of place ``d`` for worker ``i`` living in ``o`` (GBP a week)::
@@ -93,6 +93,7 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
         V_id = y_id + place_value[d] - m_od,   m_od = fixed + c_min minutes[o, d] (0 if d = o)
         y_id = wage_i - kappa f_i minutes[d, q_i]   if employed at q_i and the job is kept
              = skill_premium[s_i] x expected_earnings[d]   otherwise
+               (minus job_loss_cost for an employed worker who would lose the job)
 
     with ``place_value = amenity - housing cost`` and ``f_i`` the hybrid commute factor for
     a remote/hybrid job (1 otherwise). The job is kept when ``f_i minutes[d, q_i] <=
@@ -115,6 +116,8 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
         commute_cost_per_minute: GBP a week per one-way minute.
         hybrid_factor: share of days a hybrid worker commutes.
         max_commute_minutes: longest (effective) one-way commute a mover keeps a job for.
+        job_loss_cost: subtracted from the expected earnings of a place where an employed
+            worker would lose the job, GBP a week.
         replacement_ratio, benefit: reservation wage on quitting.
         moved_from: (len(movers),) output, origin of each mover or -1 when staying.
         quit: (len(movers),) bool output, True when the move ended the job.
@@ -141,6 +144,8 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
                 net = wage[i] - commute_cost_per_minute * eff
                 if eff <= max_commute_minutes and net >= reservation_wage[i]:
                     y = net
+                else:
+                    y -= job_loss_cost
             v = y + place_value[d]
             if d != o:
                 v -= fixed_cost + cost_per_minute * minutes[o, d]

@@ -5,18 +5,33 @@ One pass over the worker table each month (after the flows kernel). See
 of :mod:`sim.kernels.rng`, counter ``4 i + d`` for draw ``d`` of worker ``i``; work
 is split into fixed chunks run in parallel and counts by place are summed in chunk
 order, so results do not depend on the number of threads.
+
+Entry is rare (at most about 1% a month), so it is drawn by thinning rather than
+with one draw per worker: a skip sequence with geometric gaps visits each row with
+probability ``q = min(max(r_E, r_U, r_I) x FUNDING_CAP, 1)`` (the gap from row
+``i`` is drawn with counter ``4 i + 3``), and a visited eligible worker starts with
+probability ``p_i / q``, ``p_i = r_status F_p``: overall probability ``p_i`` as
+long as ``F_p <= FUNDING_CAP`` (beyond, entry saturates at ``q``). The visited rows
+depend only on the key and the rates, not on funding or statuses, so a funding
+policy keeps common random numbers with its baseline. The rest of the pass reads
+only ``training_left`` (the countdown of people on a course), which keeps it cheap.
+A worker whose row is absent (retired) has their course cleared.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit, prange
 
 from sim.kernels.rng import uniform
 
-__all__ = ["training_month", "CHUNK"]
+__all__ = ["training_month", "CHUNK", "FUNDING_CAP"]
 
 CHUNK = 1 << 16
+#: Highest skills-funding multiplier the entry draws allow (see the module docstring).
+FUNDING_CAP = 5.0
 
 _EMPLOYED, _UNEMPLOYED, _INACTIVE, _TRAINING, _ABSENT = 0, 1, 2, 3, 4
 
@@ -58,6 +73,17 @@ def training_month(
             completions_by_place[p] += chunk_out[c, p]
 
 
+@njit(cache=True, inline="always")
+def _next_visit(key, i, log_keep):
+    """First row at or after ``i`` visited by the employed skip sequence (geometric gaps)."""
+    if log_keep == 0.0:
+        return np.int64(-1)
+    if log_keep == -math.inf:
+        return np.int64(i)
+    u = uniform(key, 4 * i + 3)
+    return np.int64(i) + np.int64(math.log(1.0 - u) / log_keep)
+
+
 @njit(cache=True, parallel=True)
 def _training_chunks(
     key, home, skill, human_capital, status, training_left, trained_with, months_unemployed,
@@ -66,15 +92,22 @@ def _training_chunks(
 ):
     n = home.shape[0]
     n_chunks = chunk_in.shape[0]
+    r_max = max(rate_by_status[0], max(rate_by_status[1], rate_by_status[2]))
+    cap = min(r_max * FUNDING_CAP, 1.0)
+    log_keep = math.log1p(-cap) if cap < 1.0 else -math.inf
     for c in prange(n_chunks):
         start = c * CHUNK
         stop = min(start + CHUNK, n)
+        visit = _next_visit(key, start, log_keep)
         for i in range(start, stop):
-            st = status[i]
-            if st == _ABSENT:
-                training_left[i] = 0
-                continue
+            visited = i == visit
+            if visited:
+                visit = _next_visit(key, i + 1, log_keep)
             if training_left[i] > 0:
+                st = status[i]
+                if st == _ABSENT:  # retired during the course
+                    training_left[i] = 0
+                    continue
                 training_left[i] -= 1
                 if training_left[i] > 0:
                     continue
@@ -92,13 +125,13 @@ def _training_chunks(
                     months_unemployed[i] = 0
                     searching[i] = True
                 continue
-            if st == _TRAINING:  # defensive: a trainee with no course left
-                status[i] = _UNEMPLOYED
-                searching[i] = True
+            if not visited:
                 continue
-            if skill[i] >= 2 or st > _INACTIVE:
+            # Entry (thinning): a visited row starts with probability p_i / cap.
+            st = status[i]
+            if st > _INACTIVE or skill[i] >= 2:
                 continue
-            p = rate_by_status[st] * funding[home[i]]
+            p = rate_by_status[st] * funding[home[i]] / cap
             if uniform(key, 4 * i + 2) < p:
                 training_left[i] = duration_by_skill[skill[i]]
                 chunk_in[c, home[i]] += 1
