@@ -109,7 +109,7 @@ _EXPOSURE_CLIP = float(np.log(10.0))
 class DemographyParams(Section):
     """Parameters of ``[demography]``."""
 
-    enabled: bool = False  # complete; on once the tests that assume a fixed population are updated
+    enabled: bool = True
     retirement_age_years: int = Field(65, ge=17, le=100, description="years")
     cohort_growth: float = Field(
         0.0, ge=-0.5, le=0.5,

@@ -146,7 +146,7 @@ _EMPLOYED, _ABSENT = 0, 4
 class MigrationParams(Section):
     """Parameters of ``[migration]`` (sources in :mod:`sim.migration`)."""
 
-    enabled: bool = False  # switched on when the mechanism is complete
+    enabled: bool = True
     base_rate: float = Field(
         0.0036, ge=0.0, le=1.0,
         description="monthly probability of considering a move, ages 30-44, intermediate skill",

@@ -69,7 +69,7 @@ class Search(Section):
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.045, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.035, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -87,7 +87,7 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.0055, 0.0042, 0.0030), description="employed -> unemployed, a month, by skill"
+        (0.0045, 0.0034, 0.0025), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
