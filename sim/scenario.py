@@ -87,7 +87,7 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.0045, 0.0034, 0.0025), description="employed -> unemployed, a month, by skill"
+        (0.0042, 0.0032, 0.0023), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(

@@ -1,6 +1,8 @@
 """Migration and housing (sim.migration): direction, calibration and stock-flow checks.
 
-Every other mechanism is off (their defaults). Fixed seeds; margins are stated per test.
+Every other mechanism is switched off explicitly (they are on by default), so the
+population present is constant and only migration moves people. Fixed seeds; margins
+are stated per test.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ from sim.geography import load_geography
 
 SCALE = 0.002  # about 55,000 agents at uk-itl1
 
+OTHERS_OFF = {
+    f"{name}.enabled": False
+    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "remote_work")
+}
+
 
 def _scenario(geography: str = "uk-itl1", scale: float = SCALE, **changes):
     sc = sim.Scenario().with_overrides(burn_in_months=0, scale=scale, geography=geography)
-    return sc.with_changes({"migration.enabled": True, **changes})
+    return sc.with_changes({**OTHERS_OFF, "migration.enabled": True, **changes})
 
 
 def _population(model) -> np.ndarray:
@@ -46,6 +53,7 @@ def test_off_population_changes_not_at_all():
     model = sim.LabourMarket(sc, rng=3)
     home0 = model.workers.home.copy()
     model.run_for(12)
+    assert len(model.workers) == home0.size  # demography off: the table does not grow
     assert np.array_equal(model.workers.home, home0)
     df = model.places_frame()
     assert (df["net_migration"] == 0).all()
@@ -57,7 +65,7 @@ def test_on_moves_people_and_conserves_workers():
     pop0 = _population(model)
     moves, considered, quits, net, _ = _run_counting(model, 12)
     pop = _population(model)
-    assert pop.sum() == pop0.sum()
+    assert pop.sum() == pop0.sum()  # demography off: no entrants, no retirements
     assert np.array_equal(pop - pop0, net.astype(np.int64))
     assert moves > 100 and considered > moves and quits > 0
     df = model.places_frame()

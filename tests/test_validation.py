@@ -48,3 +48,24 @@ def test_own_district_commuting_near_the_2011_census_at_lad() -> None:
     assert abs(share - 0.44) < 0.10, share
     # Unemployment stays in the band at district level too.
     assert national["unemployment_rate"].between(0.03, 0.06).all()
+
+
+def test_every_scenario_parameter_is_in_the_odd_document() -> None:
+    from pathlib import Path
+
+    from sim.scenario import Scenario
+
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
+    scenario = Scenario()
+    missing = []
+    for section, field in Scenario.model_fields.items():
+        if section == "source":
+            continue
+        for name in field.annotation.model_fields:
+            if section in ("run", "geography_options"):
+                if f"`{name}`" not in odd:
+                    missing.append(f"{section}.{name}")
+            elif f"`{section}.{name}`" not in odd:
+                missing.append(f"{section}.{name}")
+    assert not missing, missing
+    assert scenario.run.geography in odd
