@@ -127,10 +127,11 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.config import Section
+from sim.config import Positive3, Section
 from sim.kernels.migration import choose_and_move, draw_candidates
 from sim.kernels.rng import stream_key
 from sim.mechanism import Mechanism
+from sim.workers import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import LabourMarket
@@ -153,10 +154,10 @@ class MigrationParams(Section):
     )
     young_age_years: int = Field(30, ge=16, le=100, description="upper limit of 'young', years")
     old_age_years: int = Field(45, ge=16, le=100, description="lower limit of 'older', years")
-    age_multiplier: tuple[float, float, float] = Field(
+    age_multiplier: Positive3 = Field(
         (2.2, 1.0, 0.45), description="consideration multipliers: young, middle, older"
     )
-    skill_multiplier: tuple[float, float, float] = Field(
+    skill_multiplier: Positive3 = Field(
         (0.8, 1.0, 1.6), description="consideration multipliers: basic, intermediate, advanced"
     )
     logit_scale_gbp_week: float = Field(
@@ -377,6 +378,26 @@ class Migration(Mechanism):
         np.add.at(self.moves_by_group, (band, skill, 1), 1.0)
         if moved.any():
             self._update_remote(model, cand[moved], moved_from[moved])
+            self._constrained_quits(model, cand[moved])
+
+    def _constrained_quits(self, model: LabourMarket, rows: np.ndarray) -> None:
+        """A constrained mover keeps only a remote job or one in the new home place."""
+        wk, f = model.workers, model.firms
+        emp = rows[(wk.status[rows] == EMPLOYED) & wk.constrained[rows] & ~wk.remote[rows]]
+        if emp.size == 0:
+            return
+        away = emp[f.place[wk.employer[emp]] != wk.home[emp]]
+        if away.size == 0:
+            return
+        wc = model.scenario.wages
+        np.subtract.at(f.employment, wk.employer[away], 1)
+        wk.status[away] = UNEMPLOYED
+        wk.employer[away] = -1
+        wk.months_unemployed[away] = 0
+        wk.reservation_wage[away] = np.maximum(
+            wc.benefit_gbp_week, wc.replacement_ratio * wk.wage[away]
+        )
+        self.quits += int(away.size)
 
     def _update_remote(self, model: LabourMarket, rows: np.ndarray, origin: np.ndarray) -> None:
         """Remote capability follows the new home's broadband (see the module docstring)."""

@@ -138,3 +138,22 @@ def test_synthetic_geographies_run():
         model = sim.LabourMarket(_scenario(geo, scale=0.005), rng=2, debug=True)
         moves, *_ = _run_counting(model, 6)
         assert moves > 0
+
+
+def test_with_demography_population_changes_by_moves_entrants_and_retirements():
+    """Demography on too (debug checks every month): each place's residents change by
+    exactly in-movers - out-movers + entrants - retirements, month by month."""
+    model = sim.LabourMarket(_scenario(**{"demography.enabled": True}), rng=5, debug=True)
+    pop = _population(model)
+    entrants = retirements = moves = 0
+    for _ in range(12):
+        model.step()
+        mig = model.migration
+        new = _population(model)
+        expected = pop + mig.in_moves - mig.out_moves + model.entrants - model._retirements
+        np.testing.assert_array_equal(new, expected)
+        entrants += int(model.entrants.sum())
+        retirements += int(model._retirements.sum())
+        moves += int(mig.out_moves.sum())
+        pop = new
+    assert entrants > 0 and retirements > 0 and moves > 100

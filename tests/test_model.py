@@ -15,7 +15,15 @@ from sim.metrics import INEQUALITY_INDICATORS
 from sim.model import LabourMarket, StockFlowError
 from sim.regions import PLACE_INDICATORS, Region
 from sim.scenario import Scenario, load_scenario, parse_scenario
-from sim.workers import EMPLOYED, INACTIVE, STATUS_NAMES, TRAINING, UNEMPLOYED, Workers
+from sim.workers import (
+    ABSENT,
+    EMPLOYED,
+    INACTIVE,
+    STATUS_NAMES,
+    TRAINING,
+    UNEMPLOYED,
+    Workers,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ITL1_CODES = [f"TL{c}" for c in "CDEFGHIJKLMN"]
@@ -64,7 +72,12 @@ def test_regions_hold_indicators_after_burn_in(tiny):
         ind = r.indicators()
         assert list(ind) == list(PLACE_INDICATORS)
         assert ind["agents"] > 0 and 0 <= ind["unemployment_rate"] <= 1
-    assert sum(r.agents for r in tiny.regions) == len(tiny.workers)
+    # Regions count the people present: absent rows (retired, free for entrants) are not.
+    wk = tiny.workers
+    present = wk.status != ABSENT
+    assert sum(r.agents for r in tiny.regions) == np.count_nonzero(present)
+    by_place = np.bincount(wk.home[present], minlength=12)
+    assert [r.agents for r in tiny.regions] == by_place.tolist()
 
 
 def test_worker_view_is_read_only(tiny):
@@ -111,11 +124,14 @@ def test_worker_columns_are_consistent(tiny):
     wk, f = tiny.workers, tiny.firms
     assert wk.home.min() >= 0 and wk.home.max() < 12
     assert set(np.unique(wk.skill)) <= {0, 1, 2}
-    assert set(np.unique(wk.status)) <= {EMPLOYED, UNEMPLOYED, INACTIVE, TRAINING}
+    assert set(np.unique(wk.status)) <= {EMPLOYED, UNEMPLOYED, INACTIVE, TRAINING, ABSENT}
     emp = wk.status == EMPLOYED
     assert np.all(wk.wage[emp] > 0)
-    assert np.all(wk.employer[~emp] == -1)
+    assert np.all(wk.employer[~emp] == -1)  # absent rows included
+    assert np.all(f.alive[wk.employer[emp]])  # nobody works for a firm that exited
     assert f.place.min() >= 0 and f.place.max() < 12
+    assert np.all(f.employment[~f.alive] == 0) and np.all(f.vacancies[~f.alive] == 0)
+    np.testing.assert_array_equal(np.bincount(wk.employer[emp], minlength=len(f)), f.employment)
 
 
 @pytest.mark.parametrize("bad", ["abc", "7", -1, 1.5, True])
@@ -192,24 +208,36 @@ def test_same_seed_same_results_other_seed_different():
 
 
 def test_debug_run_keeps_stock_flow_identities_every_month():
+    """Every mechanism at its default (on): the tables may grow (entrants, entering firms),
+    rows may be absent (retired) and firms dead, and the people present change by exactly
+    entrants minus retirements each month."""
     m = LabourMarket(_tiny(burn_in=0), rng=7, debug=True)
-    n = len(m.workers)
-    n_firms = len(m.firms)
+    n_rows, n_firm_rows = len(m.workers), len(m.firms)
+    present = np.count_nonzero(m.workers.status != ABSENT)
+    entrants = retirements = 0
     for _ in range(12):
         m.step()  # check_stock_flow runs inside; raises StockFlowError on failure
         wk, f = m.workers, m.firms
-        assert len(wk) == n and len(f) == n_firms
+        assert len(wk) >= n_rows and len(f) >= n_firm_rows  # tables only grow
+        n_rows, n_firm_rows = len(wk), len(f)
         counts = _status_counts(m)
-        assert counts.size == 4 and counts.sum() == n
+        assert counts.size == len(STATUS_NAMES) and counts.sum() == len(wk)
+        expected = present + int(m.entrants.sum()) - int(m._retirements.sum())
+        assert counts[:ABSENT].sum() == expected
+        present = expected
+        entrants += int(m.entrants.sum())
+        retirements += int(m._retirements.sum())
         emp = wk.status == EMPLOYED
         np.testing.assert_array_equal(
-            np.bincount(wk.employer[emp], minlength=n_firms), f.employment
+            np.bincount(wk.employer[emp], minlength=len(f)), f.employment
         )
         assert np.all(wk.employer[~emp] == -1)
         assert np.all(f.vacancies >= 0)
+        assert np.all(f.employment[~f.alive] == 0)
         agents = m.national_frame()["agents"].iloc[-1]
-        assert agents == n
+        assert agents == present
     assert m.month == 12
+    assert entrants > 0 and retirements > 0  # demography really ran
 
 
 def test_stock_flow_check_detects_a_broken_identity():
@@ -283,7 +311,21 @@ def test_baseline_indicators_are_sane(baseline_run):
         assert national[col].between(0, 1).all(), col
     assert national["median_wage"].between(200, 1500).all()
     assert (national["theil_median_wage"] > 0).all()
-    assert national["agents"].nunique() == 1  # workers are conserved
+    # Workers are conserved up to demography and migration: in each place, month to month,
+    # agents change by exactly (entrants - retirements + net migration) / people per agent.
+    places = baseline_run.places_frame()
+    agents = places.pivot(index="month", columns="place", values="agents")
+    assert (agents > 0).all().all()
+    per_agent = places.pivot(index="month", columns="place", values="population") / agents
+    change = sum(
+        places.pivot(index="month", columns="place", values=k) * sign
+        for k, sign in (("entrants", 1), ("retirements", -1), ("net_migration", 1))
+    ) / per_agent
+    np.testing.assert_allclose(agents.diff().iloc[1:], change.iloc[1:], rtol=0, atol=1e-6)
+    assert places["entrants"].sum() > 0 and places["retirements"].sum() > 0
+    # cohort_growth = 0: entries balance retirements, so the population stays put.
+    start = national["agents"].iloc[0]
+    assert national["agents"].between(0.99 * start, 1.01 * start).all()
 
 
 def test_regions_frame_matches_the_region_agents(tiny):

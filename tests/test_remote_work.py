@@ -1,4 +1,5 @@
-"""Remote work and participation (sim.remote_work): isolated with the other mechanisms off."""
+"""Remote work and participation (sim.remote_work): isolated with the other mechanisms
+switched off explicitly (they are on by default)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ import sim
 from sim.remote_work import assign_constraint, refresh_remote_capable
 from sim.workers import ABSENT, EMPLOYED, INACTIVE
 
+OTHERS_OFF = {
+    f"{name}.enabled": False
+    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "migration")
+}
+
 
 def _scenario(enabled: bool = True, scale: float = 0.002, geography: str = "uk-itl1", **changes):
     sc = sim.Scenario().with_overrides(burn_in_months=0, scale=scale, geography=geography)
-    return sc.with_changes({"remote_work.enabled": enabled, **changes})
+    return sc.with_changes({**OTHERS_OFF, "remote_work.enabled": enabled, **changes})
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +73,18 @@ def test_constrained_hold_only_remote_or_own_place_jobs(itl1_model):
     assert wk.remote[rows].any()
 
 
+def test_constrained_hold_only_remote_or_own_place_jobs_when_people_move():
+    """Migration on as well (its default): the constraint must still hold every month."""
+    m = sim.LabourMarket(_scenario(**{"migration.enabled": True}), rng=7, debug=True)
+    for _ in range(12):
+        m.step()
+        wk, f = m.workers, m.firms
+        rows = np.flatnonzero(wk.constrained & (wk.status == EMPLOYED))
+        assert rows.size > 500
+        ok = wk.remote[rows] | (f.place[wk.employer[rows]] == wk.home[rows])
+        assert ok.all(), f"month {m.month}: {int((~ok).sum())} constrained in forbidden jobs"
+
+
 def test_indicators_present(itl1_model):
     n = itl1_model.national_frame()
     for key in ("remote_share", "constrained_participation_rate"):
@@ -97,6 +115,28 @@ def test_disabled_equals_pre_mechanism_model():
     na, nb = a.national_frame(), b.national_frame()
     pd.testing.assert_frame_equal(na, nb)
     assert not a.workers.constrained.any()
+    np.testing.assert_array_equal(a.workers.wage, b.workers.wage)
+
+
+def test_disabled_parameters_have_no_effect_with_the_other_mechanisms_on():
+    """The same with every other mechanism at its default (on): entrants, moves and firm
+    entry do not read the disabled section. (Broadband is left alone here: demography,
+    migration and firm entry use it, as documented in their modules.)"""
+    def model(**changes):
+        sc = sim.Scenario().with_overrides(burn_in_months=0, scale=0.002, geography="uk-itl1")
+        return sim.LabourMarket(sc.with_changes({"remote_work.enabled": False, **changes}),
+                                rng=11)
+
+    a = model()
+    b = model(**{"remote_work.constrained_share": 0.5, "remote_work.remote_productivity": 0.3,
+                 "remote_work.constrained_search_share": 0.9})
+    assert a.demography.enabled and a.migration.enabled and a.firm_dynamics.enabled
+    a.run_for(6)
+    b.run_for(6)
+    pd.testing.assert_frame_equal(a.national_frame(), b.national_frame())
+    assert int(a.entrants.sum()) > 0 and a.migration.moves_total > 0
+    assert not a.workers.constrained.any()
+    np.testing.assert_array_equal(a.workers.status, b.workers.status)
     np.testing.assert_array_equal(a.workers.wage, b.workers.wage)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -20,7 +21,12 @@ from sim.scenario import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
-SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms")
+CORE_SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms")
+#: One section per switchable mechanism (sim.mechanism), in the order of the schedule.
+MECHANISM_SECTIONS = (
+    "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
+)
+SECTIONS = CORE_SECTIONS + MECHANISM_SECTIONS
 
 
 def _write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
@@ -203,6 +209,16 @@ def test_unknown_section_lists_sections_not_the_internal_source_field(tmp_path):
     msg = _error(_write(tmp_path, "[bogus]\nx = 1\n"))
     allowed = [k.strip() for k in msg.split("allows:", 1)[1].split(",")]
     assert allowed == list(SECTIONS)
+    assert "source" not in allowed
+
+
+def test_every_mechanism_section_has_an_enabled_switch_on_by_default():
+    s = Scenario()
+    for section in MECHANISM_SECTIONS:
+        assert getattr(s, section).enabled is True, section
+    off = s.with_changes({f"{m}.enabled": False for m in MECHANISM_SECTIONS})
+    assert not any(getattr(off, m).enabled for m in MECHANISM_SECTIONS)
+    assert all(getattr(off, c) == getattr(s, c) for c in CORE_SECTIONS)
 
 
 def test_missing_file(tmp_path):
@@ -307,16 +323,42 @@ def test_every_section_forbids_extra_keys_and_is_frozen():
 
 
 def test_to_dict_is_json_ready_and_complete():
-    import json
-
     s = Scenario()
     d = s.to_dict()
     assert set(d) == {*SECTIONS, "source"}
     assert json.loads(json.dumps(d)) == d
     assert d["flows"]["layoff_rate"] == list(Flows().layoff_rate)
+    for section in SECTIONS:
+        assert set(d[section]) == set(type(getattr(s, section)).model_fields), section
+
+
+def test_to_dict_parses_back_to_the_same_scenario():
+    d = Scenario().to_dict()
     assert parse_scenario({k: v for k, v in d.items() if k != "source"}) == Scenario(
         source="<scenario>"
     )
+
+
+def _tuple_fields(section: str) -> list[str]:
+    values = getattr(Scenario(), section)
+    return [k for k in type(values).model_fields if isinstance(getattr(values, k), tuple)]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        sec for sec in SECTIONS if _tuple_fields(sec)
+    ],
+)
+def test_every_tuple_value_can_be_written_as_a_toml_array(tmp_path, section):
+    """TOML arrays arrive as lists: every tuple-valued key must accept one."""
+    default = getattr(Scenario(), section)
+    lines = [f"[{section}]"]
+    for key in _tuple_fields(section):
+        items = ", ".join(json.dumps(v) for v in getattr(default, key))
+        lines.append(f"{key} = [{items}]")
+    scenario = load_scenario(_write(tmp_path, "\n".join(lines) + "\n", "arrays.toml"))
+    assert getattr(scenario, section) == default
 
 
 # --------------------------------------------------------------------- dotted changes
