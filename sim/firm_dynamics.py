@@ -1,8 +1,8 @@
 r"""Firm dynamics and location (DESIGN.md, schedule step 3; issue 3, item 3).
 
 Each month, for the firm agents ``j`` (rows of :class:`~sim.firms.Firms`) in
-places ``p``, at a cost of ``O(F + N + P^2)`` (one pass over the workers, one
-over the firms, one product of place matrices):
+places ``p``, at a cost of ``O(F + P^2)`` (one pass over the firms, one product
+of place matrices; plus a light pass over the workers in months when firms exit):
 
 **1. Productivity from knowledge.** Knowledge available to the firms of ``p``
 is their own place's R&D stock :math:`K_p` (GBP million, from
@@ -51,7 +51,9 @@ its own term, so other mechanisms (the green programme) can add to targets.
 
 **3. Profit and exit.** Monthly profit is value added less wages over the
 firm's workers, :math:`\pi_j = \frac{52}{12}\sum_{i \in j} (A_j q_{s_i} h_i - w_i)`
-(GBP a month; exact, one pass over the workers, :mod:`sim.kernels.firms`).
+(GBP a month), read from last month's accounts: the model's aggregation pass
+totals it by firm (:func:`sim.kernels.aggregate.aggregate_workers`), and the
+workers of an exiting firm are laid off by :mod:`sim.kernels.firms`.
 ``loss_months`` counts consecutive months with :math:`\pi_j < 0`. A firm exits
 when it reaches ``exit_after_loss_months`` (12: a year of losses; ESTIMATE), or
 with the exogenous hazard ``exit_hazard_per_year`` (0.5% a year, converted to
@@ -119,7 +121,7 @@ from pydantic import Field
 
 from sim.config import Section
 from sim.kernels.aggregate import COUNT_COLUMNS
-from sim.kernels.firms import firm_worker_pass
+from sim.kernels.firms import lay_off_exiting
 from sim.mechanism import Mechanism
 from sim.workers import ABSENT
 
@@ -318,12 +320,17 @@ class FirmDynamics(Mechanism):
         hazard = 1.0 - (1.0 - p.exit_hazard_per_year) ** (1.0 / 12.0)
         u = rng.random(len(f))
         exiting = f.alive & ((f.loss_months >= p.exit_after_loss_months) | (u < hazard))
-        profit = firm_worker_pass(
-            wk.status, wk.employer, wk.skill, wk.human_capital, wk.wage, wk.reservation_wage,
-            wk.months_unemployed, wk.remote, f.productivity, exiting, model._skill_premium,
-            sc.wages.benefit_gbp_week, sc.wages.replacement_ratio,
-            expected_layoffs=int(f.employment[exiting].sum()),
-        )
+        # Profits: last month's accounts, totalled by the model's aggregation pass (the
+        # employed and their wages have not changed since; productivity may have).
+        profit = np.zeros(len(f))
+        n = min(len(f), model.firm_profit.size)
+        profit[:n] = model.firm_profit[:n]
+        profit[exiting] = 0.0
+        if exiting.any():
+            lay_off_exiting(
+                wk.status, wk.employer, wk.wage, wk.reservation_wage, wk.months_unemployed,
+                wk.remote, exiting, sc.wages.benefit_gbp_week, sc.wages.replacement_ratio,
+            )
         rows = np.flatnonzero(exiting)
         self.exits = np.bincount(f.place[rows], minlength=n_places).astype(np.int64)
         f.alive[rows] = False

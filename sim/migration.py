@@ -237,6 +237,10 @@ class Migration(Mechanism):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _population(model: LabourMarket) -> np.ndarray:
+        """Residents by place (agents): last month's aggregation, or a count at the start."""
+        counted = model._counts[:, 0]
+        if counted.sum() > 0:
+            return counted.astype(float)
         wk = model.workers
         present = wk.status != _ABSENT
         return np.bincount(wk.home[present], minlength=model.geography.n_places).astype(float)

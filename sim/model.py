@@ -181,6 +181,8 @@ class LabourMarket(mesa.Model):
         self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
         self._searching = np.zeros(len(self.workers), dtype=np.bool_)
         self._retirements = np.zeros(n_places, dtype=np.int64)
+        #: Weekly value added less wages by firm at the last aggregation, GBP a week.
+        self.firm_profit = np.zeros(len(self.firms))
         #: Entrants this month by home place (filled by the demography mechanism).
         self.entrants = np.zeros(n_places, dtype=np.int64)
         self._present = int(np.count_nonzero(self.workers.status != ABSENT))
@@ -423,11 +425,12 @@ class LabourMarket(mesa.Model):
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
         sc = self._scenario_config
         wk, f = self.workers, self.firms
+        self.firm_profit = np.zeros(len(f))
         aggregate_workers(
             wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
-            wk.human_capital, f.place, f.skill_demand, f.productivity, self._skill_premium,
-            self._minutes, self._km, sc.wages.hybrid_commute_factor,
-            self._counts, self._hist, self._hist_good,
+            wk.remote_capable, wk.human_capital, f.place, f.skill_demand, f.productivity,
+            self._skill_premium, self._minutes, self._km, sc.wages.hybrid_commute_factor,
+            self._counts, self._hist, self._hist_good, self.firm_profit,
         )
         c = self._counts
         scale = self._people_per_agent
@@ -480,6 +483,7 @@ class LabourMarket(mesa.Model):
             "knowledge_stock": self.place_state.knowledge_stock.copy(),
             "housing_cost": self.place_state.housing_cost.copy(),
             "amenity": self.place_state.amenity.copy(),
+            "remote_capable_share": rates(c[:, _COL["remote_capable"]], pop),
             "retirements": self._retirements * scale,
             "entrants": self.entrants * scale,
         }

@@ -401,12 +401,6 @@ class RemoteWork(Mechanism):
         )
         self._broadband = bb.copy()
 
-    def place_indicators(self, model: LabourMarket) -> dict[str, np.ndarray]:
-        """``remote_capable_share`` by place (recorded only when the mechanism is on)."""
-        if not self.enabled:
-            return {}
-        return {"remote_capable_share": self.remote_capable_share(model)}
-
     def remote_capable_share(self, model: LabourMarket) -> np.ndarray:
         """Remote-capable residents over residents, by place (one pass)."""
         wk = model.workers

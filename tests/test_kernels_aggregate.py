@@ -67,6 +67,7 @@ def _economy(seed: int, *, n_max: int = 300, wage_mode: str = "bins"):
         skill=skill, status=status, employer=employer, remote=remote, wage=wage,
         minutes=minutes, hybrid=hybrid, bins=bins, km=km,
         constrained=rng.random(n) < rng.uniform(0.0, 0.6),
+        remote_capable=rng.random(n) < rng.uniform(0.0, 0.8),
         human_capital=rng.lognormal(0.0, 0.3, n).astype(np.float32),
         firm_productivity=rng.uniform(100.0, 2000.0, n_firms).astype(np.float32),
         skill_premium=np.sort(rng.uniform(0.6, 2.0, 3)),
@@ -78,12 +79,14 @@ def _aggregate(e):
     counts = np.full((p, len(COUNT_COLUMNS)), -7.0)  # garbage: must be overwritten
     hist = np.full((p, N_BINS), 3, dtype=np.int64)
     hist_good = np.full((p, N_BINS), 5, dtype=np.int64)
+    profit = np.full(e["firm_productivity"].size, -3.0)  # garbage: must be overwritten
     aggregate_workers(
         e["home"], e["status"], e["skill"], e["wage"], e["employer"], e["remote"],
-        e["constrained"], e["human_capital"], e["firm_place"], e["firm_skill"],
-        e["firm_productivity"], e["skill_premium"], e["minutes"], e["km"], e["hybrid"],
-        counts, hist, hist_good,
+        e["constrained"], e["remote_capable"], e["human_capital"], e["firm_place"],
+        e["firm_skill"], e["firm_productivity"], e["skill_premium"], e["minutes"], e["km"],
+        e["hybrid"], counts, hist, hist_good, profit,
     )
+    e["profit_out"] = profit
     return counts, hist, hist_good
 
 
@@ -148,6 +151,13 @@ def _check_counts(e, counts, hist, hist_good) -> None:
                                np.bincount(workplace[emp], weights=gva[emp], minlength=p),
                                rtol=1e-9, atol=1e-9)
     assert counts[:, COL["jobs_at_workplace"]].sum() == counts[:, COL["employed"]].sum()
+    # Remote-capable residents by home; firm profit = value added - wages over its workers.
+    np.testing.assert_array_equal(counts[:, COL["remote_capable"]],
+                                  by_home(present & e["remote_capable"]))
+    if "profit_out" in e:
+        expected = np.bincount(j[emp], weights=(gva - wage64)[emp],
+                               minlength=e["firm_productivity"].size)
+        np.testing.assert_allclose(e["profit_out"], expected, rtol=1e-9, atol=1e-6)
 
     # Histograms: each employed worker in the bin of their wage, by home.
     expected = np.zeros((p, N_BINS), dtype=np.int64)
@@ -184,7 +194,7 @@ def test_absent_rows_are_counted_nowhere(seed: int) -> None:
     _check_counts(e, counts, hist, hist_good)
     keep = ~absent
     cols = ("home", "skill", "status", "employer", "remote", "wage", "constrained",
-            "human_capital", "bins")
+            "remote_capable", "human_capital", "bins")
     dropped = dict(e, **{c: e[c][keep] for c in cols})
     c2, h2, g2 = _aggregate(dropped)
     np.testing.assert_allclose(counts, c2, rtol=1e-12, atol=1e-9)
@@ -209,11 +219,15 @@ def test_workplace_columns_follow_the_firm_not_the_home() -> None:
         remote=np.zeros(n, dtype=np.bool_), wage=np.full(n, 400.0, dtype=np.float32),
         minutes=np.array([[5.0, 30.0], [30.0, 5.0]]), hybrid=0.4, bins=None, km=km,
         constrained=np.array([True] * 4 + [False] * 6),
+        remote_capable=np.array([True] * 5 + [False] * 5),
         human_capital=np.ones(n, dtype=np.float32),
         firm_productivity=np.array([100.0, 300.0], dtype=np.float32),
         skill_premium=np.array([2.0, 3.0, 4.0]),
     )
     counts, _, _ = _aggregate(e)
+    # Profit by firm: value added 200 (firm 0) and 600 (firm 1) a worker, wage 400.
+    np.testing.assert_allclose(e["profit_out"], [3 * (200.0 - 400.0), 7 * (600.0 - 400.0)])
+    np.testing.assert_array_equal(counts[:, COL["remote_capable"]], [5, 0])
     np.testing.assert_array_equal(counts[:, COL["jobs_at_workplace"]], [3, 7])
     np.testing.assert_allclose(counts[:, COL["gva_at_workplace"]], [3 * 200.0, 7 * 600.0])
     np.testing.assert_array_equal(counts[:, COL["own_place"]], [3, 0])

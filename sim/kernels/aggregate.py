@@ -42,6 +42,7 @@ COUNT_COLUMNS = (
     "constrained_active",  # 14, of whom employed or unemployed
     "jobs_at_workplace",  # 15, by place of work
     "gva_at_workplace",  # 16, weekly value added of those jobs, GBP, by place of work
+    "remote_capable",  # 17, residents who could work remotely
 )
 
 
@@ -65,63 +66,73 @@ N_SLICES = 8
 
 @njit(cache=True, parallel=True)
 def _aggregate_slices(
-    home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
-    firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
-    part_counts, part_hist, part_good,
+    home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
+    firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
+    part_counts, part_hist, part_good, part_profit,
 ):
     # Only the prange loop lives in this parallel function: array expressions here would
     # become parallel regions of their own, each with its launch cost.
     n = home.shape[0]
     size = (n + N_SLICES - 1) // N_SLICES
     for sl in prange(N_SLICES):
+        c = part_counts[sl]
+        h = part_hist[sl]
+        g = part_good[sl]
+        fp = part_profit[sl]
         for i in range(sl * size, min(n, (sl + 1) * size)):
             st = status[i]
             if st == 4:
                 continue
             p = home[i]
-            part_counts[sl, p, 0] += 1.0
-            part_counts[sl, p, 8 + skill[i]] += 1.0
+            s_i = skill[i]
+            c[p, 0] += 1.0
+            c[p, 8 + s_i] += 1.0
+            if remote_capable[i]:
+                c[p, 17] += 1.0
             if constrained[i]:
-                part_counts[sl, p, 13] += 1.0
+                c[p, 13] += 1.0
                 if st == 0 or st == 1:
-                    part_counts[sl, p, 14] += 1.0
+                    c[p, 14] += 1.0
             if st == 0:
-                part_counts[sl, p, 1] += 1.0
+                c[p, 1] += 1.0
                 j = employer[i]
                 q = firm_place[j]
                 m = minutes[p, q]
                 if remote[i]:
-                    part_counts[sl, p, 5] += 1.0
+                    c[p, 5] += 1.0
                     m *= hybrid_factor
-                part_counts[sl, p, 6] += m
-                part_counts[sl, p, 12] += km[p, q]
+                c[p, 6] += m
+                c[p, 12] += km[p, q]
                 if q == p:
-                    part_counts[sl, p, 11] += 1.0
-                part_counts[sl, q, 15] += 1.0
-                part_counts[sl, q, 16] += (
-                    firm_productivity[j] * skill_premium[skill[i]] * human_capital[i]
-                )
+                    c[p, 11] += 1.0
+                y = firm_productivity[j] * skill_premium[s_i] * human_capital[i]
                 w = wage[i]
-                part_counts[sl, p, 7] += w
+                c[q, 15] += 1.0
+                c[q, 16] += y
+                fp[j] += y - w
+                c[p, 7] += w
                 b = _bin(w)
-                part_hist[sl, p, b] += 1
-                if firm_skill_demand[j] >= skill[i]:
-                    part_good[sl, p, b] += 1
+                h[p, b] += 1
+                if firm_skill_demand[j] >= s_i:
+                    g[p, b] += 1
             elif st == 1:
-                part_counts[sl, p, 2] += 1.0
+                c[p, 2] += 1.0
             elif st == 2:
-                part_counts[sl, p, 3] += 1.0
+                c[p, 3] += 1.0
             else:
-                part_counts[sl, p, 4] += 1.0
+                c[p, 4] += 1.0
 
 
 @njit(cache=True)
 def aggregate_workers(
-    home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
-    firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
-    counts, hist, hist_good_skill,
+    home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
+    firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
+    counts, hist, hist_good_skill, firm_profit,
 ):
     """Fill ``counts`` (P, len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS).
+
+    ``firm_profit`` (F,) receives each firm's weekly value added less wages over its
+    workers, GBP a week (read by the firm-dynamics mechanism the next month).
 
     All outputs are overwritten. Absent rows (status 4) are skipped. The table is cut
     into :data:`N_SLICES` contiguous slices summed in parallel into private arrays,
@@ -132,11 +143,18 @@ def aggregate_workers(
     part_counts = np.zeros((N_SLICES, n_places, n_cols))
     part_hist = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
+    n_firms = firm_profit.shape[0]
+    part_profit = np.zeros((N_SLICES, n_firms))
     _aggregate_slices(
-        home, status, skill, wage, employer, remote, constrained, human_capital, firm_place,
-        firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
-        part_counts, part_hist, part_good,
+        home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
+        firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km,
+        hybrid_factor, part_counts, part_hist, part_good, part_profit,
     )
+    for j in range(n_firms):
+        acc = 0.0
+        for sl in range(N_SLICES):
+            acc += part_profit[sl, j]
+        firm_profit[j] = acc
     for p in range(n_places):
         for c in range(n_cols):
             acc = 0.0
