@@ -64,7 +64,7 @@ class GeographyOptions(Section):
 class Search(Section):
     """Job search and matching (the kernel in :mod:`sim.kernels.matching`)."""
 
-    applications_per_searcher: int = Field(4, ge=1, le=50, description="k, per round")
+    applications_per_searcher: int = Field(3, ge=1, le=50, description="k, per round")
     matching_rounds: int = Field(2, ge=1, le=20, description="rounds per month")
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"

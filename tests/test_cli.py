@@ -262,7 +262,7 @@ def test_run_writes_run_json(small_run):
     assert info["scenario"] == load_scenario(small_run["path"]).to_dict()
     assert set(info["scenario"]) >= {"run", "geography_options", "search", "flows", "wages",
                                      "firms"}
-    assert info["scenario"]["search"]["applications_per_searcher"] == 4  # defaults included
+    assert info["scenario"]["search"]["applications_per_searcher"] == 3  # defaults included
     assert info["wall_seconds"] >= 0
     places = pd.read_parquet(small_run["out"] / "places.parquet")
     # Demography and firm dynamics change the counts month to month: run.json reports
