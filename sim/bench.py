@@ -11,9 +11,10 @@ for ``M`` months with indicators recorded as in a normal run, and reports
   reset before each repeat through ``/proc/self/clear_refs``; elsewhere a
   sampling thread reads the resident size every 5 ms.
 
-The kernels are compiled (or loaded from numba's cache) on a small economy
-first, so compilation is not measured. With ``--repeat R`` the benchmark runs
-``R`` times in one process and reports medians.
+Each repeat runs in a fresh process (so memory freed by an earlier repeat
+cannot hide this one's peak); there the kernels are first compiled or loaded
+from numba's cache on a small economy, so compilation is not measured. With
+``--repeat R`` the benchmark runs ``R`` times and reports medians.
 """
 
 from __future__ import annotations
@@ -133,6 +134,13 @@ def run_once(workers: int, months: int, seed: int = 1) -> BenchResult:
     return BenchResult(workers, firms, months, t1 - t0, t2 - t1, meter.above_start)
 
 
+def _fresh_process_run(workers: int, months: int, seed: int) -> BenchResult:
+    """Warm up the kernels, then measure one run (called in a fresh process)."""
+    run_once(20_000, 2)
+    gc.collect()
+    return run_once(workers, months, seed=seed)
+
+
 def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) -> list[BenchResult]:
     """Warm up, then run :func:`run_once` ``repeat`` times, printing each and the medians."""
     if workers < 1000:
@@ -150,9 +158,14 @@ def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) ->
         f"threads: {numba.get_num_threads()}, layer: {numba.threading_layer()}",
         file=out,
     )
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     results = []
+    context = mp.get_context("spawn")
     for r in range(repeat):
-        res = run_once(workers, months, seed=1 + r)
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            res = pool.submit(_fresh_process_run, workers, months, 1 + r).result()
         results.append(res)
         print(
             f"run {r + 1}/{repeat}: {res.workers:,} workers, {res.firms:,} firms, "
