@@ -339,7 +339,7 @@ class LabourMarket(mesa.Model):
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
                 f.skill_demand, s.skill_fit_weight, s.ranking_noise, wk.constrained,
-                wk.trained_with, rw.remote_productivity if self.remote_work.enabled else 0.0,
+                wk.trained_with, wk.occupation, self._remote_productivity(),
                 sc.training.employer_link_bonus if self.training.enabled else 0.0,
                 app_firm, app_wage, app_value, app_remote, scores,
             )
@@ -382,6 +382,13 @@ class LabourMarket(mesa.Model):
         self._place_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         if self._firm_start.size != len(f) + 1:
             self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
+
+    def _remote_productivity(self) -> np.ndarray:
+        """Proportional productivity effect of a remote job, by occupation (9,)."""
+        if not self.remote_work.enabled:
+            return np.zeros(9)
+        rw = self._scenario_config.remote_work
+        return rw.remote_productivity + np.asarray(rw.remote_productivity_by_occupation)
 
     def _fit_scratch(self) -> None:
         """Resize per-worker scratch arrays after the worker table grew."""

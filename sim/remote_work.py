@@ -95,7 +95,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit, prange
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from sim.config import Section
 from sim.kernels.rng import stream_key, uniform
@@ -154,6 +154,26 @@ class RemoteWorkParams(Section):
         0.0, ge=-0.5, le=0.5,
         description="proportional productivity effect of a remote job, share (evidence mixed)",
     )
+    remote_productivity_by_occupation: tuple[
+        float, float, float, float, float, float, float, float, float
+    ] = Field(
+        (0.0,) * 9,
+        description="added to remote_productivity for SOC major groups 1..9, share "
+        "(evidence mixed: Bloom et al. 2015 +13% for call-centre work; Gibbs et al. 2023 "
+        "-8 to -19% for IT professionals)",
+    )
+
+    @field_validator("remote_productivity_by_occupation", mode="before")
+    @classmethod
+    def _as_tuple(cls, value: object) -> object:
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("remote_productivity_by_occupation")
+    @classmethod
+    def _in_range(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not -0.5 <= v <= 0.5 for v in value):
+            raise ValueError("every value must be between -0.5 and 0.5")
+        return value
 
 
 # ---------------------------------------------------------------------- kernels

@@ -196,7 +196,9 @@ def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vac
         cum_place, cum_place_remote, e["minutes"], e["phi"], e["skill_premium"],
         e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
         e["skill_demand"], e["fit_weight"], e["noise"], e["constrained"], e["trained_with"],
-        e["remote_productivity"], e["link_bonus"],
+        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
+        e.get("remote_productivity_by_occupation", np.full(9, e["remote_productivity"])),
+        e["link_bonus"],
         app_firm, app_wage, app_value, app_remote, app_score,
     )
     return app_firm, app_wage, app_value, app_remote, app_score
@@ -891,3 +893,25 @@ def test_model_with_default_mechanisms_keeps_stocks_consistent() -> None:
                 "participation_rate", "own_place_work_share"):
         assert nat[col].between(0.0, 1.0).all(), col
     assert np.all(np.isfinite(nat["median_wage"])) and (nat["median_wage"] > 0).all()
+
+
+def test_remote_productivity_differs_by_occupation() -> None:
+    """A per-occupation effect applies to remote jobs of that occupation only."""
+    n = 4_000
+    e = _simple_economy(n, seed=11)
+    e["reservation_wage"][:] = np.linspace(0.0, 4800.0, n, dtype=np.float32)
+    e["remote_share"] = 0.5
+    e["occupation"] = (np.arange(n) % 9).astype(np.int8)
+    table = np.linspace(-0.4, 0.4, 9)
+    e["remote_productivity_by_occupation"] = table
+    app_firm, app_wage, _, app_remote, _ = _draw_all(e)
+    valid = app_firm >= 0
+    i = e["searchers"][valid]
+    j = app_firm[valid]
+    y = e["productivity"][j].astype(float) * np.where(
+        app_remote[valid], 1.0 + table[e["occupation"][i]], 1.0
+    )
+    outside = e["reservation_wage"][i].astype(float)
+    np.testing.assert_allclose(
+        app_wage[valid], outside + e["phi"][e["firm_place"][j]] * (y - outside), rtol=1e-6)
+    assert app_remote[valid].sum() > 100

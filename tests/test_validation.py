@@ -69,3 +69,29 @@ def test_every_scenario_parameter_is_in_the_odd_document() -> None:
                 missing.append(f"{section}.{name}")
     assert not missing, missing
     assert scenario.run.geography in odd
+
+
+def _twenty_years(scenario_file: str, scale: float):
+    scenario = sim.load_scenario(scenario_file).with_overrides(scale=scale, months=240)
+    model = sim.LabourMarket(scenario, rng=42)
+    model.run_for(240)
+    places = model.places_frame()
+    pop = places.pivot(index="month", columns="place", values="population")
+    return model.national_frame(), pop.iloc[-1] / pop.iloc[0]
+
+
+def test_uk_baseline_stable_over_twenty_years_at_itl1() -> None:
+    national, ratio = _twenty_years("scenarios/baseline.toml", 0.002)
+    assert national["unemployment_rate"].between(0.03, 0.06).all()
+    assert 0.05 <= national["job_finding_rate"].mean() <= 0.15
+    # No region empties or explodes: measured 0.90 to 1.11 after 20 years.
+    assert ratio.between(0.75, 1.25).all(), ratio
+
+
+def test_uk_baseline_stable_over_twenty_years_at_lad() -> None:
+    national, ratio = _twenty_years("scenarios/baseline-lad.toml", 0.004)
+    assert national["unemployment_rate"].between(0.03, 0.06).all()
+    assert 0.05 <= national["job_finding_rate"].mean() <= 0.15
+    # No district empties or explodes. The smallest districts hold a few dozen agents at
+    # this scale, so their populations are noisy: the bounds are wide but exclude both.
+    assert (ratio > 0.4).all() and (ratio < 2.5).all(), ratio.describe()

@@ -127,7 +127,8 @@ def draw_applications(
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
     vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
-    skill_demand, fit_weight, noise, constrained, trained_with, remote_productivity, link_bonus,
+    skill_demand, fit_weight, noise, constrained, trained_with, occupation, remote_productivity,
+    link_bonus,
     app_firm, app_wage, app_value, app_remote, app_score,
 ):
     """Stage 1: up to ``k`` applications per searcher, in slots ``s*k .. s*k+k-1``.
@@ -138,7 +139,8 @@ def draw_applications(
 
     A constrained worker (caring or disability constraint) applies only to remote
     vacancies (half the time, when remote-capable) or to vacancies in their own place.
-    A remote job's value added is ``(1 + remote_productivity)`` times the on-site one.
+    A remote job's value added is ``(1 + remote_productivity[occupation])`` times the
+    on-site one (``remote_productivity``: one value per SOC major group).
     A worker trained with local employers gets ``link_bonus`` on their score at firms
     in the place of the course.
     """
@@ -207,7 +209,7 @@ def draw_applications(
                 continue
             y = firm_productivity[j] * hc
             if aim_remote:
-                y *= 1.0 + remote_productivity
+                y *= 1.0 + remote_productivity[occupation[i]]
             if y <= outside:
                 continue
             w = outside + phi[d] * (y - outside)
