@@ -55,6 +55,9 @@ STANDARD_DPI = 120
 
 #: Places above this count get their legend outside the axes, in columns.
 _LEGEND_INSIDE_MAX = 6
+#: Beyond this many places a time series shows the median and a percentile band instead
+#: of one line per place.
+MAX_LINES = 40
 #: Line styles cycled through when there are more places than colours.
 _LINE_STYLES = ("-", "--", ":", "-.")
 #: Marker area (points squared) of the most populous place on a synthetic map.
@@ -184,24 +187,35 @@ def plot_indicator_over_time(
     else:
         fig = _figure_of(ax)
 
-    names = (
-        places.groupby("place", sort=True)["name"].first()
-        if "name" in places.columns
-        else pd.Series(dtype=object)
-    )
     codes = sorted(places["place"].unique(), key=str)
-    for i, code in enumerate(codes):
-        series = places.loc[places["place"] == code].sort_values("month")
-        label = str(names.get(code, code)) if len(names) else str(code)
-        colour, style = _line_style(i, len(codes))
-        ax.plot(
-            series["month"].to_numpy(),
-            series[indicator].to_numpy(),
-            label=label,
-            color=colour,
-            linestyle=style,
-            lw=1.5,
+    many = len(codes) > MAX_LINES
+    if many:
+        # Too many places for one line each (districts): the median place and the band
+        # between the 10th and 90th percentiles across places, month by month.
+        wide = places.pivot(index="month", columns="place", values=indicator).sort_index()
+        months = wide.index.to_numpy()
+        q10, q50, q90 = (wide.quantile(q, axis=1).to_numpy() for q in (0.1, 0.5, 0.9))
+        ax.fill_between(months, q10, q90, color="tab:blue", alpha=0.25,
+                        label=f"10th-90th percentile of {len(codes)} places")
+        ax.plot(months, q50, color="tab:blue", lw=2.0, label="median place")
+    else:
+        names = (
+            places.groupby("place", sort=True)["name"].first()
+            if "name" in places.columns
+            else pd.Series(dtype=object)
         )
+        for i, code in enumerate(codes):
+            series = places.loc[places["place"] == code].sort_values("month")
+            label = str(names.get(code, code)) if len(names) else str(code)
+            colour, style = _line_style(i, len(codes))
+            ax.plot(
+                series["month"].to_numpy(),
+                series[indicator].to_numpy(),
+                label=label,
+                color=colour,
+                linestyle=style,
+                lw=1.5,
+            )
 
     ax.set_xlabel("Month")
     ax.set_ylabel(_pretty(indicator) + (" (%)" if percent else ""))
@@ -213,7 +227,7 @@ def plot_indicator_over_time(
     if first_month < last_month:
         ax.set_xlim(first_month, last_month)
 
-    if len(codes) > _LEGEND_INSIDE_MAX:
+    if not many and len(codes) > _LEGEND_INSIDE_MAX:
         ncol = 1 if len(codes) <= 16 else 2
         ax.legend(
             loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", ncol=ncol, frameon=False

@@ -368,3 +368,22 @@ def test_maps_render_in_worker_threads(places, itl1, tmp_path):
         paths = list(pool.map(render, range(4)))
     for path in paths:
         assert mpimg.imread(path).shape[0] > 100
+
+
+def test_many_places_show_a_percentile_band_not_one_line_each():
+    import numpy as np
+    import pandas as pd
+
+    from sim.plots import MAX_LINES, plot_indicator_over_time
+
+    n = MAX_LINES + 10
+    rows = [
+        {"month": m, "place": f"P{i:03d}", "name": f"Place {i}", "unemployment_rate": 0.01 * i}
+        for m in range(1, 7) for i in range(n)
+    ]
+    fig = plot_indicator_over_time(pd.DataFrame(rows), "unemployment_rate")
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 1  # the median place
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), np.full(6, 0.01 * (n - 1) / 2))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("percentile" in t for t in labels) and len(labels) == 2
