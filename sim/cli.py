@@ -72,16 +72,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(model) -> str:
+def _summary(model, max_rows: int = 24) -> str:
+    """The last month by place (the highest and lowest unemployment when there are many)."""
     import pandas as pd
 
     rows = {r.name: r.indicators() for r in sorted(model.regions, key=lambda r: r.index)}
-    rows["United Kingdom" if model.geography.name == "uk-itl1" else "All places"] = model.national
     table = pd.DataFrame(rows).T[list(SUMMARY_COLUMNS)]
+    note = ""
+    if len(table) > max_rows:
+        ordered = table.sort_values("unemployment_rate", ascending=False)
+        half = max_rows // 2
+        table = pd.concat([ordered.head(half), ordered.tail(half)])
+        note = (f"\n({half} places with the highest and {half} with the lowest unemployment "
+                f"of {len(rows)}; all are in places.parquet)")
+    total = "United Kingdom" if model.geography.name.startswith("uk") else "All places"
+    table.loc[total] = pd.Series(model.national)[list(SUMMARY_COLUMNS)]
     for col, (_, fmt) in SUMMARY_COLUMNS.items():
         table[col] = table[col].map(lambda v, fmt=fmt: fmt.format(v) if v == v else "-")
     table.columns = [label for label, _ in SUMMARY_COLUMNS.values()]
-    return table.to_string()
+    return table.to_string() + note
 
 
 def _run(args: argparse.Namespace) -> int:
