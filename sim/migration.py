@@ -272,13 +272,6 @@ class Migration(Mechanism):
                         np.where(age_months >= 12 * p.old_age_years, 2, 1))
         return np.minimum(p.base_rate * self._age[band] * self._skill[skill], 1.0)
 
-    def _log_choice(self, values: np.ndarray, log_size: np.ndarray) -> np.ndarray:
-        """(P, P) log destination probabilities for one skill, given place values (P,)."""
-        x = (values[None, :] - self._move_cost) / self.params.logit_scale_gbp_week
-        x = x + log_size[None, :]
-        x -= x.max(axis=1, keepdims=True)
-        return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
-
     def _calibrate(self, model: LabourMarket) -> np.ndarray:
         """Residual amenity that makes the start a steady state of the choice model.
 
