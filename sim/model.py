@@ -285,7 +285,8 @@ class LabourMarket(mesa.Model):
             stream_key(self.seed, month, STAGES["flows"]),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
             wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            wk.constrained, f.place, f.productivity, self._layoff,
+            wk.constrained, wk.occupation, self._remote_productivity(), f.place, f.productivity,
+            self._layoff,
             fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
             s.on_the_job_search_share,
             rw.constrained_search_share if self.remote_work.enabled else 0.0,
@@ -435,7 +436,8 @@ class LabourMarket(mesa.Model):
         self.firm_profit = np.zeros(len(f))
         aggregate_workers(
             wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
-            wk.remote_capable, wk.human_capital, f.place, f.skill_demand, f.productivity,
+            wk.remote_capable, wk.occupation, self._remote_productivity(), wk.human_capital,
+            f.place, f.skill_demand, f.productivity,
             self._skill_premium, self._minutes, self._km, sc.wages.hybrid_commute_factor,
             self._counts, self._hist, self._hist_good, self.firm_profit,
         )

@@ -82,7 +82,9 @@ def _aggregate(e):
     profit = np.full(e["firm_productivity"].size, -3.0)  # garbage: must be overwritten
     aggregate_workers(
         e["home"], e["status"], e["skill"], e["wage"], e["employer"], e["remote"],
-        e["constrained"], e["remote_capable"], e["human_capital"], e["firm_place"],
+        e["constrained"], e["remote_capable"],
+        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
+        e.get("remote_productivity", np.zeros(9)), e["human_capital"], e["firm_place"],
         e["firm_skill"], e["firm_productivity"], e["skill_premium"], e["minutes"], e["km"],
         e["hybrid"], counts, hist, hist_good, profit,
     )
@@ -312,3 +314,23 @@ def test_count_at_or_above_monotone_in_threshold() -> None:
     counts = np.array([count_at_or_above(hist, t, EDGES)[0] for t in thresholds])
     assert np.all(np.diff(counts) <= 1e-9)
     assert counts[0] == 10_000 and counts[-1] == 0
+
+
+def test_remote_productivity_enters_value_added_and_profit_of_remote_workers() -> None:
+    e = _economy(3)
+    n = e["home"].size
+    e["occupation"] = (np.arange(n) % 9).astype(np.int8)
+    e["remote_productivity"] = np.linspace(-0.3, 0.3, 9)
+    counts, _, _ = _aggregate(e)
+    emp = e["status"] == 0
+    j = np.maximum(e["employer"], 0)
+    lift = np.where(e["remote"], 1.0 + e["remote_productivity"][e["occupation"]], 1.0)
+    gva = (e["firm_productivity"][j].astype(np.float64) * e["skill_premium"][e["skill"]]
+           * e["human_capital"].astype(np.float64) * lift)
+    workplace = e["firm_place"][j]
+    np.testing.assert_allclose(counts[:, COL["gva_at_workplace"]],
+                               np.bincount(workplace[emp], weights=gva[emp],
+                                           minlength=e["n_places"]), rtol=1e-9, atol=1e-6)
+    expected = np.bincount(j[emp], weights=(gva - e["wage"].astype(np.float64))[emp],
+                           minlength=e["firm_productivity"].size)
+    np.testing.assert_allclose(e["profit_out"], expected, rtol=1e-9, atol=1e-6)

@@ -110,7 +110,9 @@ def _run(e: dict, key=None):
         e["key"] if key is None else key,
         w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
         w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
-        w["constrained"], q["firm_place"], q["firm_productivity"], q["layoff_rate"],
+        w["constrained"], w.get("occupation", np.zeros(w["home"].size, dtype=np.int8)),
+        q.get("remote_productivity", np.zeros(9)), q["firm_place"], q["firm_productivity"],
+        q["layoff_rate"],
         q["exit_employed"], q["exit_unemployed"], q["entry_rate"], q["ojs_share"],
         q["constrained_search_share"], q["retirement_age_months"], q["phi"],
         q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
@@ -497,3 +499,31 @@ def test_constrained_search_share_is_a_monthly_probability() -> None:
     assert abs(share - 0.25) < 6.0 * np.sqrt(0.25 * 0.75 / n_c)
     assert not searching[~w["constrained"]].any()
     assert np.all(after["status"] == INA)
+
+
+def test_remote_productivity_raises_the_going_rate_of_remote_workers_only() -> None:
+    """Two employed workers, same job, one remote: with no separations, wages drift to
+    ``b + phi (y - b)`` where a remote worker's ``y`` includes the occupation's effect."""
+    n = 2
+    home = np.zeros(n, dtype=np.int16)
+    skill = np.ones(n, dtype=np.int8)
+    hc = np.ones(n, dtype=np.float32)
+    status = np.zeros(n, dtype=np.int8)
+    employer = np.zeros(n, dtype=np.int32)
+    wage = np.full(n, 300.0, dtype=np.float32)
+    remote = np.array([False, True])
+    occupation = np.array([1, 1], dtype=np.int8)
+    rp = np.zeros(9)
+    rp[1] = 0.25
+    searching = np.zeros(n, dtype=np.bool_)
+    sep = np.zeros(1, dtype=np.int64)
+    ret = np.zeros(1, dtype=np.int64)
+    monthly_flows(
+        stream_key(1, 0, STAGES["flows"]), home, skill, hc, status, employer, wage,
+        np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.float32),
+        np.full(n, 400, dtype=np.int16), remote, np.zeros(n, dtype=np.bool_), occupation, rp,
+        np.zeros(1, dtype=np.int16), np.array([1000.0], dtype=np.float32), np.zeros(3), 0.0,
+        0.0, np.zeros(1), 0.0, 0.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7, 0.0, 1.0,
+        searching, sep, ret,
+    )
+    np.testing.assert_allclose(wage, [100 + 0.5 * (1000 - 100), 100 + 0.5 * (1250 - 100)])

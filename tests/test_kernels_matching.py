@@ -465,7 +465,8 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
         monthly_flows(
             stream_key(e["seed"], month, STAGES["flows"]), e["home"], e["skill"],
             e["human_capital"], e["status"], e["employer"], e["wage"], e["months_unemployed"],
-            e["reservation_wage"], age, e["remote"], e["constrained"], e["firm_place"],
+            e["reservation_wage"], age, e["remote"], e["constrained"],
+            np.zeros(e["home"].size, dtype=np.int8), np.zeros(9), e["firm_place"],
             e["productivity"], layoff, 0.02, 0.05, entry, 0.2, cons_share, retirement_age,
             e["phi"], e["skill_premium"], e["benefit"], 0.8, 0.02, 0.3,
             searching, separations, retirements,

@@ -68,9 +68,9 @@ _LANES = 4
 
 @njit(cache=True, parallel=True)
 def _aggregate_slices(
-    home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
-    firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
-    part_counts, part_hist, part_good, part_profit,
+    home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
+    remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
+    skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
 ):
     # Only the prange loop lives in this parallel function: array expressions here would
     # become parallel regions of their own, each with its launch cost.
@@ -111,6 +111,8 @@ def _aggregate_slices(
                 if q == p:
                     c[p, 11] += 1.0
                 y = firm_productivity[j] * skill_premium[s_i] * human_capital[i]
+                if remote[i]:
+                    y *= 1.0 + remote_productivity[occupation[i]]
                 w = wage[i]
                 c[q, 15] += 1.0
                 c[q, 16] += y
@@ -130,12 +132,13 @@ def _aggregate_slices(
 
 @njit(cache=True)
 def aggregate_workers(
-    home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
-    firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km, hybrid_factor,
-    counts, hist, hist_good_skill, firm_profit,
+    home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
+    remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
+    skill_premium, minutes, km, hybrid_factor, counts, hist, hist_good_skill, firm_profit,
 ):
     """Fill ``counts`` (P, len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS).
 
+    A remote worker's value added includes ``remote_productivity[occupation]``.
     ``firm_profit`` (F,) receives each firm's weekly value added less wages over its
     workers, GBP a week (read by the firm-dynamics mechanism the next month).
 
@@ -151,9 +154,9 @@ def aggregate_workers(
     n_firms = firm_profit.shape[0]
     part_profit = np.zeros((N_SLICES, n_firms))
     _aggregate_slices(
-        home, status, skill, wage, employer, remote, constrained, remote_capable, human_capital,
-        firm_place, firm_skill_demand, firm_productivity, skill_premium, minutes, km,
-        hybrid_factor, part_counts, part_hist, part_good, part_profit,
+        home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
+        remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
+        skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
     )
     for j in range(n_firms):
         acc = 0.0

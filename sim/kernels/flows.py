@@ -53,6 +53,8 @@ def monthly_flows(
     age_months,
     remote,
     constrained,
+    occupation,
+    remote_productivity,
     firm_place,
     firm_productivity,
     layoff_rate,
@@ -79,6 +81,9 @@ def monthly_flows(
         home, skill, ...: worker columns (modified in place); ``remote`` is cleared when
             a worker leaves employment.
         constrained: (N,) bool, caring or disability constraint.
+        occupation: (N,) SOC major group 0..8.
+        remote_productivity: (9,) proportional productivity effect of a remote job by
+            occupation (enters the going rate of remote workers).
         firm_place, firm_productivity: firm columns (read only).
         layoff_rate: (3,) monthly probability employed -> unemployed by skill.
         exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
@@ -106,9 +111,9 @@ def monthly_flows(
     chunk_ret = np.zeros((n_chunks, n_places), dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
-        reservation_wage, age_months, remote, constrained, firm_place, firm_productivity,
-        layoff_rate, exit_employed, exit_unemployed, entry_rate, ojs_share,
-        constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
+        reservation_wage, age_months, remote, constrained, occupation, remote_productivity,
+        firm_place, firm_productivity, layoff_rate, exit_employed, exit_unemployed, entry_rate,
+        ojs_share, constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
         replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
     )
     for c in range(n_chunks):
@@ -120,9 +125,9 @@ def monthly_flows(
 @njit(cache=True, parallel=True)
 def _flows_chunks(
     key, home, skill, human_capital, status, employer, wage, months_unemployed,
-    reservation_wage, age_months, remote, constrained, firm_place, firm_productivity,
-    layoff_rate, exit_employed, exit_unemployed, entry_rate, ojs_share,
-    constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
+    reservation_wage, age_months, remote, constrained, occupation, remote_productivity,
+    firm_place, firm_productivity, layoff_rate, exit_employed, exit_unemployed, entry_rate,
+    ojs_share, constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
     replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
@@ -167,6 +172,8 @@ def _flows_chunks(
                     continue
                 q = firm_place[j]
                 y = firm_productivity[j] * skill_premium[s] * human_capital[i]
+                if remote[i]:
+                    y *= 1.0 + remote_productivity[occupation[i]]
                 going = benefit + phi[q] * (y - benefit)
                 wage[i] += wage_adjustment * (going - wage[i])
                 searching[i] = uniform(key, 3 * i + 1) < ojs_share
