@@ -90,7 +90,7 @@ from pydantic import Field
 from sim.config import Section
 from sim.mechanism import Mechanism
 from sim.remote_work import assign_constraint
-from sim.resources import read_data_csv
+from sim.resources import telework_by_occupation
 from sim.workers import ABSENT, INACTIVE, OCCUPATION_BY_SKILL, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ class Demography(Mechanism):
         cum = np.clip(np.cumsum(shares, axis=1)[:, :2], 1e-9, 1.0 - 1e-9)
         self._thresholds = np.log(cum / (1.0 - cum))  # (P, 2) logit cut points
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
-        self._telework = _telework_by_occupation()
+        self._telework = telework_by_occupation()
         lag = p.cohort_lag_months
         ps = model.place_state
         # History ring buffers (lag x P): log EYQ, log SQ, relative log exposure (NaN unknown).
@@ -293,13 +293,6 @@ class Demography(Mechanism):
         # The participation constraint (and, when remote work is on, remote capability
         # from its stable draws) come from the remote-work mechanism.
         assign_constraint(model, rows)
-
-
-def _telework_by_occupation() -> np.ndarray:
-    """Teleworkable share by SOC major group (``uk/wfh_by_occupation.csv``, as sim.economy)."""
-    table = read_data_csv("uk/wfh_by_occupation.csv")
-    table = table[table.iloc[:, 0].astype(str).str.fullmatch(r"\d")]
-    return table.iloc[:, 2].astype(float).to_numpy()
 
 
 def _log_index(x: np.ndarray) -> np.ndarray:

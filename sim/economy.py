@@ -43,7 +43,7 @@ import numpy as np
 
 from sim.firms import Firms
 from sim.geography import Geography
-from sim.resources import read_data_csv
+from sim.resources import telework_by_occupation
 from sim.scenario import Scenario
 from sim.workers import EMPLOYED, INACTIVE, OCCUPATION_BY_SKILL, UNEMPLOYED, Workers
 
@@ -75,12 +75,6 @@ class Economy:
     place_start: np.ndarray  # (P+1,) offsets into firms_by_place
     entry_rate: np.ndarray  # (P,) inactive -> unemployed, a month
     agents_per_person: np.ndarray  # (P,) agents per real working-age person
-
-
-def _telework_by_occupation() -> np.ndarray:
-    table = read_data_csv("uk/wfh_by_occupation.csv")
-    table = table[table.iloc[:, 0].astype(str).str.fullmatch(r"\d")]
-    return table.iloc[:, 2].astype(float).to_numpy()
 
 
 def _categorical(rng: np.random.Generator, probs: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -134,7 +128,7 @@ def build_economy(
     shares = places[["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]]
     w.skill[:] = _categorical(rng, shares.to_numpy(dtype=float), home)
     w.occupation[:] = _categorical(rng, OCCUPATION_BY_SKILL, w.skill)
-    telework = _telework_by_occupation()
+    telework = telework_by_occupation()
     broadband = places["broadband_share"].to_numpy(dtype=float)
     w.remote_capable[:] = rng.random(n) < telework[w.occupation] * broadband[home]
     sd_h = scenario.firms.human_capital_dispersion

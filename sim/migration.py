@@ -131,6 +131,7 @@ from sim.config import Positive3, Section
 from sim.kernels.migration import choose_and_move, draw_candidates
 from sim.kernels.rng import stream_key
 from sim.mechanism import Mechanism
+from sim.resources import telework_by_occupation
 from sim.workers import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -187,10 +188,6 @@ class MigrationParams(Section):
     )
 
 
-def _as_tuple(v: object) -> tuple:
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,)
-
-
 class Migration(Mechanism):
     """Moves of home between places and housing costs.
 
@@ -222,8 +219,8 @@ class Migration(Mechanism):
         if not self.enabled:
             return
         p = self.params
-        self._age = np.asarray(_as_tuple(p.age_multiplier), dtype=np.float64)
-        self._skill = np.asarray(_as_tuple(p.skill_multiplier), dtype=np.float64)
+        self._age = np.asarray(p.age_multiplier, dtype=np.float64)
+        self._skill = np.asarray(p.skill_multiplier, dtype=np.float64)
         ps = model.place_state
         self._stock0 = ps.housing_stock.astype(np.float64).copy()
         self._pop0 = np.maximum(self._population(model), 1.0)
@@ -405,13 +402,9 @@ class Migration(Mechanism):
 
             refresh_remote_capable(model, rows)
         else:
-            from sim.remote_work import telework_by_occupation
-
-            if not hasattr(self, "_telework"):
-                self._telework = telework_by_occupation()
             b = model.place_state.broadband_share
             b_old, b_new = b[origin], b[wk.home[rows]]
-            tau = self._telework[wk.occupation[rows]]
+            tau = telework_by_occupation()[wk.occupation[rows]]
             rng = np.random.default_rng(
                 np.random.SeedSequence([model.seed, model._sim_month, STAGE, 2])
             )

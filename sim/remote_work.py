@@ -91,20 +91,23 @@ monthly, to keep the monthly pass count down).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from numba import njit, prange
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field
 
-from sim.config import Section
+from sim.config import Section, list_to_tuple
 from sim.kernels.rng import stream_key, uniform
 from sim.mechanism import Mechanism
-from sim.resources import read_data_csv
+from sim.resources import telework_by_occupation
 from sim.workers import ABSENT, EMPLOYED, INACTIVE
 
 if TYPE_CHECKING:
     from sim.model import LabourMarket
+
+#: A proportional productivity effect of remote work, share.
+_Effect = Annotated[float, Field(ge=-0.5, le=0.5)]
 
 __all__ = [
     "RemoteWorkParams",
@@ -154,26 +157,17 @@ class RemoteWorkParams(Section):
         0.0, ge=-0.5, le=0.5,
         description="proportional productivity effect of a remote job, share (evidence mixed)",
     )
-    remote_productivity_by_occupation: tuple[
-        float, float, float, float, float, float, float, float, float
+    remote_productivity_by_occupation: Annotated[
+        tuple[
+            _Effect, _Effect, _Effect, _Effect, _Effect, _Effect, _Effect, _Effect, _Effect
+        ],
+        BeforeValidator(list_to_tuple),
     ] = Field(
         (0.0,) * 9,
         description="added to remote_productivity for SOC major groups 1..9, share "
         "(evidence mixed: Bloom et al. 2015 +13% for call-centre work; Gibbs et al. 2023 "
         "-8 to -19% for IT professionals)",
     )
-
-    @field_validator("remote_productivity_by_occupation", mode="before")
-    @classmethod
-    def _as_tuple(cls, value: object) -> object:
-        return tuple(value) if isinstance(value, list) else value
-
-    @field_validator("remote_productivity_by_occupation")
-    @classmethod
-    def _in_range(cls, value: tuple[float, ...]) -> tuple[float, ...]:
-        if any(not -0.5 <= v <= 0.5 for v in value):
-            raise ValueError("every value must be between -0.5 and 0.5")
-        return value
 
 
 # ---------------------------------------------------------------------- kernels
@@ -252,17 +246,6 @@ def _count_capable(home, status, remote_capable, n_places, out):
 
 
 # ---------------------------------------------------------------------- helpers
-def telework_by_occupation() -> np.ndarray:
-    """Teleworkable share by SOC 2010 major group (9,), central values of the data file.
-
-    The same table :mod:`sim.economy` draws ``remote_capable`` from (read here so as
-    not to import the economy module, which imports the scenario).
-    """
-    table = read_data_csv("uk/wfh_by_occupation.csv")
-    table = table[table.iloc[:, 0].astype(str).str.fullmatch(r"\d")]
-    return np.ascontiguousarray(table.iloc[:, 2].astype(float).to_numpy(), dtype=np.float64)
-
-
 def _stable_key(model: LabourMarket) -> np.uint64:
     return stream_key(model.seed, 0, STAGE_STABLE)
 

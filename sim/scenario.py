@@ -200,8 +200,6 @@ def _describe(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "unknown key"
-    if kind in ("too_short", "too_long"):
-        return f"must have exactly {ctx.get('expected', 3)} values (basic, intermediate, advanced)"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}"
     for bound, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
@@ -234,14 +232,16 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> st
     if error["type"] == "missing":
         if key.endswith("]"):
             key = key.rsplit("[", 1)[0]
-            value = _lookup(data, [p for p in loc if not p.isdigit()])
-            return (
-                f"{source}: {key} = {value!r}: must have 3 values "
-                "(basic, intermediate, advanced)"
-            )
+            path = [p for p in loc if not p.isdigit()]
+            value = _lookup(data, path)
+            expected = len(_lookup(Scenario().model_dump(), path) or ())
+            return f"{source}: {key} = {value!r}: must have exactly {expected} values"
         return f"{source}: {key}: missing"
     if isinstance(value, tuple):
         value = list(value)
+    if error["type"] in ("too_short", "too_long"):
+        expected = len(_lookup(Scenario().model_dump(), list(loc)) or ())
+        return f"{source}: {key} = {value!r}: must have exactly {expected} values"
     allowed = _describe(error)
     if error["type"] == "extra_forbidden":
         section = ".".join(k for k in key_parts[:-1])
