@@ -180,6 +180,11 @@ class Demography(Mechanism):
         self._persons = np.maximum(self._initial, 1.0)
         #: Latent skill shift of this month's cohort by place (for inspection).
         self.shift = np.zeros(n_places)
+        # Spare (absent) rows for the first months' entrants, reserved at build time:
+        # nobody has retired yet to free a row, and growing the table then would copy
+        # every column in the middle of a run.
+        if self.enabled:
+            self._reserve(model, max(1024, len(wk) // 100))
 
     # ------------------------------------------------------------------ helpers
     def _exposure(self, knowledge: np.ndarray) -> np.ndarray:
@@ -210,18 +215,24 @@ class Demography(Mechanism):
             + p.innovation_exposure_effect * k_term
         )
 
+    @staticmethod
+    def _reserve(model: LabourMarket, block: int) -> np.ndarray:
+        """Add ``block`` absent rows at the end of the worker table; return their rows."""
+        wk = model.workers
+        old = len(wk)
+        wk.grow(block)
+        wk.status[old:] = ABSENT
+        wk.employer[old:] = -1
+        wk.trained_with[old:] = -1
+        return np.arange(old, old + block)
+
     def _free_rows(self, model: LabourMarket, n: int) -> np.ndarray:
         """The ``n`` lowest-index absent rows, growing the table in blocks if needed."""
         wk = model.workers
         free = np.flatnonzero(wk.status == ABSENT)
         if free.size < n:
-            old = len(wk)
-            block = max(n - free.size, 1024, old // 100)
-            wk.grow(block)
-            wk.status[old:] = ABSENT
-            wk.employer[old:] = -1
-            wk.trained_with[old:] = -1
-            free = np.concatenate([free, np.arange(old, old + block)])
+            block = max(n - free.size, 1024, len(wk) // 100)
+            free = np.concatenate([free, self._reserve(model, block)])
         return free[:n]
 
     # ------------------------------------------------------------------ step

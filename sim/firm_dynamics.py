@@ -2,7 +2,8 @@ r"""Firm dynamics and location (DESIGN.md, schedule step 3; issue 3, item 3).
 
 Each month, for the firm agents ``j`` (rows of :class:`~sim.firms.Firms`) in
 places ``p``, at a cost of ``O(F + P^2)`` (one pass over the firms, one product
-of place matrices; plus a light pass over the workers in months when firms exit):
+of place matrices; the workers of exiting firms are laid off in the model's
+flows pass, :mod:`sim.kernels.flows`):
 
 **1. Productivity from knowledge.** Knowledge available to the firms of ``p``
 is their own place's R&D stock :math:`K_p` (GBP million, from
@@ -53,7 +54,9 @@ its own term, so other mechanisms (the green programme) can add to targets.
 firm's workers, :math:`\pi_j = \frac{52}{12}\sum_{i \in j} (A_j q_{s_i} h_i - w_i)`
 (GBP a month), read from last month's accounts: the model's aggregation pass
 totals it by firm (:func:`sim.kernels.aggregate.aggregate_workers`), and the
-workers of an exiting firm are laid off by :mod:`sim.kernels.firms`.
+workers of an exiting firm are laid off later in the month by the flows pass
+(:func:`sim.kernels.flows.monthly_flows`, which counts them as separations); a
+firm's row is not reused by an entrant in the month it exits.
 ``loss_months`` counts consecutive months with :math:`\pi_j < 0`. A firm exits
 when it reaches ``exit_after_loss_months`` (12: a year of losses; ESTIMATE), or
 with the exogenous hazard ``exit_hazard_per_year`` (0.5% a year, converted to
@@ -121,7 +124,6 @@ from pydantic import Field
 
 from sim.config import Section
 from sim.kernels.aggregate import COUNT_COLUMNS
-from sim.kernels.firms import lay_off_exiting
 from sim.mechanism import Mechanism
 from sim.workers import ABSENT
 
@@ -295,8 +297,7 @@ class FirmDynamics(Mechanism):
     def step(self, model: LabourMarket) -> None:
         """One month: productivity and targets, exits, profits, entry."""
         p = self.params
-        sc = model.scenario
-        f, wk = model.firms, model.workers
+        f = model.firms
         n_places = model.geography.n_places
         self._fit(len(f))
         rng = np.random.default_rng(np.random.SeedSequence([model.seed, model._sim_month, STAGE]))
@@ -326,15 +327,12 @@ class FirmDynamics(Mechanism):
         n = min(len(f), model.firm_profit.size)
         profit[:n] = model.firm_profit[:n]
         profit[exiting] = 0.0
-        if exiting.any():
-            lay_off_exiting(
-                wk.status, wk.employer, wk.wage, wk.reservation_wage, wk.months_unemployed,
-                wk.remote, exiting, sc.wages.benefit_gbp_week, sc.wages.replacement_ratio,
-            )
+        # Their workers are laid off by the model's flows pass, which runs next and
+        # brings the exiting firms' employment to zero (one pass over workers fewer).
         rows = np.flatnonzero(exiting)
         self.exits = np.bincount(f.place[rows], minlength=n_places).astype(np.int64)
         f.alive[rows] = False
-        for col in (f.target_size, f.vacancies, f.employment, f.loss_months, f.age_months):
+        for col in (f.target_size, f.vacancies, f.loss_months, f.age_months):
             col[rows] = 0
         self._base_target[rows] = 0.0
         self._own_target[rows] = 0
@@ -373,7 +371,11 @@ class FirmDynamics(Mechanism):
 
         f = model.firms
         n_new = int(counts.sum())
-        free = np.flatnonzero(~f.alive)
+        # Rows of firms exiting this month still hold their workers until the flows
+        # pass lays them off, so entrants do not reuse them until next month.
+        free_mask = ~f.alive
+        free_mask[self.exited_rows] = False
+        free = np.flatnonzero(free_mask)
         if free.size < n_new:
             old = len(f)
             f.grow(n_new - free.size + old // 50 + 1)

@@ -2,9 +2,11 @@
 
 One step is one month. The schedule built so far (DESIGN.md, steps 4, 6, 7, 9):
 
-1. **Flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs, exits from and
-   entries to the labour force, the decision to search on the job, and the
-   slow adjustment of incumbents' wages to the going rate.
+1. **Flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs (including the
+   workers of firms that exit this month), exits from and entries to the labour
+   force, the decision to search on the job, and the slow adjustment of
+   incumbents' wages to the going rate; firms' employment follows each
+   separation.
 2. **Vacancies**: each firm posts ``max(target_size - employment, 0)``.
 3. **Search and matching** (:mod:`sim.kernels.matching`): ``matching_rounds``
    rounds of applications, ranking, offers and hires.
@@ -48,7 +50,7 @@ from sim.kernels.aggregate import (
     count_at_or_above,
     histogram_quantile,
 )
-from sim.kernels.flows import count_employment, monthly_flows
+from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     accept_and_hire,
     draw_applications,
@@ -180,6 +182,7 @@ class LabourMarket(mesa.Model):
         self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
         self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
         self._searching = np.zeros(len(self.workers), dtype=np.bool_)
+        self._flows_scratch = np.empty(len(self.workers), dtype=np.int32)
         self._retirements = np.zeros(n_places, dtype=np.int64)
         #: Weekly value added less wages by firm at the last aggregation, GBP a week.
         self.firm_profit = np.zeros(len(self.firms))
@@ -213,6 +216,10 @@ class LabourMarket(mesa.Model):
             model_reporters={k: _national(k) for k in self.national_columns()},
             agent_reporters={k: k for k in ("code", *PLACE_INDICATORS)},
         )
+        self._fit_scratch()  # the demography mechanism may have added spare rows
+        # The starting accounts (residents by place, firms' profits), which the first
+        # month's mechanisms read as last month's; nothing is recorded.
+        self._tally()
         for _ in range(scenario.run.burn_in_months):
             self._advance_month()
             if on_month is not None:
@@ -277,25 +284,30 @@ class LabourMarket(mesa.Model):
         wk, f = self.workers, self.firms  # tables may have grown
         self._fit_scratch()
 
-        # 4. Flows: ageing and retirement, separations, participation, wage drift.
+        # 4. Flows: ageing and retirement, separations (including the workers of firms
+        # that exit this month), participation, wage drift. Firms' employment follows.
         separations = np.zeros(n_places, dtype=np.int64)
         self._retirements[:] = 0
         dem, rw = sc.demography, sc.remote_work
+        exiting = np.zeros(len(f), dtype=np.bool_)
+        if self.firm_dynamics.enabled:
+            exiting[self.firm_dynamics.exited_rows] = True
         monthly_flows(
             stream_key(self.seed, month, STAGES["flows"]),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
             wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            wk.constrained, wk.occupation, self._remote_productivity(), f.place, f.productivity,
-            self._layoff,
+            wk.constrained, wk.remote_capable, wk.occupation, self._remote_productivity(),
+            f.place, f.productivity, exiting, f.employment, self._layoff,
             fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
             s.on_the_job_search_share,
             rw.constrained_search_share if self.remote_work.enabled else 0.0,
+            rw.constrained_exit_multiplier if self.remote_work.enabled else 1.0,
+            rw.remote_exit_multiplier if self.remote_work.enabled else 1.0,
             dem.retirement_age_years * 12 if self.demography.enabled else 0,
             self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
             w.reservation_decay, w.adjustment_speed, self._searching, separations,
-            self._retirements,
+            self._retirements, self._flows_scratch,
         )
-        count_employment(wk.status, wk.employer, len(f), f.employment)
 
         # 5. Training.
         if self.training.enabled:
@@ -395,6 +407,7 @@ class LabourMarket(mesa.Model):
         """Resize per-worker scratch arrays after the worker table grew."""
         if self._searching.size != len(self.workers):
             self._searching = np.zeros(len(self.workers), dtype=np.bool_)
+            self._flows_scratch = np.empty(len(self.workers), dtype=np.int32)
 
     # ------------------------------------------------------------------ checks
     def check_stock_flow(self) -> None:
@@ -430,17 +443,23 @@ class LabourMarket(mesa.Model):
             )
 
     # ------------------------------------------------------------------ outputs
-    def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
-        sc = self._scenario_config
+    def _tally(self) -> None:
+        """One pass over the workers: counts by place, wage histograms, firms' profits."""
         wk, f = self.workers, self.firms
         self.firm_profit = np.zeros(len(f))
         aggregate_workers(
             wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
             wk.remote_capable, wk.occupation, self._remote_productivity(), wk.human_capital,
             f.place, f.skill_demand, f.productivity,
-            self._skill_premium, self._minutes, self._km, sc.wages.hybrid_commute_factor,
+            self._skill_premium, self._minutes, self._km,
+            self._scenario_config.wages.hybrid_commute_factor,
             self._counts, self._hist, self._hist_good, self.firm_profit,
         )
+
+    def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
+        sc = self._scenario_config
+        f = self.firms
+        self._tally()
         c = self._counts
         scale = self._people_per_agent
         n_places = self.geography.n_places

@@ -36,8 +36,12 @@ a caring or disability constraint: they can work only remotely or in their own
 place (:mod:`sim.kernels.matching` restricts their applications to remote
 vacancies, half the time when remote-capable, or to vacancies in their own
 place; a constrained inactive person searches with probability
-``constrained_search_share`` a month without becoming unemployed,
-:mod:`sim.kernels.flows`). Calibration (ESTIMATE): about 23% of working-age
+``constrained_search_share`` a month without becoming unemployed, and a
+constrained person leaves employment or unemployment for inactivity
+``constrained_exit_multiplier`` times as often as others, or
+``remote_exit_multiplier`` times in a remote job or when unemployed and
+remote-capable: :mod:`sim.kernels.flows`, which takes these rates from this
+section when the mechanism is enabled). Calibration (ESTIMATE): about 23% of working-age
 adults are disabled under the Equality Act (DWP, Family Resources Survey
 2022/23) but fewer have a condition that limits the kind or place of work;
 about 9-10% of working-age people provide unpaid care (Census 2021, England and
@@ -190,33 +194,6 @@ def _refresh_rows(key, rows, home, occupation, telework, broadband, remote_capab
         remote_capable[i] = (uniform(key, 3 * i) < telework[occupation[i]]) and (
             uniform(key, 3 * i + 1) < broadband[home[i]]
         )
-
-
-@njit(cache=True)
-def _constrained_exits(
-    key, constrained, status, employer, remote, remote_capable, months_unemployed,
-    firm_employment, extra_employed, extra_unemployed, extra_employed_r, extra_unemployed_r,
-):
-    """Extra exits to inactivity of the constrained; returns (from employment, unemployment)."""
-    n_e = 0
-    n_u = 0
-    for i in range(constrained.shape[0]):
-        if not constrained[i]:
-            continue
-        st = status[i]
-        if st == 0:
-            if uniform(key, i) < (extra_employed_r if remote[i] else extra_employed):
-                firm_employment[employer[i]] -= 1
-                employer[i] = -1
-                remote[i] = False
-                months_unemployed[i] = 0
-                status[i] = 2
-                n_e += 1
-        elif st == 1:
-            if uniform(key, i) < (extra_unemployed_r if remote_capable[i] else extra_unemployed):
-                status[i] = 2
-                n_u += 1
-    return n_e, n_u
 
 
 @njit(cache=True)
@@ -381,19 +358,9 @@ class RemoteWork(Mechanism):
 
     # -------------------------------------------------------------- monthly
     def step(self, model: LabourMarket) -> None:
-        """Extra exits of the constrained; remote capability where broadband changed."""
-        wk, f = model.workers, model.firms
-        m = self.params.constrained_exit_multiplier
-        mr = self.params.remote_exit_multiplier
-        if m > 1.0 or mr > 1.0:
-            fl = model.scenario.flows
-            ee, eu = fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed
-            _constrained_exits(
-                stream_key(model.seed, model._sim_month, STAGE_CONSTRAINT, 2),
-                wk.constrained, wk.status, wk.employer, wk.remote, wk.remote_capable,
-                wk.months_unemployed, f.employment, (m - 1.0) * ee, min((m - 1.0) * eu, 1.0),
-                (mr - 1.0) * ee, min((mr - 1.0) * eu, 1.0),
-            )
+        """Remote capability where broadband changed (the constrained's higher exit
+        rates are applied by the model's flows pass)."""
+        wk = model.workers
         bb = np.asarray(model.place_state.broadband_share, dtype=np.float64)
         changed = bb != self._broadband
         if not changed.any():

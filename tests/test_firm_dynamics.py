@@ -1,4 +1,4 @@
-"""Tests of sim.firm_dynamics and sim.kernels.firms: productivity from knowledge, target
+"""Tests of sim.firm_dynamics: productivity from knowledge, target
 size, exit after losses, entry by attractiveness, and the stock-flow identities."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.kernels.firms import lay_off_exiting
 from sim.model import LabourMarket
 from sim.workers import ABSENT, EMPLOYED, UNEMPLOYED
 
@@ -20,23 +19,6 @@ OFF = {f"{s}.enabled": False for s in (
 def _scenario(geography: str = "uk-itl1", scale: float = 0.001, **changes) -> sim.Scenario:
     sc = sim.Scenario().with_overrides(burn_in_months=0, scale=scale, geography=geography)
     return sc.with_changes({**OFF, "firm_dynamics.enabled": True, **changes})
-
-
-def test_kernel_lays_off_workers_of_exiting_firms():
-    status = np.array([0, 0, 0, 1, 4, 0], dtype=np.int8)
-    employer = np.array([0, 1, 1, -1, -1, 0], dtype=np.int32)
-    wage = np.array([500, 300, 200, 100, 100, 400], dtype=np.float32)
-    res = np.zeros(6, dtype=np.float32)
-    spell = np.full(6, 5, dtype=np.int16)
-    remote = np.ones(6, dtype=np.bool_)
-    exiting = np.array([False, True, False])
-    n = lay_off_exiting(status, employer, wage, res, spell, remote, exiting, 80.0, 0.7)
-    assert n == 2
-    np.testing.assert_array_equal(status, [0, 1, 1, 1, 4, 0])
-    np.testing.assert_array_equal(employer, [0, -1, -1, -1, -1, 0])
-    assert not remote[1] and not remote[2] and remote[0]
-    assert res[1] == pytest.approx(210.0) and res[2] == pytest.approx(140.0)
-    assert spell[1] == 0 and spell[0] == 5
 
 
 def test_firms_enter_more_where_skilled_workers_are():

@@ -7,7 +7,9 @@ and, usually, a retirement age inside the age range. Every transition is also
 recomputed from the documented rule and the kernel's own random stream
 (``uniform(key, 3 i)`` decides the status move, ``uniform(key, 3 i + 1)`` the
 on-the-job search of a staying employee, ``uniform(key, 3 i + 2)`` the search of
-a constrained inactive person).
+a constrained inactive person). Some firms exit, so their workers are laid off,
+and firms' employment, which the kernel keeps up to date, is checked against a
+recount.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
-from sim.kernels.flows import CHUNK, count_employment, monthly_flows
+from sim.kernels.flows import CHUNK, monthly_flows
 from sim.kernels.rng import STAGES, stream_key, uniform
 
 EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
 WORKER_COLUMNS = (
     "home", "skill", "human_capital", "status", "employer", "wage", "months_unemployed",
-    "reservation_wage", "age_months", "remote", "constrained",
+    "reservation_wage", "age_months", "remote", "constrained", "remote_capable",
 )
 
 seeds = st.integers(0, 2**32 - 1)
@@ -66,6 +68,7 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
         "age_months": rng.integers(16 * 12, 66 * 12, n).astype(np.int16),
         "remote": (status == EMP) & (rng.random(n) < 0.4),
         "constrained": rng.random(n) < rng.uniform(0.0, 0.6),
+        "remote_capable": rng.random(n) < rng.uniform(0.0, 1.0),
     }
 
     def rate(hi):
@@ -91,18 +94,27 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     }
     key = stream_key(seed, int(rng.integers(0, 600)), STAGES["flows"])
     par["constrained_search_share"] = rate(1.0)
+    par["constrained_exit_multiplier"] = 1.0 if zero_rates else float(rng.uniform(1.0, 6.0))
+    par["remote_exit_multiplier"] = 1.0 if zero_rates else float(rng.uniform(1.0, 6.0))
+    # Usually no firm exits; otherwise a random share of them.
+    exit_share = 0.0 if zero_rates or rng.random() < 0.5 else float(rng.uniform(0.0, 0.6))
+    par["firm_exiting"] = rng.random(f) < exit_share
     # Usually a retirement age inside the range of ages (some retire), sometimes off.
     off = zero_rates or rng.random() < 0.3
     par["retirement_age_months"] = 0 if off else int(rng.integers(17 * 12, 67 * 12))
     return {"workers": w, "par": par, "key": key}
 
 
-def _run(e: dict, key=None):
+def _run(e: dict, key=None, employment_out: list | None = None):
     """Run monthly_flows on copies; return (workers after, searching, separations,
-    retirements)."""
+    retirements). Firms' employment after the month is appended to ``employment_out``
+    (it starts as the recount of the workers) and checked against a recount."""
     w = {c: a.copy() for c, a in e["workers"].items()}
     q = e["par"]
     n = w["home"].shape[0]
+    emp = w["status"] == EMP
+    employment = np.bincount(w["employer"][emp], minlength=q["n_firms"]).astype(np.int32)
+    scratch = np.full(n, -7, dtype=np.int32)  # garbage: the kernel must not read it
     searching = np.ones(n, dtype=np.bool_)  # garbage: every row must be written
     separations = np.zeros(q["n_places"], dtype=np.int64)
     retirements = np.zeros(q["n_places"], dtype=np.int64)
@@ -110,14 +122,23 @@ def _run(e: dict, key=None):
         e["key"] if key is None else key,
         w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
         w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
-        w["constrained"], w.get("occupation", np.zeros(w["home"].size, dtype=np.int8)),
+        w["constrained"], w["remote_capable"],
+        w.get("occupation", np.zeros(w["home"].size, dtype=np.int8)),
         q.get("remote_productivity", np.zeros(9)), q["firm_place"], q["firm_productivity"],
-        q["layoff_rate"],
+        q["firm_exiting"], employment, q["layoff_rate"],
         q["exit_employed"], q["exit_unemployed"], q["entry_rate"], q["ojs_share"],
-        q["constrained_search_share"], q["retirement_age_months"], q["phi"],
+        q["constrained_search_share"], q["constrained_exit_multiplier"],
+        q["remote_exit_multiplier"], q["retirement_age_months"], q["phi"],
         q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
-        q["wage_adjustment"], searching, separations, retirements,
+        q["wage_adjustment"], searching, separations, retirements, scratch,
     )
+    # Firms' employment was kept up to date separation by separation.
+    emp = w["status"] == EMP
+    np.testing.assert_array_equal(
+        employment, np.bincount(w["employer"][emp], minlength=q["n_firms"])
+    )
+    if employment_out is not None:
+        employment_out.append(employment)
     return w, searching, separations, retirements
 
 
@@ -189,8 +210,12 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     assert np.all((j1[s1 == EMP] >= 0) & (j1[s1 == EMP] < q["n_firms"]))
 
     stayed = (s0 == EMP) & (s1 == EMP)
-    separated = (s0 == EMP) & (s1 != EMP)  # layoffs, exits and retirements
-    laid_off = (s0 == EMP) & (s1 == UNE)
+    separated = (s0 == EMP) & (s1 != EMP)  # layoffs, exits, closures and retirements
+    # Workers of exiting firms (who do not retire): laid off, then unemployed this month.
+    closed = active & (s0 == EMP) & q["firm_exiting"][np.maximum(j0, 0)]
+    assert not np.any(s1[closed] == EMP)
+    assert not np.any(stayed & q["firm_exiting"][np.maximum(j0, 0)])
+    laid_off = (s0 == EMP) & (s1 == UNE) & ~closed
     quit_lf = (s0 == EMP) & (s1 == INA)
     np.testing.assert_array_equal(j1[stayed], j0[stayed])  # stayers keep their employer
     # The remote flag goes with the job: kept by stayers, cleared on leaving employment.
@@ -224,19 +249,22 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     assert not np.any(searching[(s1 == INA) & (s0 != INA)])
     assert not np.any(searching[(s1 == TRN) | (s1 == ABS)])
 
-    # Employer counts follow the worker table.
-    emp = np.zeros(q["n_firms"], dtype=np.int32)
-    count_employment(s1, j1, q["n_firms"], emp)
-    np.testing.assert_array_equal(emp, np.bincount(j1[s1 == EMP], minlength=q["n_firms"]))
-
-    # The documented rule, from the kernel's stream.
+    # The documented rule, from the kernel's stream. The constrained leave the labour
+    # force more often (less so in a remote job, or unemployed and remote-capable).
     u = _draws(e["key"], n)
     lay = q["layoff_rate"][before["skill"]]
+    cons = before["constrained"]
+    m, mr = q["constrained_exit_multiplier"], q["remote_exit_multiplier"]
+    exit_e = q["exit_employed"] * np.where(cons, np.where(before["remote"], mr, m), 1.0)
+    exit_u = q["exit_unemployed"] * np.where(
+        cons, np.where(before["remote_capable"], mr, m), 1.0
+    )
     exp = s0.copy()
-    e_mask = active & (s0 == EMP)
+    e_mask = active & (s0 == EMP) & ~closed
     exp[e_mask & (u[:, 0] < lay)] = UNE
-    exp[e_mask & (u[:, 0] >= lay) & (u[:, 0] < lay + q["exit_employed"])] = INA
-    exp[active & (s0 == UNE) & (u[:, 0] < q["exit_unemployed"])] = INA
+    exp[e_mask & (u[:, 0] >= lay) & (u[:, 0] < lay + exit_e)] = INA
+    exp[active & (s0 == UNE) & (u[:, 0] < exit_u)] = INA
+    exp[closed] = np.where(u[closed, 0] < exit_u[closed], INA, UNE)
     entering = active & (s0 == INA) & (u[:, 0] < q["entry_rate"][before["home"]])
     exp[entering] = UNE
     exp[retired] = ABS
@@ -276,6 +304,19 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
                        q["benefit"])
     np.testing.assert_allclose(res[still_u], r_exp, rtol=1e-6)
     assert np.all(res[still_u] >= benefit32)
+    # Closures that stay unemployed: a fresh spell that has lasted a month, the reservation
+    # wage set as for a layoff and then decayed once.
+    closed_u = closed & (s1 == UNE)
+    assert np.all(searching[closed_u])
+    assert np.all(after["months_unemployed"][closed_u] == 1)
+    r_set = np.maximum(
+        np.float32(q["replacement_ratio"]) * before["wage"][closed_u].astype(float),
+        q["benefit"],
+    )
+    np.testing.assert_allclose(
+        res[closed_u], np.maximum(r_set * (1.0 - q["reservation_decay"]), q["benefit"]),
+        rtol=1e-5,
+    )
     entered = (s0 == INA) & (s1 == UNE)
     assert np.all(searching[entered])
     assert np.all(after["months_unemployed"][entered] == 0)
@@ -521,9 +562,63 @@ def test_remote_productivity_raises_the_going_rate_of_remote_workers_only() -> N
     monthly_flows(
         stream_key(1, 0, STAGES["flows"]), home, skill, hc, status, employer, wage,
         np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.float32),
-        np.full(n, 400, dtype=np.int16), remote, np.zeros(n, dtype=np.bool_), occupation, rp,
-        np.zeros(1, dtype=np.int16), np.array([1000.0], dtype=np.float32), np.zeros(3), 0.0,
-        0.0, np.zeros(1), 0.0, 0.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7, 0.0, 1.0,
-        searching, sep, ret,
+        np.full(n, 400, dtype=np.int16), remote, np.zeros(n, dtype=np.bool_), remote,
+        occupation, rp, np.zeros(1, dtype=np.int16), np.array([1000.0], dtype=np.float32),
+        np.zeros(1, dtype=np.bool_), np.array([2], dtype=np.int32), np.zeros(3), 0.0,
+        0.0, np.zeros(1), 0.0, 0.0, 1.0, 1.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7,
+        0.0, 1.0, searching, sep, ret, np.empty(n, dtype=np.int32),
     )
     np.testing.assert_allclose(wage, [100 + 0.5 * (1000 - 100), 100 + 0.5 * (1250 - 100)])
+
+
+def test_exiting_firms_lay_off_all_their_workers_and_employment_follows() -> None:
+    """Every worker of an exiting firm leaves it this month, counted as a separation at
+    its place; the other firms' workers are untouched by the closure."""
+    e = _economy(8, n=3_000)
+    q = e["par"]
+    q["layoff_rate"][:] = 0.0
+    q["exit_employed"] = q["exit_unemployed"] = 0.0
+    q["retirement_age_months"] = 0
+    q["firm_exiting"] = np.arange(q["n_firms"]) % 2 == 0
+    w0 = e["workers"]
+    at_closing = (w0["status"] == EMP) & q["firm_exiting"][np.maximum(w0["employer"], 0)]
+    assert at_closing.sum() > 100
+    out: list = []
+    after, searching, separations, retirements = _run(e, employment_out=out)
+    _check_month(e, after, searching, separations, retirements)
+    assert np.all(after["status"][at_closing] == UNE) and searching[at_closing].all()
+    np.testing.assert_array_equal(out[0][q["firm_exiting"]], 0)
+    stay = (w0["status"] == EMP) & ~at_closing
+    assert np.all(after["status"][stay] == EMP)
+    np.testing.assert_array_equal(
+        separations, np.bincount(q["firm_place"][w0["employer"][at_closing]],
+                                 minlength=q["n_places"])
+    )
+
+
+def test_constrained_leave_work_more_often_unless_remote() -> None:
+    """Exit rates to inactivity: everyone's rate, times the constrained multiplier, or
+    times the remote multiplier in a remote job; within six standard errors."""
+    n = 60_000
+    e = _economy(9, n=n)
+    w, q = e["workers"], e["par"]
+    q["n_firms"] = 1
+    q["firm_place"] = np.zeros(1, dtype=np.int16)
+    q["firm_productivity"] = np.array([800.0], dtype=np.float32)
+    q["firm_exiting"] = np.zeros(1, dtype=np.bool_)
+    w["home"][:] = 0
+    w["status"][:] = EMP
+    w["employer"][:] = 0
+    w["constrained"][:] = np.arange(n) % 3 != 0
+    w["remote"][:] = np.arange(n) % 3 == 2
+    q["layoff_rate"][:] = 0.0
+    q["exit_employed"] = 0.02
+    q["constrained_exit_multiplier"], q["remote_exit_multiplier"] = 4.0, 1.5
+    q["retirement_age_months"] = 0
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    quit_lf = after["status"] == INA
+    for group, rate in ((np.arange(n) % 3 == 0, 0.02), (np.arange(n) % 3 == 1, 0.08),
+                        (np.arange(n) % 3 == 2, 0.03)):
+        share = quit_lf[group].mean()
+        assert abs(share - rate) < 6.0 * np.sqrt(rate * (1 - rate) / group.sum())

@@ -3,16 +3,21 @@
 One pass over the worker table each month, before search and matching. For a
 worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
 
-* employed: laid off to unemployment with probability ``layoff_rate[s]``;
-  otherwise leaves the labour force with ``exit_employed``; otherwise searches
+* employed: if the employer exits this month (``firm_exiting``), laid off and
+  treated as unemployed for the rest of the month; otherwise laid off to
+  unemployment with probability ``layoff_rate[s]``; otherwise leaves the labour
+  force with ``exit_employed`` (times ``constrained_exit_multiplier`` for a
+  worker with a caring or disability constraint, or
+  ``remote_exit_multiplier`` if that worker's job is remote); otherwise searches
   on the job with ``ojs_share``. Staying workers' wages move a share
   ``lambda`` of the way to the going rate
   ``w* = b + phi_q (y_ij - b)``, with ``y_ij = A_j q_s h_i`` the worker's
   weekly value added at firm ``j`` in place ``q``, ``b`` the benefit level and
   ``phi_q`` the bargaining power in the workplace's labour market;
-* unemployed: spell length +1; leaves the labour force with ``exit_unemployed``;
-  otherwise the reservation wage falls by ``reservation_decay`` a month towards
-  the benefit level (duration dependence);
+* unemployed: spell length +1; leaves the labour force with ``exit_unemployed``
+  (times the constrained multiplier, ``remote_exit_multiplier`` when the worker
+  is remote-capable); otherwise the reservation wage falls by
+  ``reservation_decay`` a month towards the benefit level (duration dependence);
 * inactive: enters unemployment with ``entry_rate[p]`` (set so that each
   place's inactive stock is stationary at its data value); a constrained
   inactive person (caring or disability constraint) otherwise searches for
@@ -24,7 +29,10 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
 Draws come from the counter-based streams of :mod:`sim.kernels.rng`, counter
 ``3 i + d`` for draw ``d`` of worker ``i``, so the result does not depend on
 chunking or threads. Work is split into fixed chunks run in parallel; counts
-by place are accumulated per chunk and summed in chunk order.
+by place are accumulated per chunk and summed in chunk order. Firms' employment
+is kept up to date without a recount: each chunk lists the employers its
+separations leave (in a scratch array, at the chunk's own rows), and the lists
+are applied serially after the parallel pass.
 """
 
 from __future__ import annotations
@@ -53,16 +61,21 @@ def monthly_flows(
     age_months,
     remote,
     constrained,
+    remote_capable,
     occupation,
     remote_productivity,
     firm_place,
     firm_productivity,
+    firm_exiting,
+    firm_employment,
     layoff_rate,
     exit_employed,
     exit_unemployed,
     entry_rate,
     ojs_share,
     constrained_search_share,
+    constrained_exit_multiplier,
+    remote_exit_multiplier,
     retirement_age_months,
     phi,
     skill_premium,
@@ -73,6 +86,7 @@ def monthly_flows(
     searching,
     separations_by_place,
     retirements_by_place,
+    scratch,
 ):
     """Apply one month of flows in place.
 
@@ -81,16 +95,23 @@ def monthly_flows(
         home, skill, ...: worker columns (modified in place); ``remote`` is cleared when
             a worker leaves employment.
         constrained: (N,) bool, caring or disability constraint.
+        remote_capable: (N,) bool, could work remotely.
         occupation: (N,) SOC major group 0..8.
         remote_productivity: (9,) proportional productivity effect of a remote job by
             occupation (enters the going rate of remote workers).
         firm_place, firm_productivity: firm columns (read only).
+        firm_exiting: (F,) bool, firms that exit this month: their workers are laid off.
+        firm_employment: (F,) firms' employment, reduced by every separation.
         layoff_rate: (3,) monthly probability employed -> unemployed by skill.
         exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
         entry_rate: (P,) monthly probability inactive -> unemployed by home place.
         ojs_share: monthly probability an employed worker searches.
         constrained_search_share: monthly probability a constrained inactive person
-            searches (for remote or local jobs) without becoming unemployed.
+            searches (for remote or local work) without becoming unemployed.
+        constrained_exit_multiplier: exit rates of constrained people over everyone's
+            (1 = no difference).
+        remote_exit_multiplier: the same for a constrained person in a remote job, or
+            unemployed and remote-capable.
         retirement_age_months: age at which a worker leaves the working-age population
             (row becomes absent); 0 switches retirement off.
         phi: (P,) bargaining power by workplace this month.
@@ -101,34 +122,43 @@ def monthly_flows(
         wage_adjustment: share of the gap to the going rate closed each month.
         searching: (N,) bool output, True for this month's searchers.
         separations_by_place: (n_places,) int64 output, separations by workplace
-            (layoffs, exits from employment and retirements of the employed).
+            (layoffs, exits from employment, retirements of the employed and the
+            workers of exiting firms).
         retirements_by_place: (n_places,) int64 output, retirements by home place.
+        scratch: (N,) int32 work space (contents are overwritten).
     """
     n = home.shape[0]
     n_places = separations_by_place.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_ret = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunk_left = np.zeros(n_chunks, dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
-        reservation_wage, age_months, remote, constrained, occupation, remote_productivity,
-        firm_place, firm_productivity, layoff_rate, exit_employed, exit_unemployed, entry_rate,
-        ojs_share, constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
-        replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
+        reservation_wage, age_months, remote, constrained, remote_capable, occupation,
+        remote_productivity, firm_place, firm_productivity, firm_exiting, layoff_rate,
+        exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
+        constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
+        skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
+        searching, chunk_sep, chunk_ret, scratch, chunk_left,
     )
     for c in range(n_chunks):
         for p in range(n_places):
             separations_by_place[p] += chunk_sep[c, p]
             retirements_by_place[p] += chunk_ret[c, p]
+        for t in range(c * CHUNK, c * CHUNK + chunk_left[c]):
+            firm_employment[scratch[t]] -= 1
 
 
 @njit(cache=True, parallel=True)
 def _flows_chunks(
     key, home, skill, human_capital, status, employer, wage, months_unemployed,
-    reservation_wage, age_months, remote, constrained, occupation, remote_productivity,
-    firm_place, firm_productivity, layoff_rate, exit_employed, exit_unemployed, entry_rate,
-    ojs_share, constrained_search_share, retirement_age_months, phi, skill_premium, benefit,
-    replacement_ratio, reservation_decay, wage_adjustment, searching, chunk_sep, chunk_ret,
+    reservation_wage, age_months, remote, constrained, remote_capable, occupation,
+    remote_productivity, firm_place, firm_productivity, firm_exiting, layoff_rate,
+    exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
+    constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
+    skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
+    searching, chunk_sep, chunk_ret, left, chunk_left,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
@@ -136,6 +166,7 @@ def _flows_chunks(
     for c in prange(n_chunks):
         start = c * CHUNK
         stop = min(start + CHUNK, n)
+        n_left = 0  # separations listed so far at left[start:]
         for i in range(start, stop):
             st = status[i]
             if st == _ABSENT:
@@ -145,6 +176,8 @@ def _flows_chunks(
             if retirement_age_months > 0 and age_months[i] >= retirement_age_months:
                 if st == _EMPLOYED:
                     chunk_sep[c, firm_place[employer[i]]] += 1
+                    left[start + n_left] = employer[i]
+                    n_left += 1
                 chunk_ret[c, home[i]] += 1
                 status[i] = _ABSENT
                 employer[i] = -1
@@ -153,32 +186,59 @@ def _flows_chunks(
                 continue
             u = uniform(key, 3 * i)
             if st == _EMPLOYED:
-                s = skill[i]
                 j = employer[i]
-                lay = layoff_rate[s]
-                if u < lay or u < lay + exit_employed:
+                if firm_exiting[j]:
+                    # The employer closes: laid off, then an unemployed worker this month.
                     chunk_sep[c, firm_place[j]] += 1
+                    left[start + n_left] = j
+                    n_left += 1
                     employer[i] = -1
                     remote[i] = False
                     months_unemployed[i] = 0
-                    if u < lay:
-                        status[i] = _UNEMPLOYED
-                        r = replacement_ratio * wage[i]
-                        reservation_wage[i] = r if r > benefit else benefit
-                        searching[i] = True
-                    else:
-                        status[i] = _INACTIVE
-                        searching[i] = False
+                    status[i] = _UNEMPLOYED
+                    r = replacement_ratio * wage[i]
+                    reservation_wage[i] = r if r > benefit else benefit
+                    st = _UNEMPLOYED
+                else:
+                    s = skill[i]
+                    lay = layoff_rate[s]
+                    exit_e = exit_employed
+                    if constrained[i]:
+                        exit_e *= (
+                            remote_exit_multiplier if remote[i] else constrained_exit_multiplier
+                        )
+                    if u < lay + exit_e:
+                        chunk_sep[c, firm_place[j]] += 1
+                        left[start + n_left] = j
+                        n_left += 1
+                        employer[i] = -1
+                        remote[i] = False
+                        months_unemployed[i] = 0
+                        if u < lay:
+                            status[i] = _UNEMPLOYED
+                            r = replacement_ratio * wage[i]
+                            reservation_wage[i] = r if r > benefit else benefit
+                            searching[i] = True
+                        else:
+                            status[i] = _INACTIVE
+                            searching[i] = False
+                        continue
+                    q = firm_place[j]
+                    y = firm_productivity[j] * skill_premium[s] * human_capital[i]
+                    if remote[i]:
+                        y *= 1.0 + remote_productivity[occupation[i]]
+                    going = benefit + phi[q] * (y - benefit)
+                    wage[i] += wage_adjustment * (going - wage[i])
+                    searching[i] = uniform(key, 3 * i + 1) < ojs_share
                     continue
-                q = firm_place[j]
-                y = firm_productivity[j] * skill_premium[s] * human_capital[i]
-                if remote[i]:
-                    y *= 1.0 + remote_productivity[occupation[i]]
-                going = benefit + phi[q] * (y - benefit)
-                wage[i] += wage_adjustment * (going - wage[i])
-                searching[i] = uniform(key, 3 * i + 1) < ojs_share
-            elif st == _UNEMPLOYED:
-                if u < exit_unemployed:
+            if st == _UNEMPLOYED:
+                exit_u = exit_unemployed
+                if constrained[i]:
+                    exit_u *= (
+                        remote_exit_multiplier if remote_capable[i]
+                        else constrained_exit_multiplier
+                    )
+                if u < exit_u:
                     status[i] = _INACTIVE
                     searching[i] = False
                     continue
@@ -203,12 +263,4 @@ def _flows_chunks(
                     searching[i] = False
             else:
                 searching[i] = False
-
-
-@njit(cache=True)
-def count_employment(status, employer, n_firms, out):
-    """Recount firm employment from the worker table: ``out[j]`` = workers employed at ``j``."""
-    out[:] = 0
-    for i in range(status.shape[0]):
-        if status[i] == _EMPLOYED:
-            out[employer[i]] += 1
+        chunk_left[c] = n_left
