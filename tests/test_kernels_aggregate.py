@@ -7,6 +7,7 @@ import math
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from sim.kernels.aggregate import (
     _BIN_PER_LOG,
@@ -15,6 +16,8 @@ from sim.kernels.aggregate import (
     N_BINS,
     WAGE_MAX,
     WAGE_MIN,
+    _estimate_bins,
+    _settle_bin,
     aggregate_workers,
     bin_edges,
     count_at_or_above,
@@ -334,3 +337,31 @@ def test_remote_productivity_enters_value_added_and_profit_of_remote_workers() -
     expected = np.bincount(j[emp], weights=(gva - e["wage"].astype(np.float64))[emp],
                            minlength=e["firm_productivity"].size)
     np.testing.assert_allclose(e["profit_out"], expected, rtol=1e-9, atol=1e-6)
+
+
+@njit(cache=False)
+def _bins_of(w, out):
+    est = np.empty(w.shape[0], dtype=np.int16)
+    _estimate_bins(w.view(np.uint32), est, 0, w.shape[0])
+    for i in range(w.shape[0]):
+        out[i] = _settle_bin(w[i], np.int64(est[i]))
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=seeds)
+def test_every_wage_lands_in_the_bin_its_edges_define(seed: int) -> None:
+    """The logarithm-free bin search agrees with a binary search over the edges, for
+    wages spread over and beyond the range, the edges themselves and their float32
+    neighbours, and non-positive wages."""
+    rng = np.random.default_rng(seed)
+    e32 = EDGES.astype(np.float32)
+    w = np.concatenate([
+        np.exp(rng.uniform(math.log(1.0), math.log(1e6), 5_000)),
+        e32, np.nextafter(e32, np.float32(0)), np.nextafter(e32, np.float32(np.inf)),
+        [0.0, -5.0, WAGE_MIN, WAGE_MAX, 1e30],
+    ]).astype(np.float32)
+    got = np.empty(w.size, dtype=np.int64)
+    _bins_of(w, got)
+    expected = np.clip(np.searchsorted(EDGES, w.astype(np.float64), side="right") - 1,
+                       0, N_BINS - 1)
+    np.testing.assert_array_equal(got, expected)

