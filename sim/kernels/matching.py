@@ -121,7 +121,7 @@ def _search_row(cum, o, n, x):
     return lo
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def draw_applications(
     key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
@@ -143,24 +143,94 @@ def draw_applications(
     on-site one (``remote_productivity``: one value per SOC major group).
     A worker trained with local employers gets ``link_bonus`` on their score at firms
     in the place of the course.
+
+    The searchers' columns are first gathered into contiguous arrays by a loop of
+    their own (its loads are independent, so many cache misses are in flight at
+    once); the draws then read them in order. Measured at a million workers: about
+    10% less time than reading the worker table inside the draw loop.
     """
+    n_s = searchers.shape[0]
+    g_home = np.empty(n_s, dtype=home.dtype)
+    g_skill = np.empty(n_s, dtype=skill.dtype)
+    g_hc = np.empty(n_s, dtype=human_capital.dtype)
+    g_status = np.empty(n_s, dtype=status.dtype)
+    g_wage = np.empty(n_s, dtype=wage.dtype)
+    g_res = np.empty(n_s, dtype=reservation_wage.dtype)
+    g_capable = np.empty(n_s, dtype=remote_capable.dtype)
+    g_remote = np.empty(n_s, dtype=remote.dtype)
+    g_employer = np.empty(n_s, dtype=employer.dtype)
+    g_cons = np.empty(n_s, dtype=constrained.dtype)
+    g_trained = np.empty(n_s, dtype=trained_with.dtype)
+    g_occ = np.empty(n_s, dtype=occupation.dtype)
+    _gather_searchers(
+        searchers, home, skill, human_capital, status, wage, reservation_wage,
+        remote_capable, remote, employer, constrained, trained_with, occupation,
+        g_home, g_skill, g_hc, g_status, g_wage, g_res, g_capable, g_remote, g_employer,
+        g_cons, g_trained, g_occ,
+    )
+    _draw(
+        key, searchers, k, g_home, g_skill, g_hc, g_status, g_wage, g_res,
+        g_capable, g_remote, g_employer, firm_productivity, firm_place, teleworkable,
+        vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
+        remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
+        skill_demand, fit_weight, noise, g_cons, g_trained, g_occ, remote_productivity,
+        link_bonus,
+        app_firm, app_wage, app_value, app_remote, app_score,
+    )
+
+
+@njit(cache=True, parallel=True)
+def _gather_searchers(
+    searchers, home, skill, human_capital, status, wage, reservation_wage,
+    remote_capable, remote, employer, constrained, trained_with, occupation,
+    g_home, g_skill, g_hc, g_status, g_wage, g_res, g_capable, g_remote, g_employer,
+    g_cons, g_trained, g_occ,
+):
+    for s in prange(searchers.shape[0]):
+        i = searchers[s]
+        g_home[s] = home[i]
+        g_skill[s] = skill[i]
+        g_hc[s] = human_capital[i]
+        g_status[s] = status[i]
+        g_wage[s] = wage[i]
+        g_res[s] = reservation_wage[i]
+        g_capable[s] = remote_capable[i]
+        g_remote[s] = remote[i]
+        g_employer[s] = employer[i]
+        g_cons[s] = constrained[i]
+        g_trained[s] = trained_with[i]
+        g_occ[s] = occupation[i]
+
+
+@njit(cache=True, parallel=True)
+def _draw(
+    key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
+    remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
+    vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
+    remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
+    skill_demand, fit_weight, noise, constrained, trained_with, occupation, remote_productivity,
+    link_bonus,
+    app_firm, app_wage, app_value, app_remote, app_score,
+):
+    # As draw_applications, with the searchers' columns gathered: row s of each column
+    # is searcher s (worker searchers[s], whose row still sets the random counters).
     n_places = vacancy_start.shape[0] - 1
     for s in prange(searchers.shape[0]):
         i = searchers[s]
-        o = home[i]
-        employed = status[i] == _EMPLOYED
+        o = home[s]
+        employed = status[s] == _EMPLOYED
         if employed:
-            j0 = employer[i]
+            j0 = employer[s]
             m0 = minutes[o, firm_place[j0]]
-            c0 = commute_cost * (hybrid_factor if remote[i] else 1.0) * m0
-            outside = wage[i]
-            threshold = (wage[i] - c0) * (1.0 + switch_premium)
+            c0 = commute_cost * (hybrid_factor if remote[s] else 1.0) * m0
+            outside = wage[s]
+            threshold = (wage[s] - c0) * (1.0 + switch_premium)
         else:
-            outside = reservation_wage[i]
-            threshold = reservation_wage[i]
-        hc = skill_premium[skill[i]] * human_capital[i]
-        log_h = math.log(human_capital[i])
-        s_i = np.int64(skill[i])
+            outside = reservation_wage[s]
+            threshold = reservation_wage[s]
+        hc = skill_premium[skill[s]] * human_capital[s]
+        log_h = math.log(human_capital[s])
+        s_i = np.int64(skill[s])
         total = cum_place[o, n_places - 1]
         total_r = cum_place_remote[o, n_places - 1]
         for a in range(k):
@@ -168,8 +238,8 @@ def draw_applications(
             app_firm[slot] = -1
             base = (i * k + a) * _DRAWS
             aim_remote = False
-            cons = constrained[i]
-            if remote_capable[i] and total_r > 0.0:
+            cons = constrained[s]
+            if remote_capable[s] and total_r > 0.0:
                 aim_remote = uniform(key, base + 2) < (0.5 if cons else remote_share)
             if aim_remote:
                 x = uniform(key, base) * total_r
@@ -205,11 +275,11 @@ def draw_applications(
             for b in range(a):
                 if app_firm[s * k + b] == j:
                     duplicate = True
-            if duplicate or (employed and j == employer[i]):
+            if duplicate or (employed and j == employer[s]):
                 continue
             y = firm_productivity[j] * hc
             if aim_remote:
-                y *= 1.0 + remote_productivity[occupation[i]]
+                y *= 1.0 + remote_productivity[occupation[s]]
             if y <= outside:
                 continue
             w = outside + phi[d] * (y - outside)
@@ -226,7 +296,7 @@ def draw_applications(
             app_remote[slot] = aim_remote
             fit = abs(s_i - np.int64(skill_demand[j]))
             eps = logistic(key, base + _DRAWS - 1)
-            bonus = link_bonus if trained_with[i] == d else 0.0
+            bonus = link_bonus if trained_with[s] == d else 0.0
             app_score[slot] = -fit_weight * fit + log_h + noise * eps + bonus
 
 
