@@ -185,6 +185,9 @@ class Demography(Mechanism):
         # every column in the middle of a run.
         if self.enabled:
             self._reserve(model, max(1024, len(wk) // 100))
+        #: Absent rows, ascending: the spare rows, then each month's retirees, which the
+        #: flows pass lists (``model.retired_rows``), so no month scans the table.
+        self._free = np.flatnonzero(model.workers.status == ABSENT)
 
     # ------------------------------------------------------------------ helpers
     def _exposure(self, knowledge: np.ndarray) -> np.ndarray:
@@ -227,12 +230,24 @@ class Demography(Mechanism):
         return np.arange(old, old + block)
 
     def _free_rows(self, model: LabourMarket, n: int) -> np.ndarray:
-        """The ``n`` lowest-index absent rows, growing the table in blocks if needed."""
+        """The ``n`` lowest-index absent rows, growing the table in blocks if needed.
+
+        Absent rows come from the free list: last month's retirees (handed over by the
+        flows pass in ``model.retired_rows``, consumed here) are merged into it. If a row
+        on the list is no longer absent (code outside the schedule changed it), the list
+        is rebuilt from the table.
+        """
         wk = model.workers
-        free = np.flatnonzero(wk.status == ABSENT)
+        if model.retired_rows.size:
+            self._free = np.union1d(self._free, model.retired_rows)
+            model.retired_rows = np.zeros(0, dtype=np.int64)
+        free = self._free
+        if free.size and not np.all(wk.status[free] == ABSENT):
+            free = np.flatnonzero(wk.status == ABSENT)
         if free.size < n:
             block = max(n - free.size, 1024, len(wk) // 100)
             free = np.concatenate([free, self._reserve(model, block)])
+        self._free = free[n:]
         return free[:n]
 
     # ------------------------------------------------------------------ step

@@ -182,7 +182,9 @@ class LabourMarket(mesa.Model):
         self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
         self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
         self._searching = np.zeros(len(self.workers), dtype=np.bool_)
-        self._flows_scratch = np.empty(len(self.workers), dtype=np.int32)
+        self._flows_scratch = np.empty((2, len(self.workers)), dtype=np.int32)
+        #: Rows of the workers who retired last month (absent rows to refill).
+        self.retired_rows = np.zeros(0, dtype=np.int64)
         self._retirements = np.zeros(n_places, dtype=np.int64)
         #: Weekly value added less wages by firm at the last aggregation, GBP a week.
         self.firm_profit = np.zeros(len(self.firms))
@@ -276,7 +278,8 @@ class LabourMarket(mesa.Model):
         self._sim_month += 1
 
         # 1-3. Demography, knowledge, firms, green demand (each when enabled).
-        self._present = int(np.count_nonzero(self.workers.status != ABSENT))
+        if self.debug:  # workers present at the start of the month, for the stock-flow check
+            self._present = int(np.count_nonzero(self.workers.status != ABSENT))
         self.entrants[:] = 0
         for mech in (self.demography, self.knowledge, self.firm_dynamics, self.green):
             if mech.enabled:
@@ -292,7 +295,7 @@ class LabourMarket(mesa.Model):
         exiting = np.zeros(len(f), dtype=np.bool_)
         if self.firm_dynamics.enabled:
             exiting[self.firm_dynamics.exited_rows] = True
-        monthly_flows(
+        self.retired_rows = monthly_flows(
             stream_key(self.seed, month, STAGES["flows"]),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
             wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
@@ -407,7 +410,7 @@ class LabourMarket(mesa.Model):
         """Resize per-worker scratch arrays after the worker table grew."""
         if self._searching.size != len(self.workers):
             self._searching = np.zeros(len(self.workers), dtype=np.bool_)
-            self._flows_scratch = np.empty(len(self.workers), dtype=np.int32)
+            self._flows_scratch = np.empty((2, len(self.workers)), dtype=np.int32)
 
     # ------------------------------------------------------------------ checks
     def check_stock_flow(self) -> None:

@@ -109,6 +109,24 @@ def test_retirement_happens_at_the_age_set():
     assert retirements == int(np.count_nonzero(age0 >= 40 * 12 - 12))
 
 
+def test_entrants_fill_the_lowest_absent_rows_without_a_scan():
+    """The free list (spare rows plus the retirees the flows pass hands over) gives the
+    same rows as scanning the table: the lowest-index absent rows, and only those."""
+    m = LabourMarket(_scenario(**{"demography.retirement_age_years": 45}), rng=4, debug=True)
+    for _ in range(18):
+        wk = m.workers
+        absent_before = np.flatnonzero(wk.status == ABSENT)
+        n_before = len(wk)
+        m.step()
+        n = int(m.entrants.sum())
+        assert n > 0 and m._retirements.sum() > 0
+        assert len(m.workers) == n_before  # the spare rows and retirees suffice
+        filled = absent_before[:n]
+        assert np.all(m.workers.status[filled] != ABSENT)
+        assert np.all(m.workers.age_months[filled] == ENTRY_AGE_MONTHS + 1)
+        assert np.all(m.workers.status[absent_before[n:]] == ABSENT)
+
+
 def _entrant_skills_by_month(m: LabourMarket, months: int, place: int) -> list[np.ndarray]:
     """Skills of each month's entrants in ``place`` (entrants are 193 months old after
     their first month; from month 2 nobody else is)."""

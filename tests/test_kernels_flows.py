@@ -114,11 +114,11 @@ def _run(e: dict, key=None, employment_out: list | None = None):
     n = w["home"].shape[0]
     emp = w["status"] == EMP
     employment = np.bincount(w["employer"][emp], minlength=q["n_firms"]).astype(np.int32)
-    scratch = np.full(n, -7, dtype=np.int32)  # garbage: the kernel must not read it
+    scratch = np.full((2, n), -7, dtype=np.int32)  # garbage: the kernel must not read it
     searching = np.ones(n, dtype=np.bool_)  # garbage: every row must be written
     separations = np.zeros(q["n_places"], dtype=np.int64)
     retirements = np.zeros(q["n_places"], dtype=np.int64)
-    monthly_flows(
+    retired_rows = monthly_flows(
         e["key"] if key is None else key,
         w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
         w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
@@ -132,6 +132,9 @@ def _run(e: dict, key=None, employment_out: list | None = None):
         q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
         q["wage_adjustment"], searching, separations, retirements, scratch,
     )
+    # The rows that became absent are returned, ascending.
+    became_absent = (e["workers"]["status"] != ABS) & (w["status"] == ABS)
+    np.testing.assert_array_equal(retired_rows, np.flatnonzero(became_absent))
     # Firms' employment was kept up to date separation by separation.
     emp = w["status"] == EMP
     np.testing.assert_array_equal(
@@ -566,7 +569,7 @@ def test_remote_productivity_raises_the_going_rate_of_remote_workers_only() -> N
         occupation, rp, np.zeros(1, dtype=np.int16), np.array([1000.0], dtype=np.float32),
         np.zeros(1, dtype=np.bool_), np.array([2], dtype=np.int32), np.zeros(3), 0.0,
         0.0, np.zeros(1), 0.0, 0.0, 1.0, 1.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7,
-        0.0, 1.0, searching, sep, ret, np.empty(n, dtype=np.int32),
+        0.0, 1.0, searching, sep, ret, np.empty((2, n), dtype=np.int32),
     )
     np.testing.assert_allclose(wage, [100 + 0.5 * (1000 - 100), 100 + 0.5 * (1250 - 100)])
 

@@ -32,7 +32,9 @@ chunking or threads. Work is split into fixed chunks run in parallel; counts
 by place are accumulated per chunk and summed in chunk order. Firms' employment
 is kept up to date without a recount: each chunk lists the employers its
 separations leave (in a scratch array, at the chunk's own rows), and the lists
-are applied serially after the parallel pass.
+are applied serially after the parallel pass. The rows of retirees are listed
+the same way and returned, so that entrants can be given free rows without a
+scan of the table.
 """
 
 from __future__ import annotations
@@ -125,7 +127,11 @@ def monthly_flows(
             (layoffs, exits from employment, retirements of the employed and the
             workers of exiting firms).
         retirements_by_place: (n_places,) int64 output, retirements by home place.
-        scratch: (N,) int32 work space (contents are overwritten).
+        scratch: (2, N) int32 work space (contents are overwritten).
+
+    Returns:
+        The rows of the workers who retired this month, ascending (int64): the rows
+        that became absent, for the demography mechanism to refill.
     """
     n = home.shape[0]
     n_places = separations_by_place.shape[0]
@@ -133,6 +139,7 @@ def monthly_flows(
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_ret = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_left = np.zeros(n_chunks, dtype=np.int64)
+    chunk_retired = np.zeros(n_chunks, dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
         reservation_wage, age_months, remote, constrained, remote_capable, occupation,
@@ -140,14 +147,20 @@ def monthly_flows(
         exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
         constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
         skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
-        searching, chunk_sep, chunk_ret, scratch, chunk_left,
+        searching, chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired,
     )
+    retired = np.empty(chunk_retired.sum(), dtype=np.int64)
+    k = 0
     for c in range(n_chunks):
         for p in range(n_places):
             separations_by_place[p] += chunk_sep[c, p]
             retirements_by_place[p] += chunk_ret[c, p]
         for t in range(c * CHUNK, c * CHUNK + chunk_left[c]):
-            firm_employment[scratch[t]] -= 1
+            firm_employment[scratch[0, t]] -= 1
+        for t in range(c * CHUNK, c * CHUNK + chunk_retired[c]):
+            retired[k] = scratch[1, t]
+            k += 1
+    return retired
 
 
 @njit(cache=True, parallel=True)
@@ -158,7 +171,7 @@ def _flows_chunks(
     exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
     constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
     skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
-    searching, chunk_sep, chunk_ret, left, chunk_left,
+    searching, chunk_sep, chunk_ret, left, chunk_left, retired, chunk_retired,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
@@ -167,6 +180,7 @@ def _flows_chunks(
         start = c * CHUNK
         stop = min(start + CHUNK, n)
         n_left = 0  # separations listed so far at left[start:]
+        n_retired = 0  # retirements listed so far at retired[start:]
         for i in range(start, stop):
             st = status[i]
             if st == _ABSENT:
@@ -179,6 +193,8 @@ def _flows_chunks(
                     left[start + n_left] = employer[i]
                     n_left += 1
                 chunk_ret[c, home[i]] += 1
+                retired[start + n_retired] = i
+                n_retired += 1
                 status[i] = _ABSENT
                 employer[i] = -1
                 remote[i] = False
@@ -264,3 +280,4 @@ def _flows_chunks(
             else:
                 searching[i] = False
         chunk_left[c] = n_left
+        chunk_retired[c] = n_retired
