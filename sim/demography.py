@@ -239,7 +239,8 @@ class Demography(Mechanism):
         """
         wk = model.workers
         if model.retired_rows.size:
-            self._free = np.union1d(self._free, model.retired_rows)
+            # Disjoint: a row on the free list was absent, so nobody there retired.
+            self._free = np.sort(np.concatenate([self._free, model.retired_rows]))
             model.retired_rows = np.zeros(0, dtype=np.int64)
         free = self._free
         if free.size and not np.all(wk.status[free] == ABSENT):

@@ -390,6 +390,19 @@ def rank_and_offer(firm_start, firm_apps, vacancies, hiring_standard, scores, of
             offered[firm_apps[p]] = True
 
 
+@njit(cache=True, parallel=True)
+def _best_offers(k, offered, app_value, best_offer):
+    """Slot of each searcher's best acceptable offer (-1: none); ties go to the first."""
+    for s in prange(best_offer.shape[0]):
+        best = -1
+        best_value = -np.inf
+        for a in range(s * k, s * k + k):
+            if offered[a] and app_value[a] >= 0.0 and app_value[a] > best_value:
+                best = a
+                best_value = app_value[a]
+        best_offer[s] = best
+
+
 @njit(cache=True)
 def accept_and_hire(
     k, searchers, app_firm, app_wage, app_value, app_remote, offered,
@@ -399,16 +412,16 @@ def accept_and_hire(
 ):
     """Stages 3 and 4: each searcher takes their best offer; tables are updated.
 
+    The choices are independent, so they are made in parallel; the hires, which
+    change firms' counts, are then applied in searcher order.
+
     Returns the number of hires this round.
     """
+    best_offer = np.empty(searchers.shape[0], dtype=np.int64)
+    _best_offers(k, offered, app_value, best_offer)
     n_hires = 0
     for s in range(searchers.shape[0]):
-        best = -1
-        best_value = -np.inf
-        for a in range(s * k, s * k + k):
-            if offered[a] and app_value[a] >= 0.0 and app_value[a] > best_value:
-                best = a
-                best_value = app_value[a]
+        best = best_offer[s]
         if best < 0:
             continue
         i = searchers[s]
