@@ -5,9 +5,9 @@ Random small economies are derived from a drawn integer seed (numpy
 statuses (employed, unemployed, inactive, training, absent), constrained people
 and, usually, a retirement age inside the age range. Every transition is also
 recomputed from the documented rule and the kernel's own random stream
-(``uniform(key, 3 i)`` decides the status move, ``uniform(key, 3 i + 1)`` the
-on-the-job search of a staying employee, ``uniform(key, 3 i + 2)`` the search of
-a constrained inactive person). Some firms exit, so their workers are laid off,
+(one uniform ``u = uniform(key, 3 i)`` per worker: consecutive intervals of ``u``
+give the status move, then the on-the-job search of a staying employee or the
+search of a constrained inactive person). Some firms exit, so their workers are laid off,
 and firms' employment, which the kernel keeps up to date, is checked against a
 recount.
 """
@@ -272,12 +272,20 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     exp[entering] = UNE
     exp[retired] = ABS
     np.testing.assert_array_equal(s1, exp)
-    np.testing.assert_array_equal(searching[stayed], u[stayed, 1] < q["ojs_share"])
+    # A stayer searches when u, uniform on [sep, 1) given no separation, falls in the
+    # first ojs_share of that interval.
+    sep = lay + exit_e
+    np.testing.assert_array_equal(
+        searching[stayed], u[stayed, 0] < sep[stayed] + q["ojs_share"] * (1.0 - sep[stayed])
+    )
     # Inactive people who stay inactive: the constrained search with their own draw.
     still_i = active & (s0 == INA) & (s1 == INA)
     cons_i = still_i & before["constrained"]
-    np.testing.assert_array_equal(searching[cons_i],
-                                  u[cons_i, 2] < q["constrained_search_share"])
+    entry = q["entry_rate"][before["home"]]
+    np.testing.assert_array_equal(
+        searching[cons_i],
+        u[cons_i, 0] < entry[cons_i] + q["constrained_search_share"] * (1.0 - entry[cons_i]),
+    )
     assert not np.any(searching[still_i & ~before["constrained"]])
     # A constrained searcher's reservation wage is raised to the benefit if below it;
     # otherwise (and for non-searchers) it is left alone.
@@ -514,7 +522,7 @@ def test_constrained_inactive_search_without_entering_unemployment(seed: int,
     np.testing.assert_array_equal(after["status"][ina], INA)
     cons = ina & w["constrained"]
     u = _draws(e["key"], w["home"].shape[0])
-    np.testing.assert_array_equal(searching[cons], u[cons, 2] < share)
+    np.testing.assert_array_equal(searching[cons], u[cons, 0] < share)  # entry rate 0
     if share == 1.0:
         assert searching[cons].all()
     if share == 0.0:
@@ -526,7 +534,7 @@ def test_constrained_inactive_search_without_entering_unemployment(seed: int,
 
 
 def test_constrained_search_share_is_a_monthly_probability() -> None:
-    """Counter 3 i + 2: the share of constrained inactive searchers is close to the rate."""
+    """The share of constrained inactive searchers is close to the rate."""
     e = _economy(21, n=40_000)
     w, q = e["workers"], e["par"]
     w["status"][:] = INA

@@ -26,8 +26,15 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
   working-age population (the row becomes *absent*, status 4, for an entrant
   to reuse). Training (status 3) is handled by :mod:`sim.training`.
 
-Draws come from the counter-based streams of :mod:`sim.kernels.rng`, counter
-``3 i + d`` for draw ``d`` of worker ``i``, so the result does not depend on
+Draws come from the counter-based streams of :mod:`sim.kernels.rng`: one uniform
+``u = uniform(key, 3 i)`` per worker ``i`` and month decides every move, the
+outcomes being consecutive intervals of ``u``. For an employee, ``u < l + x``
+separates (layoff below ``l``, exit from ``l`` to ``l + x``); otherwise the
+worker searches on the job when ``u < l + x + ojs (1 - l - x)``, which has
+probability ``ojs`` given that they stay. For an inactive person, ``u < e``
+enters unemployment; otherwise a constrained person searches when
+``u < e + c (1 - e)``. One draw instead of two for most workers (counters
+``3 i + 1`` and ``3 i + 2`` are left unused). The result does not depend on
 chunking or threads. Work is split into fixed chunks run in parallel; counts
 by place are accumulated per chunk and summed in chunk order. Firms' employment
 is kept up to date without a recount: each chunk lists the employers its
@@ -223,7 +230,8 @@ def _flows_chunks(
                         exit_e *= (
                             remote_exit_multiplier if remote[i] else constrained_exit_multiplier
                         )
-                    if u < lay + exit_e:
+                    sep = lay + exit_e
+                    if u < sep:
                         chunk_sep[c, firm_place[j]] += 1
                         left[start + n_left] = j
                         n_left += 1
@@ -245,7 +253,8 @@ def _flows_chunks(
                         y *= 1.0 + remote_productivity[occupation[i]]
                     going = benefit + phi[q] * (y - benefit)
                     wage[i] += wage_adjustment * (going - wage[i])
-                    searching[i] = uniform(key, 3 * i + 1) < ojs_share
+                    # Given no separation, u is uniform on [sep, 1): search with ojs_share.
+                    searching[i] = u < sep + ojs_share * (1.0 - sep)
                     continue
             if st == _UNEMPLOYED:
                 exit_u = exit_unemployed
@@ -272,7 +281,9 @@ def _flows_chunks(
                     searching[i] = True
                 elif constrained[i]:
                     # Searches for remote or local work while staying inactive.
-                    searching[i] = uniform(key, 3 * i + 2) < constrained_search_share
+                    # Given no entry, u is uniform on [entry, 1).
+                    e = entry_rate[home[i]]
+                    searching[i] = u < e + constrained_search_share * (1.0 - e)
                     if searching[i] and reservation_wage[i] < benefit:
                         reservation_wage[i] = benefit
                 else:

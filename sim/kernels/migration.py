@@ -9,8 +9,10 @@ draws each mover's destination from a logit over places, O(places) per mover.
 
 Draws come from counter-based streams (:mod:`sim.kernels.rng`): the skip
 sequence uses counters ``2 c`` and ``2 c + 1`` for the ``c``-th candidate, the
-destination of worker ``i`` uses counter ``i`` of its own stream. Both loops are
-sequential, so results do not depend on threads.
+destination of worker ``i`` uses counter ``i`` of its own stream. The skip
+sequence is walked serially; destinations are chosen in parallel (each from the
+candidate's own row and counter) and the moves applied serially in candidate
+order, so results do not depend on threads.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.kernels.rng import uniform
 
@@ -123,11 +125,21 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
         quit: (len(movers),) bool output, True when the move ended the job.
         in_moves, out_moves, in_adv, out_adv: (P,) int64 counts, added to.
     """
-    n_places = place_value.shape[0]
-    lw = np.empty(n_places)
+    dest_of = np.empty(movers.shape[0], dtype=np.int64)
+    _choose_destinations(
+        key, movers, home, skill, status, employer, wage, reservation_wage, remote,
+        firm_place, place_value, skill_premium, expected_earnings, log_size, minutes, sigma,
+        fixed_cost, cost_per_minute, commute_cost_per_minute, hybrid_factor,
+        max_commute_minutes, job_loss_cost, dest_of,
+    )
     for k in range(movers.shape[0]):
         i = movers[k]
         o = home[i]
+        dest = dest_of[k]
+        moved_from[k] = -1
+        quit[k] = False
+        if dest == o:
+            continue
         s = skill[i]
         employed = status[i] == _EMPLOYED
         q = -1
@@ -136,39 +148,6 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
             q = firm_place[employer[i]]
             if remote[i]:
                 f = hybrid_factor
-        best = -1e300
-        for d in range(n_places):
-            y = skill_premium[s] * expected_earnings[d]
-            if employed:
-                eff = f * minutes[d, q]
-                net = wage[i] - commute_cost_per_minute * eff
-                if eff <= max_commute_minutes and net >= reservation_wage[i]:
-                    y = net
-                else:
-                    y -= job_loss_cost
-            v = y + place_value[d]
-            if d != o:
-                v -= fixed_cost + cost_per_minute * minutes[o, d]
-            x = v / sigma + log_size[d]
-            lw[d] = x
-            if x > best:
-                best = x
-        total = 0.0
-        for d in range(n_places):
-            lw[d] = math.exp(lw[d] - best)
-            total += lw[d]
-        u = uniform(key, i) * total
-        dest = n_places - 1
-        acc = 0.0
-        for d in range(n_places):
-            acc += lw[d]
-            if u < acc:
-                dest = d
-                break
-        moved_from[k] = -1
-        quit[k] = False
-        if dest == o:
-            continue
         moved_from[k] = o
         home[i] = dest
         out_moves[o] += 1
@@ -188,3 +167,65 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
                 r = replacement_ratio * wage[i]
                 reservation_wage[i] = r if r > benefit else benefit
                 quit[k] = True
+
+
+#: Candidates per block of the parallel destination choice (one scratch row per block).
+_BLOCK = 256
+
+
+@njit(cache=True, parallel=True)
+def _choose_destinations(
+    key, movers, home, skill, status, employer, wage, reservation_wage, remote, firm_place,
+    place_value, skill_premium, expected_earnings, log_size, minutes, sigma, fixed_cost,
+    cost_per_minute, commute_cost_per_minute, hybrid_factor, max_commute_minutes,
+    job_loss_cost, dest_of,
+):
+    """Destination of each candidate (its home when staying). Choices read only the
+    candidate's own row and place-level values, so blocks of candidates run in
+    parallel; the draw uses the candidate's own counter, so threads do not matter."""
+    n_places = place_value.shape[0]
+    n = movers.shape[0]
+    n_blocks = (n + _BLOCK - 1) // _BLOCK
+    for b in prange(n_blocks):
+        lw = np.empty(n_places)  # one scratch row per block, not per candidate
+        for k in range(b * _BLOCK, min(n, (b + 1) * _BLOCK)):
+            i = movers[k]
+            o = home[i]
+            s = skill[i]
+            employed = status[i] == _EMPLOYED
+            q = -1
+            f = 1.0
+            if employed:
+                q = firm_place[employer[i]]
+                if remote[i]:
+                    f = hybrid_factor
+            best = -1e300
+            for d in range(n_places):
+                y = skill_premium[s] * expected_earnings[d]
+                if employed:
+                    eff = f * minutes[d, q]
+                    net = wage[i] - commute_cost_per_minute * eff
+                    if eff <= max_commute_minutes and net >= reservation_wage[i]:
+                        y = net
+                    else:
+                        y -= job_loss_cost
+                v = y + place_value[d]
+                if d != o:
+                    v -= fixed_cost + cost_per_minute * minutes[o, d]
+                x = v / sigma + log_size[d]
+                lw[d] = x
+                if x > best:
+                    best = x
+            total = 0.0
+            for d in range(n_places):
+                lw[d] = math.exp(lw[d] - best)
+                total += lw[d]
+            u = uniform(key, i) * total
+            dest = n_places - 1
+            acc = 0.0
+            for d in range(n_places):
+                acc += lw[d]
+                if u < acc:
+                    dest = d
+                    break
+            dest_of[k] = dest
