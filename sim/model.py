@@ -53,7 +53,8 @@ from sim.kernels.aggregate import (
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     accept_and_hire,
-    draw_applications,
+    draw_gathered,
+    gather_searchers,
     group_by_firm,
     rank_and_offer,
     vacancy_weights,
@@ -322,9 +323,13 @@ class LabourMarket(mesa.Model):
 
         # 3. Search and matching.
         searchers = np.flatnonzero(self._searching)
-        unemployed_searching = np.bincount(
-            wk.home[searchers[wk.status[searchers] == UNEMPLOYED]], minlength=n_places
+        # The searchers' columns, gathered once a month: row s is worker searchers[s].
+        g = gather_searchers(
+            searchers, wk.home, wk.skill, wk.human_capital, wk.status, wk.wage,
+            wk.reservation_wage, wk.remote_capable, wk.remote, wk.employer,
+            wk.constrained, wk.trained_with, wk.occupation,
         )
+        unemployed_searching = np.bincount(g[0][g[3] == UNEMPLOYED], minlength=n_places)
         hires = np.zeros(n_places, dtype=np.int64)
         hires_u = np.zeros(n_places, dtype=np.int64)
         j2j = np.zeros(n_places, dtype=np.int64)
@@ -346,16 +351,15 @@ class LabourMarket(mesa.Model):
             app_value = np.empty(n_slots, dtype=np.float32)
             app_remote = np.zeros(n_slots, dtype=np.bool_)
             scores = np.empty(n_slots, dtype=np.float64)
-            draw_applications(
+            draw_gathered(
                 stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
-                wk.home, wk.skill, wk.human_capital, wk.status, wk.wage, wk.reservation_wage,
-                wk.remote_capable, wk.remote, wk.employer, f.productivity, f.place,
+                *g[:9], f.productivity, f.place,
                 f.teleworkable, vacancy_firm, self._vacancy_start, self._cum_place,
                 self._cum_place_remote, self._minutes, self._phi,
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
-                f.skill_demand, s.skill_fit_weight, s.ranking_noise, wk.constrained,
-                wk.trained_with, wk.occupation, self._remote_productivity(),
+                f.skill_demand, s.skill_fit_weight, s.ranking_noise, *g[9:],
+                self._remote_productivity(),
                 sc.training.employer_link_bonus if self.training.enabled else 0.0,
                 app_firm, app_wage, app_value, app_remote, scores,
             )
@@ -371,7 +375,10 @@ class LabourMarket(mesa.Model):
                 wk.status, wk.employer, wk.wage, wk.months_unemployed, wk.remote, wk.home,
                 f.place, f.vacancies, f.employment, hired, hires, hires_u, j2j,
             )
-            searchers = searchers[~hired]
+            # Those not hired search again; their columns have not changed.
+            keep = ~hired
+            searchers = searchers[keep]
+            g = tuple(col[keep] for col in g)
 
         # 8. Migration and housing; remote-work bookkeeping.
         for mech in (self.remote_work, self.migration):

@@ -33,6 +33,7 @@ from sim.kernels.matching import (
     _select_top,
     accept_and_hire,
     draw_applications,
+    gather_searchers,
     group_by_firm,
     rank_and_offer,
     vacancy_weights,
@@ -914,3 +915,24 @@ def test_remote_productivity_differs_by_occupation() -> None:
     np.testing.assert_allclose(
         app_wage[valid], outside + e["phi"][e["firm_place"][j]] * (y - outside), rtol=1e-6)
     assert app_remote[valid].sum() > 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=seeds)
+def test_gathered_columns_are_the_searchers_rows_and_survive_compaction(seed: int) -> None:
+    """Row s of each gathered column is worker searchers[s]; keeping the rows of those
+    not hired (as the model does between rounds) equals gathering them afresh."""
+    e = make_economy(seed)
+    names = ("home", "skill", "human_capital", "status", "wage", "reservation_wage",
+             "remote_capable", "remote", "employer", "constrained", "trained_with",
+             "occupation")
+    e.setdefault("occupation", np.zeros(e["home"].size, dtype=np.int8))
+    searchers = e["searchers"]
+    g = gather_searchers(searchers, *(e[c] for c in names))
+    for col, name in zip(g, names, strict=True):
+        np.testing.assert_array_equal(col, e[name][searchers])
+        assert col.dtype == e[name].dtype
+    keep = np.random.default_rng(seed).random(searchers.size) < 0.5
+    again = gather_searchers(searchers[keep], *(e[c] for c in names))
+    for a, b in zip(again, (col[keep] for col in g), strict=True):
+        np.testing.assert_array_equal(a, b)
