@@ -123,11 +123,20 @@ class Green(Mechanism):
         self.programme_jobs = np.zeros(n_places)
         self._base_jobs = np.full(n_places, np.nan)
         self._added = np.zeros(len(model.firms), dtype=np.int64)
+        self._has_added = False  # any programme jobs on firms' targets
 
     def step(self, model: LabourMarket) -> None:
         """One month: programme targets, programme jobs filled, green stock and amenity."""
         f = model.firms
         n_places = model.geography.n_places
+        month = model._sim_month - model.scenario.run.burn_in_months  # recorded month, from 1
+        active = (month > self.start) & (month <= self.end) & (self.jobs_share > 0) & (month > 0)
+        if not active.any() and not self._has_added:
+            # No programme running and no programme jobs left on firms' targets: only
+            # the green stock depreciates (skips two passes over the firms).
+            self.programme_jobs = np.zeros(n_places)
+            self._depreciate(model, np.zeros(n_places))
+            return
         if self._added.size < len(f):
             self._added = np.concatenate(
                 [self._added, np.zeros(len(f) - self._added.size, np.int64)]
@@ -137,8 +146,6 @@ class Green(Mechanism):
             self._added[fd.exited_rows] = 0  # the row was freed (perhaps reused by an entrant)
         self._added[~f.alive] = 0
 
-        month = model._sim_month - model.scenario.run.burn_in_months  # recorded month, from 1
-        active = (month > self.start) & (month <= self.end) & (self.jobs_share > 0) & (month > 0)
         jobs_at = np.bincount(f.place[f.alive], weights=f.employment[f.alive],
                               minlength=n_places)
         new = np.zeros_like(self._added)
@@ -160,6 +167,7 @@ class Green(Mechanism):
             t = f.target_size[changed].astype(np.int64) + new[changed] - self._added[changed]
             f.target_size[changed] = np.maximum(t, 0)
             self._added = new
+        self._has_added = bool(self._added.any())
 
         # Programme jobs filled: employment above the firm's target without the programme.
         rows = np.flatnonzero(self._added > 0)
@@ -168,13 +176,18 @@ class Green(Mechanism):
             0, self._added[rows],
         )
         self.programme_jobs = np.bincount(f.place[rows], weights=filled, minlength=n_places)
+        self._depreciate(model, np.divide(
+            self.programme_jobs, jobs_at, out=np.zeros(n_places), where=jobs_at > 0
+        ))
+
+    def _depreciate(self, model: LabourMarket, added_share: np.ndarray) -> None:
+        """Green stock: depreciation plus this month's programme jobs (share of jobs);
+        amenity follows the change."""
         ps = model.place_state
         d = self.params.green_stock_depreciation_per_year
         old = ps.green_stock.copy()
         ps.green_stock *= 1.0 - d / 12.0
-        ps.green_stock += np.divide(
-            self.programme_jobs, jobs_at, out=np.zeros(n_places), where=jobs_at > 0
-        )
+        ps.green_stock += added_share
         ps.amenity += self.params.amenity_per_green_stock * (ps.green_stock - old)
 
 

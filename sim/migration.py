@@ -368,8 +368,9 @@ class Migration(Mechanism):
         self.quits = int(quit.sum())
         self.moves_total += int(moved.sum())
         # Mobility by group [..., 0] moves out of the place, [..., 1] candidates).
-        np.add.at(self.moves_by_group, (band[moved], skill[moved], 0), 1.0)
-        np.add.at(self.moves_by_group, (band, skill, 1), 1.0)
+        group = band * 3 + skill
+        self.moves_by_group[:, :, 0] += np.bincount(group[moved], minlength=9).reshape(3, 3)
+        self.moves_by_group[:, :, 1] += np.bincount(group, minlength=9).reshape(3, 3)
         if moved.any():
             self._update_remote(model, cand[moved], moved_from[moved])
             self._constrained_quits(model, cand[moved])
