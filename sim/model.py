@@ -293,6 +293,12 @@ class LabourMarket(mesa.Model):
         separations = np.zeros(n_places, dtype=np.int64)
         self._retirements[:] = 0
         dem, rw = sc.demography, sc.remote_work
+        # 5. Training runs inside the flows pass, chunk by chunk (same result as after it).
+        if self.training.enabled:
+            training_args = self.training.kernel_args(self)
+        else:
+            training_args = (np.uint64(0), np.zeros(3), np.ones(n_places),
+                             np.ones(2, dtype=np.int16), 0.0, 0.0)
         exiting = np.zeros(len(f), dtype=np.bool_)
         if self.firm_dynamics.enabled:
             exiting[self.firm_dynamics.exited_rows] = True
@@ -310,12 +316,10 @@ class LabourMarket(mesa.Model):
             dem.retirement_age_years * 12 if self.demography.enabled else 0,
             self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
             w.reservation_decay, w.adjustment_speed, self._searching, separations,
-            self._retirements, self._flows_scratch,
+            self._retirements, self._flows_scratch, wk.training_left, wk.trained_with,
+            self.training.enabled, *training_args, self.training.entries,
+            self.training.completions,
         )
-
-        # 5. Training.
-        if self.training.enabled:
-            self.training.step(self)
 
         # 2. Vacancies.
         np.maximum(f.target_size - f.employment, 0, out=f.vacancies)

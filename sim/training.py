@@ -1,7 +1,9 @@
 """Skills and training: entry into courses, duration, completion, skill upgrade.
 
-Each month, after separations (:mod:`sim.kernels.flows`) and before vacancies and
-matching, one pass over the worker table (:mod:`sim.kernels.training`):
+Each month, after separations and before vacancies and matching
+(:mod:`sim.kernels.training`; the model runs it chunk by chunk inside the flows
+pass, :func:`sim.kernels.flows.monthly_flows`, while the rows are in cache, with
+the same result as a pass of its own after the flows):
 
 * **Entry.** A worker below the advanced level (skill 0 or 1) who is not already on
   a course starts one with monthly probability ``r_status x F_p``: ``r_U`` for the
@@ -129,16 +131,29 @@ class Training(Mechanism):
         if np.any(self._duration < 1):
             raise ValueError("training.duration_months must be at least 1 month")
 
-    def step(self, model: LabourMarket) -> None:
-        """One month of course entries, countdown and completions."""
+    def kernel_args(self, model: LabourMarket) -> tuple:
+        """This month's arguments of the training kernel after the worker columns:
+        stream key, entry rates, funding, durations, completion rate, linked share.
+
+        Resets :attr:`entries` and :attr:`completions`, which the kernel adds to.
+        """
         p: TrainingParams = self.params
-        wk = model.workers
         self.entries[:] = 0
         self.completions[:] = 0
-        month = model._sim_month - 1
+        key = stream_key(model.seed, model._sim_month - 1, STAGE)
+        return (key, self._rates, self.funding, self._duration, p.completion_rate,
+                p.employer_linked_share)
+
+    def step(self, model: LabourMarket) -> None:
+        """One month of course entries, countdown and completions, as a pass of its own.
+
+        The model's schedule does not call this: it runs the same kernel inside its
+        flows pass (:meth:`kernel_args`). It is here for use outside the schedule.
+        """
+        wk = model.workers
+        key, *rest = self.kernel_args(model)
         training_month(
-            stream_key(model.seed, month, STAGE), wk.home, wk.skill, wk.human_capital,
-            wk.status, wk.training_left, wk.trained_with, wk.months_unemployed,
-            model._searching, self._rates, self.funding, self._duration,
-            p.completion_rate, p.employer_linked_share, self.entries, self.completions,
+            key, wk.home, wk.skill, wk.human_capital, wk.status, wk.training_left,
+            wk.trained_with, wk.months_unemployed, model._searching, *rest, self.entries,
+            self.completions,
         )

@@ -105,6 +105,13 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     return {"workers": w, "par": par, "key": key}
 
 
+def _no_training(n: int, n_places: int) -> tuple:
+    """The training arguments of monthly_flows with training off."""
+    return (np.zeros(n, dtype=np.int16), np.full(n, -1, dtype=np.int16), False,
+            np.uint64(0), np.zeros(3), np.ones(n_places), np.ones(2, dtype=np.int16), 0.0,
+            0.0, np.zeros(n_places, dtype=np.int64), np.zeros(n_places, dtype=np.int64))
+
+
 def _run(e: dict, key=None, employment_out: list | None = None):
     """Run monthly_flows on copies; return (workers after, searching, separations,
     retirements). Firms' employment after the month is appended to ``employment_out``
@@ -131,6 +138,7 @@ def _run(e: dict, key=None, employment_out: list | None = None):
         q["remote_exit_multiplier"], q["retirement_age_months"], q["phi"],
         q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
         q["wage_adjustment"], searching, separations, retirements, scratch,
+        *_no_training(n, q["n_places"]),
     )
     # The rows that became absent are returned, ascending.
     became_absent = (e["workers"]["status"] != ABS) & (w["status"] == ABS)
@@ -578,6 +586,7 @@ def test_remote_productivity_raises_the_going_rate_of_remote_workers_only() -> N
         np.zeros(1, dtype=np.bool_), np.array([2], dtype=np.int32), np.zeros(3), 0.0,
         0.0, np.zeros(1), 0.0, 0.0, 1.0, 1.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7,
         0.0, 1.0, searching, sep, ret, np.empty((2, n), dtype=np.int32),
+        *_no_training(n, 1),
     )
     np.testing.assert_allclose(wage, [100 + 0.5 * (1000 - 100), 100 + 0.5 * (1250 - 100)])
 
@@ -633,3 +642,51 @@ def test_constrained_leave_work_more_often_unless_remote() -> None:
                         (np.arange(n) % 3 == 2, 0.03)):
         share = quit_lf[group].mean()
         assert abs(share - rate) < 6.0 * np.sqrt(rate * (1 - rate) / group.sum())
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=seeds, n=st.sampled_from([300, CHUNK + 4_321]))
+def test_training_inside_the_flows_pass_equals_training_after_it(seed: int, n: int) -> None:
+    """Running the training kernel chunk by chunk inside the flows pass gives exactly
+    what the flows pass followed by training_month gives."""
+    from sim.kernels.training import training_month
+
+    e = _economy(seed, n=n)
+    q = e["par"]
+    rng = np.random.default_rng(seed)
+    p = q["n_places"]
+    t_left0 = np.where(rng.random(n) < 0.2, rng.integers(1, 5, n), 0).astype(np.int16)
+    t_with0 = np.full(n, -1, dtype=np.int16)
+    t_args = (stream_key(seed, 3, 12), rng.uniform(0.0, 0.2, 3), rng.uniform(0.0, 6.0, p),
+              np.array([2, 3], dtype=np.int16), float(rng.uniform()), float(rng.uniform()))
+    results = []
+    for fused in (True, False):
+        w = {c: a.copy() for c, a in e["workers"].items()}
+        t_left, t_with = t_left0.copy(), t_with0.copy()
+        searching = np.zeros(n, dtype=np.bool_)
+        sep, ret = np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.int64)
+        t_in, t_out = np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.int64)
+        employment = np.bincount(w["employer"][w["status"] == EMP],
+                                 minlength=q["n_firms"]).astype(np.int32)
+        monthly_flows(
+            e["key"], w["home"], w["skill"], w["human_capital"], w["status"], w["employer"],
+            w["wage"], w["months_unemployed"], w["reservation_wage"], w["age_months"],
+            w["remote"], w["constrained"], w["remote_capable"], np.zeros(n, dtype=np.int8),
+            np.zeros(9), q["firm_place"], q["firm_productivity"], q["firm_exiting"],
+            employment, q["layoff_rate"], q["exit_employed"], q["exit_unemployed"],
+            q["entry_rate"], q["ojs_share"], q["constrained_search_share"],
+            q["constrained_exit_multiplier"], q["remote_exit_multiplier"],
+            q["retirement_age_months"], q["phi"], q["skill_premium"], q["benefit"],
+            q["replacement_ratio"], q["reservation_decay"], q["wage_adjustment"], searching,
+            sep, ret, np.empty((2, n), dtype=np.int32), t_left, t_with, fused, *t_args,
+            t_in, t_out,
+        )
+        if not fused:
+            training_month(
+                t_args[0], w["home"], w["skill"], w["human_capital"], w["status"], t_left,
+                t_with, w["months_unemployed"], searching, *t_args[1:], t_in, t_out,
+            )
+        results.append([*w.values(), t_left, t_with, searching, sep, ret, t_in, t_out])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert results[0][-2].sum() > 0 or n < 1000  # entries happen in the larger economies

@@ -469,7 +469,10 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
             e["productivity"], exiting, e["employment"], layoff, 0.02, 0.05, entry, 0.2,
             cons_share, 3.0, 1.5, retirement_age, e["phi"], e["skill_premium"], e["benefit"],
             0.8, 0.02, 0.3, searching, separations, retirements,
-            np.empty((2, e["N"]), dtype=np.int32),
+            np.empty((2, e["N"]), dtype=np.int32), np.zeros(e["N"], dtype=np.int16),
+            e["trained_with"], False, np.uint64(0), np.zeros(3), np.ones(e["P"]),
+            np.ones(2, dtype=np.int16), 0.0, 0.0, np.zeros(e["P"], dtype=np.int64),
+            np.zeros(e["P"], dtype=np.int64),
         )
         assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
         assert np.count_nonzero(e["status"] != ABS) == present - retirements.sum()

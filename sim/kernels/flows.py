@@ -50,8 +50,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.kernels.rng import uniform
-
-CHUNK = 1 << 16
+from sim.kernels.training import CHUNK, training_chunk
 
 _EMPLOYED, _UNEMPLOYED, _INACTIVE, _ABSENT = 0, 1, 2, 4
 
@@ -96,8 +95,19 @@ def monthly_flows(
     separations_by_place,
     retirements_by_place,
     scratch,
+    training_left,
+    trained_with,
+    train,
+    training_key,
+    training_rates,
+    training_funding,
+    training_duration,
+    training_completion,
+    training_linked,
+    training_entries,
+    training_completions,
 ):
-    """Apply one month of flows in place.
+    """Apply one month of flows in place (and, if ``train``, of training).
 
     Args:
         key: stream key (``stream_key(seed, month, STAGES["flows"])``).
@@ -135,6 +145,15 @@ def monthly_flows(
             workers of exiting firms).
         retirements_by_place: (n_places,) int64 output, retirements by home place.
         scratch: (2, N) int32 work space (contents are overwritten).
+        training_left, trained_with: worker columns used by training.
+        train: also run one month of training (:func:`sim.kernels.training.training_chunk`)
+            on each chunk right after its flows, while its rows are in cache. Rows are
+            independent, so this equals :func:`sim.kernels.training.training_month`
+            called after this kernel with the same ``training_*`` arguments.
+        training_key ... training_linked: the arguments of ``training_month`` (stream
+            key, entry rates by status, funding by place, course length by skill,
+            completion rate, employer-linked share).
+        training_entries, training_completions: (P,) int64 outputs (added to).
 
     Returns:
         The rows of the workers who retired this month, ascending (int64): the rows
@@ -147,6 +166,8 @@ def monthly_flows(
     chunk_ret = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_left = np.zeros(n_chunks, dtype=np.int64)
     chunk_retired = np.zeros(n_chunks, dtype=np.int64)
+    chunk_in = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunk_out = np.zeros((n_chunks, n_places), dtype=np.int64)
     _flows_chunks(
         key, home, skill, human_capital, status, employer, wage, months_unemployed,
         reservation_wage, age_months, remote, constrained, remote_capable, occupation,
@@ -155,6 +176,8 @@ def monthly_flows(
         constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
         skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
         searching, chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired,
+        training_left, trained_with, train, training_key, training_rates, training_funding,
+        training_duration, training_completion, training_linked, chunk_in, chunk_out,
     )
     retired = np.empty(chunk_retired.sum(), dtype=np.int64)
     k = 0
@@ -162,6 +185,8 @@ def monthly_flows(
         for p in range(n_places):
             separations_by_place[p] += chunk_sep[c, p]
             retirements_by_place[p] += chunk_ret[c, p]
+            training_entries[p] += chunk_in[c, p]
+            training_completions[p] += chunk_out[c, p]
         for t in range(c * CHUNK, c * CHUNK + chunk_left[c]):
             firm_employment[scratch[0, t]] -= 1
         for t in range(c * CHUNK, c * CHUNK + chunk_retired[c]):
@@ -179,6 +204,8 @@ def _flows_chunks(
     constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
     skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
     searching, chunk_sep, chunk_ret, left, chunk_left, retired, chunk_retired,
+    training_left, trained_with, train, training_key, training_rates, training_funding,
+    training_duration, training_completion, training_linked, chunk_in, chunk_out,
 ):
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
@@ -292,3 +319,10 @@ def _flows_chunks(
                 searching[i] = False
         chunk_left[c] = n_left
         chunk_retired[c] = n_retired
+        if train:
+            training_chunk(
+                training_key, start, stop, home, skill, human_capital, status, training_left,
+                trained_with, months_unemployed, searching, training_rates, training_funding,
+                training_duration, training_completion, training_linked, chunk_in[c],
+                chunk_out[c],
+            )

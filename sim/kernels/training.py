@@ -31,7 +31,7 @@ from numba import njit, prange
 
 from sim.kernels.rng import uniform
 
-__all__ = ["training_month", "CHUNK", "FUNDING_CAP"]
+__all__ = ["training_month", "training_chunk", "CHUNK", "FUNDING_CAP"]
 
 CHUNK = 1 << 16
 #: Highest skills-funding multiplier the entry draws allow (see the module docstring).
@@ -95,55 +95,72 @@ def _training_chunks(
     chunk_in, chunk_out,
 ):
     n = home.shape[0]
-    n_chunks = chunk_in.shape[0]
+    for c in prange(chunk_in.shape[0]):
+        training_chunk(
+            key, c * CHUNK, min(c * CHUNK + CHUNK, n), home, skill, human_capital, status,
+            training_left, trained_with, months_unemployed, searching, rate_by_status, funding,
+            duration_by_skill, completion_rate, linked_share, chunk_in[c], chunk_out[c],
+        )
+
+
+@njit(cache=True)
+def training_chunk(
+    key, start, stop, home, skill, human_capital, status, training_left, trained_with,
+    months_unemployed, searching, rate_by_status, funding, duration_by_skill, completion_rate,
+    linked_share, entries, completions,
+):
+    """One month of training for rows ``start:stop`` (a chunk of :data:`CHUNK` rows, the
+    last one shorter); counts by place are added to ``entries`` and ``completions``.
+
+    Rows are independent, so the flows kernel can call this for each of its chunks
+    right after flowing them (while they are in cache) with the same result as
+    :func:`training_month` run after the flows.
+    """
     r_max = max(rate_by_status[0], max(rate_by_status[1], rate_by_status[2]))
     cap = min(r_max * FUNDING_CAP, 1.0)
     log_keep = math.log1p(-cap) if cap < 1.0 else -math.inf
-    for c in prange(n_chunks):
-        start = c * CHUNK
-        stop = min(start + CHUNK, n)
-        # 1. Entry, at the rows of the skip sequence only. A starter's course length is
-        # stored negated, so that step 2 can tell new starters (whose countdown begins
-        # next month) from people already on a course.
-        i = _next_visit(key, start, log_keep)
-        while i >= 0 and i < stop:
-            if training_left[i] == 0:
-                st = status[i]
-                if st <= _INACTIVE and skill[i] < 2:
-                    p = rate_by_status[st] * funding[home[i]] / cap
-                    if uniform(key, 4 * i + 2) < p:
-                        training_left[i] = -duration_by_skill[skill[i]]
-                        chunk_in[c, home[i]] += 1
-                        if st != _EMPLOYED:
-                            status[i] = _TRAINING
-                            searching[i] = False
-            i = _next_visit(key, i + 1, log_keep)
-        # 2. Countdown and completion: one light pass over training_left (rarely non-zero).
-        for i in range(start, stop):
-            left = training_left[i]
-            if left == 0:
-                continue
-            if left < 0:  # started this month
-                training_left[i] = -left
-                continue
+    # 1. Entry, at the rows of the skip sequence only. A starter's course length is
+    # stored negated, so that step 2 can tell new starters (whose countdown begins
+    # next month) from people already on a course.
+    i = _next_visit(key, start, log_keep)
+    while i >= 0 and i < stop:
+        if training_left[i] == 0:
             st = status[i]
-            if st == _ABSENT:  # retired during the course
-                training_left[i] = 0
-                continue
-            left -= 1
-            training_left[i] = left
-            if left > 0:
-                continue
-            # Course over: completion raises skill by one level.
-            if uniform(key, 4 * i) < completion_rate:
-                if skill[i] < 2:
-                    skill[i] += 1
-                # Human capital halfway (in logs) back to the new level's mean of 1.
-                human_capital[i] = np.float32(np.sqrt(human_capital[i]))
-                if uniform(key, 4 * i + 1) < linked_share:
-                    trained_with[i] = home[i]
-                chunk_out[c, home[i]] += 1
-            if st == _TRAINING:
-                status[i] = _UNEMPLOYED
-                months_unemployed[i] = 0
-                searching[i] = True
+            if st <= _INACTIVE and skill[i] < 2:
+                p = rate_by_status[st] * funding[home[i]] / cap
+                if uniform(key, 4 * i + 2) < p:
+                    training_left[i] = -duration_by_skill[skill[i]]
+                    entries[home[i]] += 1
+                    if st != _EMPLOYED:
+                        status[i] = _TRAINING
+                        searching[i] = False
+        i = _next_visit(key, i + 1, log_keep)
+    # 2. Countdown and completion: one light pass over training_left (rarely non-zero).
+    for i in range(start, stop):
+        left = training_left[i]
+        if left == 0:
+            continue
+        if left < 0:  # started this month
+            training_left[i] = -left
+            continue
+        st = status[i]
+        if st == _ABSENT:  # retired during the course
+            training_left[i] = 0
+            continue
+        left -= 1
+        training_left[i] = left
+        if left > 0:
+            continue
+        # Course over: completion raises skill by one level.
+        if uniform(key, 4 * i) < completion_rate:
+            if skill[i] < 2:
+                skill[i] += 1
+            # Human capital halfway (in logs) back to the new level's mean of 1.
+            human_capital[i] = np.float32(np.sqrt(human_capital[i]))
+            if uniform(key, 4 * i + 1) < linked_share:
+                trained_with[i] = home[i]
+            completions[home[i]] += 1
+        if st == _TRAINING:
+            status[i] = _UNEMPLOYED
+            months_unemployed[i] = 0
+            searching[i] = True
