@@ -335,6 +335,7 @@ class Migration(Mechanism):
             stream_key(model.seed, month, STAGE, 0), wk.status, wk.age_months, wk.skill,
             float(p.base_rate), int(12 * p.young_age_years), int(12 * p.old_age_years),
             self._age, self._skill, p_max,
+            model._flows_scratch[0],  # free after the flows pass
         )
         self.considered = int(cand.size)
         for arr in (self.in_moves, self.out_moves, self.in_advanced, self.out_advanced):

@@ -157,3 +157,37 @@ def test_with_demography_population_changes_by_moves_entrants_and_retirements():
         moves += int(mig.out_moves.sum())
         pop = new
     assert entrants > 0 and retirements > 0 and moves > 100
+
+
+def test_candidate_draw_rates_order_and_chunks():
+    """Who considers moving: sorted present rows, each group at its probability (within
+    six standard errors), and a chunk's rows drawn the same whatever follows it."""
+    from sim.kernels.migration import CHUNK, draw_candidates
+    from sim.kernels.rng import stream_key
+
+    n = 3 * CHUNK + 999
+    rng = np.random.default_rng(3)
+    status = rng.choice([0, 1, 2, 4], n, p=[0.6, 0.1, 0.2, 0.1]).astype(np.int8)
+    age = rng.integers(16 * 12, 66 * 12, n).astype(np.int16)
+    skill = rng.integers(0, 3, n).astype(np.int8)
+    age_mult, skill_mult = np.array([3.0, 1.0, 0.5]), np.array([0.8, 1.0, 1.5])
+    base, young, old = 0.02, 30 * 12, 50 * 12
+    p_max = base * 3.0 * 1.5
+    key = stream_key(1, 5, 18)
+    args = (base, young, old, age_mult, skill_mult, p_max)
+    rows = draw_candidates(key, status, age, skill, *args, np.empty(n, dtype=np.int32))
+    assert np.all(np.diff(rows) > 0) and np.all(status[rows] != 4)
+    band = np.where(age < young, 0, np.where(age >= old, 2, 1))
+    p = base * age_mult[band] * skill_mult[skill]
+    chosen = np.zeros(n, dtype=bool)
+    chosen[rows] = True
+    for b in range(3):
+        for s in range(3):
+            group = (status != 4) & (band == b) & (skill == s)
+            pg = p[group][0]
+            se = np.sqrt(pg * (1 - pg) / group.sum())
+            assert abs(chosen[group].mean() - pg) < 6 * se
+    # The first chunk alone gives the same rows for itself.
+    first = draw_candidates(key, status[:CHUNK], age[:CHUNK], skill[:CHUNK], *args,
+                            np.empty(CHUNK, dtype=np.int32))
+    np.testing.assert_array_equal(first, rows[rows < CHUNK])

@@ -3,14 +3,15 @@
 Both kernels touch only the workers concerned. :func:`draw_candidates` walks
 the worker table by geometric skips (the gap to the next candidate is drawn
 from the largest monthly consideration probability ``p_max``, and a candidate
-is kept with ``p_i / p_max``), so its cost is proportional to the number of
-candidates, about ``p_max`` x workers, not to the table. :func:`choose_and_move`
+is kept with ``p_i / p_max``), chunk by chunk in parallel, so its cost is
+proportional to the number of candidates, about ``p_max`` x workers, not to
+the table. :func:`choose_and_move`
 draws each mover's destination from a logit over places, O(places) per mover.
 
 Draws come from counter-based streams (:mod:`sim.kernels.rng`): the skip
-sequence uses counters ``2 c`` and ``2 c + 1`` for the ``c``-th candidate, the
-destination of worker ``i`` uses counter ``i`` of its own stream. The skip
-sequence is walked serially; destinations are chosen in parallel (each from the
+sequence uses counters ``2 r`` (the gap after row ``r - 1``) and ``2 i + 1``
+(keeping row ``i``), the destination of worker ``i`` uses counter ``i`` of its
+own stream. Destinations are chosen in parallel (each from the
 candidate's own row and counter) and the moves applied serially in candidate
 order, so results do not depend on threads.
 """
@@ -27,14 +28,25 @@ from sim.kernels.rng import uniform
 _EMPLOYED, _UNEMPLOYED, _ABSENT = 0, 1, 4
 
 
+#: Rows per chunk of the parallel candidate draw.
+CHUNK = 1 << 16
+
+
 @njit(cache=True)
 def draw_candidates(key, status, age_months, skill, base_rate, young_age_months, old_age_months,
-                    age_multiplier, skill_multiplier, p_max):
+                    age_multiplier, skill_multiplier, p_max, scratch):
     """Rows of the workers who consider moving this month (sorted).
 
     Worker ``i`` (present, not absent) considers a move with probability
     ``base_rate x age_multiplier[a] x skill_multiplier[skill]``, where ``a`` is 0 below
     ``young_age_months``, 2 at or above ``old_age_months`` and 1 in between.
+
+    The table is cut into chunks of :data:`CHUNK` rows walked in parallel, each by its
+    own skip sequence: from row ``r`` (or the row before the chunk) the next row
+    visited is ``r + 1 + floor(log(1 - u) / log(1 - p_max))`` with ``u`` from counter
+    ``2 (r + 1)``, and a visited row ``i`` is kept with probability ``p_i / p_max``
+    (counter ``2 i + 1``). Counters depend on rows only, so the result does not depend
+    on threads.
 
     Args:
         key: stream key.
@@ -44,41 +56,54 @@ def draw_candidates(key, status, age_months, skill, base_rate, young_age_months,
         age_multiplier: (3,) multipliers for young, middle, old.
         skill_multiplier: (3,) multipliers by skill level.
         p_max: an upper bound of every worker's probability, in (0, 1].
+        scratch: (N,) int32 work space (overwritten).
 
     Returns:
         int64 array of rows.
     """
     n = status.shape[0]
-    out = np.empty(max(16, int(n * p_max * 1.5) + 64), dtype=np.int64)
-    m = 0
     if p_max <= 0.0 or n == 0:
-        return out[:0]
-    log_q = math.log(1.0 - p_max) if p_max < 1.0 else -1e300
-    i = -1
-    c = 0
-    while True:
-        if p_max >= 1.0:
-            i += 1
-        else:
-            u = uniform(key, 2 * c)
-            i += 1 + int(math.log(1.0 - u) / log_q)
-        if i >= n:
-            break
-        v = uniform(key, 2 * c + 1)
-        c += 1
-        if status[i] == _ABSENT:
-            continue
-        a = age_months[i]
-        band = 0 if a < young_age_months else (2 if a >= old_age_months else 1)
-        p = base_rate * age_multiplier[band] * skill_multiplier[skill[i]]
-        if v * p_max < p:
-            if m == out.shape[0]:
-                bigger = np.empty(2 * m, dtype=np.int64)
-                bigger[:m] = out[:m]
-                out = bigger
-            out[m] = i
+        return np.empty(0, dtype=np.int64)
+    n_chunks = (n + CHUNK - 1) // CHUNK
+    found = np.zeros(n_chunks, dtype=np.int64)
+    _candidate_chunks(key, status, age_months, skill, base_rate, young_age_months,
+                      old_age_months, age_multiplier, skill_multiplier, p_max, scratch, found)
+    out = np.empty(found.sum(), dtype=np.int64)
+    m = 0
+    for c in range(n_chunks):
+        for t in range(c * CHUNK, c * CHUNK + found[c]):
+            out[m] = scratch[t]
             m += 1
-    return out[:m]
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _candidate_chunks(key, status, age_months, skill, base_rate, young_age_months,
+                      old_age_months, age_multiplier, skill_multiplier, p_max, scratch, found):
+    n = status.shape[0]
+    log_q = math.log(1.0 - p_max) if p_max < 1.0 else -1e300
+    for c in prange(found.shape[0]):
+        start = c * CHUNK
+        stop = min(start + CHUNK, n)
+        m = 0
+        i = start - 1
+        while True:
+            if p_max >= 1.0:
+                i += 1
+            else:
+                u = uniform(key, 2 * (i + 1))
+                i += 1 + int(math.log(1.0 - u) / log_q)
+            if i >= stop:
+                break
+            if status[i] == _ABSENT:
+                continue
+            a = age_months[i]
+            band = 0 if a < young_age_months else (2 if a >= old_age_months else 1)
+            p = base_rate * age_multiplier[band] * skill_multiplier[skill[i]]
+            if uniform(key, 2 * i + 1) * p_max < p:
+                scratch[start + m] = i
+                m += 1
+        found[c] = m
 
 
 @njit(cache=True)
