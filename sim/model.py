@@ -341,11 +341,14 @@ class LabourMarket(mesa.Model):
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
-            vacancy_firm = np.empty(int(f.vacancies.sum()), dtype=np.int32)
+            n_vac = int(f.vacancies.sum())
+            vacancy_firm = np.empty(n_vac, dtype=np.int32)
+            vacancy_prob = np.empty(n_vac)
+            vacancy_alias = np.empty(n_vac, dtype=np.int32)
             vac_place = vacancy_weights(
                 f.vacancies, f.teleworkable, self._firms_by_place, self._place_start,
                 self._decay, self._decay_remote, self._cum_place, self._cum_place_remote,
-                vacancy_firm, self._vacancy_start,
+                vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
             )
             if vac_place.sum() <= 0:
                 break
@@ -358,7 +361,8 @@ class LabourMarket(mesa.Model):
             draw_gathered(
                 stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
                 *g[:9], f.productivity, f.place,
-                f.teleworkable, vacancy_firm, self._vacancy_start, self._cum_place,
+                f.teleworkable, vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
+                self._cum_place,
                 self._cum_place_remote, self._minutes, self._phi,
                 self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,

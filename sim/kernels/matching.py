@@ -18,8 +18,9 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
      commutes;
    * a firm ``j`` in ``d`` with probability proportional to its vacancies
      (times its teleworkable share :math:`\tau_j` for a remote application):
-     one of the place's open vacancies at random, O(1), accepted with
-     probability :math:`\tau_j` for a remote application.
+     one of the place's open vacancies at random, O(1), through the place's
+     Walker alias table for the weights :math:`\tau_j` for a remote application
+     (also O(1)).
 
    The job's wage is the Nash-bargained wage
    :math:`w_{ij} = b_i + \phi_d (y_{ij} - b_i)` with
@@ -61,13 +62,13 @@ from numba import njit, prange
 from sim.kernels.rng import logistic, uniform
 
 _EMPLOYED, _UNEMPLOYED = 0, 1
-_DRAWS = 40  # counters reserved per application: place, firm, remote, rejection tries
+_DRAWS = 8  # counters reserved per application: place, firm, remote, alias, score
 
 
 @njit(cache=True)
 def vacancy_weights(
     vacancies, teleworkable, firms_by_place, place_start, decay, decay_remote,
-    cum_place, cum_place_remote, vacancy_firm, vacancy_start,
+    cum_place, cum_place_remote, vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias,
 ):
     """Sampling tables for the two-stage draw. Cost O(F + V + P^2).
 
@@ -77,7 +78,11 @@ def vacancy_weights(
     probability proportional to its vacancies in O(1). For every origin ``o``,
     ``cum_place[o, d]`` = sum over ``d' <= d`` of ``V_d' decay[o, d']``, and
     ``cum_place_remote`` the same with remote-capable vacancies
-    ``sum_j tau_j v_j`` and the hybrid decay. Returns vacancies by place.
+    ``sum_j tau_j v_j`` and the hybrid decay. ``vacancy_prob`` and ``vacancy_alias``
+    (one entry per vacancy) are Walker alias tables within each place for weights
+    ``tau_j``: picking vacancy ``t`` uniformly in the place, then keeping it with
+    probability ``vacancy_prob[t]`` or else taking ``vacancy_alias[t]``, chooses a firm
+    with probability proportional to ``tau_j v_j`` in O(1). Returns vacancies by place.
     """
     n_places = place_start.shape[0] - 1
     vac_place = np.zeros(n_places)
@@ -97,6 +102,7 @@ def vacancy_weights(
         vac_place[p] = pos - vacancy_start[p]
         vac_place_remote[p] = acc_r
     vacancy_start[n_places] = pos
+    _alias_tables(teleworkable, vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias)
     for o in range(n_places):
         acc = 0.0
         acc_r = 0.0
@@ -106,6 +112,55 @@ def vacancy_weights(
             cum_place[o, d] = acc
             cum_place_remote[o, d] = acc_r
     return vac_place
+
+
+@njit(cache=True)
+def _alias_tables(weight_of_firm, vacancy_firm, vacancy_start, prob, alias):
+    """Vose's alias method within each place's segment of vacancies (deterministic)."""
+    n_total = vacancy_firm.shape[0]
+    scaled = np.empty(n_total)
+    small = np.empty(n_total, dtype=np.int64)
+    large = np.empty(n_total, dtype=np.int64)
+    for p in range(vacancy_start.shape[0] - 1):
+        lo = vacancy_start[p]
+        hi = vacancy_start[p + 1]
+        n = hi - lo
+        total = 0.0
+        for t in range(lo, hi):
+            total += weight_of_firm[vacancy_firm[t]]
+        if n == 0:
+            continue
+        if total <= 0.0:
+            for t in range(lo, hi):
+                prob[t] = 1.0
+                alias[t] = t
+            continue
+        n_small = 0
+        n_large = 0
+        for t in range(lo, hi):
+            scaled[t] = weight_of_firm[vacancy_firm[t]] * n / total
+            alias[t] = t
+            if scaled[t] < 1.0:
+                small[n_small] = t
+                n_small += 1
+            else:
+                large[n_large] = t
+                n_large += 1
+        while n_small > 0 and n_large > 0:
+            n_small -= 1
+            s = small[n_small]
+            g = large[n_large - 1]
+            prob[s] = scaled[s]
+            alias[s] = g
+            scaled[g] = (scaled[g] + scaled[s]) - 1.0
+            if scaled[g] < 1.0:
+                n_large -= 1
+                small[n_small] = g
+                n_small += 1
+        for t in range(n_large):
+            prob[large[t]] = 1.0
+        for t in range(n_small):  # left over by rounding: as good as 1
+            prob[small[t]] = 1.0
 
 
 @njit(cache=True, inline="always")
@@ -125,7 +180,8 @@ def _search_row(cum, o, n, x):
 def draw_applications(
     key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
-    vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
+    vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias, cum_place, cum_place_remote,
+    minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
     skill_demand, fit_weight, noise, constrained, trained_with, occupation, remote_productivity,
     link_bonus,
@@ -156,7 +212,8 @@ def draw_applications(
     draw_gathered(
         key, searchers, k, g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8],
         firm_productivity, firm_place, teleworkable,
-        vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
+        vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias, cum_place, cum_place_remote,
+    minutes, phi, skill_premium,
         remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
         skill_demand, fit_weight, noise, g[9], g[10], g[11], remote_productivity,
         link_bonus,
@@ -224,7 +281,8 @@ def _gather_searchers(
 def draw_gathered(
     key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
     remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
-    vacancy_firm, vacancy_start, cum_place, cum_place_remote, minutes, phi, skill_premium,
+    vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias, cum_place, cum_place_remote,
+    minutes, phi, skill_premium,
     remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
     skill_demand, fit_weight, noise, constrained, trained_with, occupation, remote_productivity,
     link_bonus,
@@ -277,19 +335,12 @@ def draw_gathered(
             if n_vac <= 0:
                 continue
             # A firm with probability proportional to its vacancies: one vacancy at
-            # random. For a remote application, accept it with probability tau_j
-            # (rejection sampling gives weights tau_j v_j); give up after 16 tries.
-            j = vacancy_firm[lo + min(int(uniform(key, base + 1) * n_vac), n_vac - 1)]
-            if aim_remote:
-                tries = 0
-                while uniform(key, base + 3 + 2 * tries) >= teleworkable[j]:
-                    tries += 1
-                    if tries == 16:
-                        break
-                    pick = uniform(key, base + 4 + 2 * tries)
-                    j = vacancy_firm[lo + min(int(pick * n_vac), n_vac - 1)]
-                if tries == 16:
-                    continue
+            # random, O(1). For a remote application, the place's alias table turns
+            # that into a firm with probability proportional to tau_j v_j, also O(1).
+            t = lo + min(int(uniform(key, base + 1) * n_vac), n_vac - 1)
+            if aim_remote and uniform(key, base + 3) >= vacancy_prob[t]:
+                t = vacancy_alias[t]
+            j = vacancy_firm[t]
             duplicate = False
             for b in range(a):
                 if app_firm[s * k + b] == j:
