@@ -208,3 +208,11 @@ def test_logistic_bounded_by_its_clipping() -> None:
     for key in (np.uint64(0), _key(seed=99)):
         x = _logistics(key, 0, 200_000)
         assert np.all(np.isfinite(x)) and np.all(np.abs(x) <= bound)
+
+
+@settings(max_examples=200, deadline=None)
+@given(z=st.integers(0, 2**64 - 1))
+def test_key_mixing_in_python_equals_the_kernels_mix(z: int) -> None:
+    from sim.kernels.rng import _mix, _mix_int
+
+    assert _mix_int(z) == int(_mix(np.uint64(z)))

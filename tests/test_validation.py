@@ -77,7 +77,10 @@ def _twenty_years(scenario_file: str, scale: float):
     model.run_for(240)
     places = model.places_frame()
     pop = places.pivot(index="month", columns="place", values="population")
-    return model.national_frame(), pop.iloc[-1] / pop.iloc[0]
+    agents = places.pivot(index="month", columns="place", values="agents").iloc[0]
+    ratio = pop.iloc[-1] / pop.iloc[0]
+    ratio.attrs["agents_at_start"] = agents
+    return model.national_frame(), ratio
 
 
 def test_uk_baseline_stable_over_twenty_years_at_itl1() -> None:
@@ -92,6 +95,12 @@ def test_uk_baseline_stable_over_twenty_years_at_lad() -> None:
     national, ratio = _twenty_years("scenarios/baseline-lad.toml", 0.004)
     assert national["unemployment_rate"].between(0.03, 0.06).all()
     assert 0.05 <= national["job_finding_rate"].mean() <= 0.15
-    # No district empties or explodes. The smallest districts hold a few dozen agents at
-    # this scale, so their populations are noisy: the bounds are wide but exclude both.
-    assert (ratio > 0.4).all() and (ratio < 2.5).all(), ratio.describe()
+    # No district empties or explodes. Districts hold a few dozen agents and up at this
+    # scale (the Isles of Scilly, 5), so their populations are noisy: the bounds are
+    # wide but exclude both, for every district with at least 50 agents at the start;
+    # the few smaller ones must not empty.
+    agents = ratio.attrs["agents_at_start"]
+    big = ratio[agents >= 50]
+    assert big.size > 350
+    assert (big > 0.4).all() and (big < 2.5).all(), big.describe()
+    assert (ratio > 0).all(), ratio.nsmallest(3)

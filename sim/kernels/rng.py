@@ -1,10 +1,14 @@
 """Counter-based random numbers for the kernels.
 
 Every draw is a pure function of a 64-bit stream key and a counter:
-``u = uniform(key, counter)``. Keys are derived with
-:class:`numpy.random.SeedSequence` from ``(seed, month, stage, round)``
-(:func:`stream_key`), and the counter is the index of the agent (times the
-number of draws it makes in that stage, plus the draw). A draw therefore does
+``u = uniform(key, counter)``. Keys are derived from ``(seed, month, stage,
+round)`` (:func:`stream_key`): the seed's key comes from
+:class:`numpy.random.SeedSequence` (cached, as building one costs about 0.1 ms),
+and month, stage and round are mixed into it in turn with the SplitMix64
+finaliser (a bijection of 64-bit words, so keys differ whenever their inputs
+do, except for collisions as rare as between random 64-bit words); the counter
+is the index of the agent (times the number of draws it makes in that stage,
+plus the draw). A draw therefore does
 not depend on how agents are split into chunks, on the number of threads, or
 on which other agents happen to draw in the same month, so one seed gives
 bit-identical results on any machine and a scenario compared with its
@@ -20,6 +24,7 @@ numba kernel without a sequential state.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -39,10 +44,27 @@ STAGES = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _seed_key(seed: int) -> int:
+    return int(np.random.SeedSequence(int(seed)).generate_state(1, np.uint64)[0])
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(z: int) -> int:
+    """The SplitMix64 finaliser on a Python int (same as :func:`_mix`)."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 def stream_key(seed: int, month: int, stage: int, round_: int = 0) -> np.uint64:
     """64-bit key of the stream for one (seed, month, stage, round)."""
-    ss = np.random.SeedSequence([int(seed), int(month) + 1, int(stage), int(round_)])
-    return ss.generate_state(1, np.uint64)[0]
+    z = _seed_key(int(seed))
+    for v in (int(month) + 1, int(stage), int(round_)):
+        z = _mix_int((z + (v + 1) * 0x9E3779B97F4A7C15) & _MASK)
+    return np.uint64(z)
 
 
 @njit(cache=True, inline="always")
