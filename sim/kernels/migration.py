@@ -220,25 +220,45 @@ def _choose_destinations(
     n = movers.shape[0]
     n_blocks = (n + _BLOCK - 1) // _BLOCK
     for b in prange(n_blocks):
-        lw = np.empty(n_places)  # one scratch row per block, not per candidate
-        for k in range(b * _BLOCK, min(n, (b + 1) * _BLOCK)):
+        lw = np.empty(n_places)  # scratch per block, not per candidate
+        lo = b * _BLOCK
+        hi = min(n, lo + _BLOCK)
+        # The block's rows first, in a loop of their own (independent loads, many cache
+        # misses in flight), then the choices.
+        g_home = np.empty(hi - lo, dtype=np.int64)
+        g_skill = np.empty(hi - lo, dtype=np.int64)
+        g_place = np.empty(hi - lo, dtype=np.int64)  # workplace, -1 if not employed
+        g_factor = np.empty(hi - lo)
+        g_wage = np.empty(hi - lo)
+        g_res = np.empty(hi - lo)
+        for k in range(lo, hi):
             i = movers[k]
-            o = home[i]
-            s = skill[i]
-            employed = status[i] == _EMPLOYED
-            q = -1
-            f = 1.0
-            if employed:
-                q = firm_place[employer[i]]
+            t = k - lo
+            g_home[t] = home[i]
+            g_skill[t] = skill[i]
+            g_place[t] = -1
+            g_factor[t] = 1.0
+            if status[i] == _EMPLOYED:
+                g_place[t] = firm_place[employer[i]]
                 if remote[i]:
-                    f = hybrid_factor
+                    g_factor[t] = hybrid_factor
+            g_wage[t] = wage[i]
+            g_res[t] = reservation_wage[i]
+        for k in range(lo, hi):
+            i = movers[k]
+            t = k - lo
+            o = g_home[t]
+            s = g_skill[t]
+            q = g_place[t]
+            employed = q >= 0
+            f = g_factor[t]
             best = -1e300
             for d in range(n_places):
                 y = skill_premium[s] * expected_earnings[d]
                 if employed:
                     eff = f * minutes[d, q]
-                    net = wage[i] - commute_cost_per_minute * eff
-                    if eff <= max_commute_minutes and net >= reservation_wage[i]:
+                    net = g_wage[t] - commute_cost_per_minute * eff
+                    if eff <= max_commute_minutes and net >= g_res[t]:
                         y = net
                     else:
                         y -= job_loss_cost
