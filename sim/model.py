@@ -372,10 +372,12 @@ class LabourMarket(mesa.Model):
                 app_firm, app_wage, app_value, app_remote, scores,
             )
             firm_apps = np.empty(n_slots, dtype=np.int64)
-            group_by_firm(app_firm, len(f), self._firm_start, firm_apps)
+            firm_scores = np.empty(n_slots, dtype=np.float64)
+            group_by_firm(app_firm, scores, len(f), self._firm_start, firm_apps, firm_scores)
             offered = np.zeros(n_slots, dtype=np.bool_)
             rank_and_offer(
-                self._firm_start, firm_apps, f.vacancies, s.hiring_standard, scores, offered
+                self._firm_start, firm_apps, firm_scores, f.vacancies, s.hiring_standard,
+                offered,
             )
             hired = np.zeros(searchers.size, dtype=np.bool_)
             accept_and_hire(

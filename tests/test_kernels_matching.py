@@ -300,7 +300,9 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     # ---- group by firm
     firm_start = np.zeros(f + 1, dtype=np.int64)
     firm_apps = np.empty(n_slots, dtype=np.int64)
-    group_by_firm(app_firm, f, firm_start, firm_apps)
+    firm_scores = np.empty(n_slots)
+    group_by_firm(app_firm, scores, f, firm_start, firm_apps, firm_scores)
+    np.testing.assert_array_equal(firm_scores[:firm_start[-1]], scores[firm_apps[:firm_start[-1]]])
     assert firm_start[0] == 0 and firm_start[-1] == np.count_nonzero(valid)
     np.testing.assert_array_equal(np.diff(firm_start), np.bincount(app_firm[valid], minlength=f))
     for j in range(f):
@@ -311,8 +313,12 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     offered = np.zeros(n_slots, dtype=np.bool_)
     apps_before = firm_apps.copy()
     scores_before = scores.copy()
-    rank_and_offer(firm_start, firm_apps, e["vacancies"], e["hiring_standard"], scores, offered)
+    rank_and_offer(firm_start, firm_apps, firm_scores, e["vacancies"], e["hiring_standard"],
+                   offered)
     np.testing.assert_array_equal(scores, scores_before)  # read only
+    # The firm-ordered scores were permuted with their slots.
+    n_valid = firm_start[-1]
+    np.testing.assert_array_equal(firm_scores[:n_valid], scores[firm_apps[:n_valid]])
     np.testing.assert_array_equal(e["vacancies"], vac0)  # ranking does not touch vacancies
     assert not np.any(offered & ~valid)
     for j in range(f):
@@ -814,7 +820,9 @@ def test_inactive_searchers_hires_are_not_vacuous() -> None:
 # ------------------------------------------------------------------ _select_top
 def _check_select_top(scores: np.ndarray, idx: np.ndarray, lo: int, hi: int, m: int) -> None:
     before = idx.copy()
-    _select_top(scores, idx, lo, hi, m)
+    keys = scores[idx].copy()  # the score of the slot at each position
+    _select_top(keys, idx, lo, hi, m)
+    np.testing.assert_array_equal(keys, scores[idx])  # swapped together
     # Outside [lo, hi) untouched; inside only permuted.
     np.testing.assert_array_equal(idx[:lo], before[:lo])
     np.testing.assert_array_equal(idx[hi:], before[hi:])

@@ -371,10 +371,12 @@ def draw_gathered(
 
 
 @njit(cache=True)
-def group_by_firm(app_firm, n_firms, firm_start, firm_apps):
+def group_by_firm(app_firm, scores, n_firms, firm_start, firm_apps, firm_scores):
     """Counting sort of the application slots by firm (stable: slot order within a firm).
 
-    ``firm_apps[firm_start[j]:firm_start[j+1]]`` are the slots that applied to ``j``.
+    ``firm_apps[firm_start[j]:firm_start[j+1]]`` are the slots that applied to ``j``, and
+    ``firm_scores`` holds their scores in the same order, so that ranking reads one
+    contiguous run per firm (the scatter here reads ``scores`` in order).
     """
     firm_start[:] = 0
     for a in range(app_firm.shape[0]):
@@ -388,34 +390,44 @@ def group_by_firm(app_firm, n_firms, firm_start, firm_apps):
         j = app_firm[a]
         if j >= 0:
             firm_apps[fill[j]] = a
+            firm_scores[fill[j]] = scores[a]
             fill[j] += 1
 
 
 @njit(cache=True, inline="always")
-def _select_top(scores, idx, lo, hi, m):
-    """Partially order ``idx[lo:hi]`` so its first ``m`` entries have the highest scores.
+def _swap(keys, idx, i, j):
+    t = idx[i]
+    idx[i] = idx[j]
+    idx[j] = t
+    x = keys[i]
+    keys[i] = keys[j]
+    keys[j] = x
 
-    In-place quickselect (deterministic middle pivot), no allocation. Ties are
-    broken by slot number so the result does not depend on the input order.
+
+@njit(cache=True, inline="always")
+def _select_top(keys, idx, lo, hi, m):
+    """Partially order ``idx[lo:hi]`` so its first ``m`` entries have the highest keys.
+
+    ``keys[p]`` is the score of slot ``idx[p]``; the two are swapped together. In-place
+    quickselect (deterministic middle pivot), no allocation. Ties are broken by slot
+    number so the result does not depend on the input order.
     """
     target = lo + m  # first position that is not selected
     left = lo
     right = hi - 1
     while left < right:
         mid = (left + right) >> 1
-        ps = scores[idx[mid]]
+        ps = keys[mid]
         pi = idx[mid]
         i = left
         j = right
         while i <= j:
-            while scores[idx[i]] > ps or (scores[idx[i]] == ps and idx[i] < pi):
+            while keys[i] > ps or (keys[i] == ps and idx[i] < pi):
                 i += 1
-            while scores[idx[j]] < ps or (scores[idx[j]] == ps and idx[j] > pi):
+            while keys[j] < ps or (keys[j] == ps and idx[j] > pi):
                 j -= 1
             if i <= j:
-                t = idx[i]
-                idx[i] = idx[j]
-                idx[j] = t
+                _swap(keys, idx, i, j)
                 i += 1
                 j -= 1
         if target - 1 <= j:
@@ -427,13 +439,13 @@ def _select_top(scores, idx, lo, hi, m):
 
 
 @njit(cache=True, parallel=True)
-def rank_and_offer(firm_start, firm_apps, vacancies, hiring_standard, scores, offered):
+def rank_and_offer(firm_start, firm_apps, firm_scores, vacancies, hiring_standard, offered):
     """Stage 2: each firm offers its open vacancies to its best acceptable applicants.
 
-    ``scores[a]`` is the employer's score of application slot ``a``
-    (:func:`draw_applications`). An applicant is acceptable when the score reaches
-    ``hiring_standard``; the firm offers its ``v_j`` best acceptable applicants (all of
-    them, if fewer).
+    ``firm_scores`` are the employer's scores of the slots in ``firm_apps``
+    (:func:`group_by_firm`; both are reordered within each firm). An applicant is
+    acceptable when the score reaches ``hiring_standard``; the firm offers its ``v_j``
+    best acceptable applicants (all of them, if fewer).
     """
     n_firms = vacancies.shape[0]
     for j in prange(n_firms):
@@ -447,14 +459,12 @@ def rank_and_offer(firm_start, firm_apps, vacancies, hiring_standard, scores, of
         # Move the acceptable applicants to the front (in slot order).
         n_ok = lo
         for p in range(lo, hi):
-            a = firm_apps[p]
-            if scores[a] >= hiring_standard:
-                firm_apps[p] = firm_apps[n_ok]
-                firm_apps[n_ok] = a
+            if firm_scores[p] >= hiring_standard:
+                _swap(firm_scores, firm_apps, p, n_ok)
                 n_ok += 1
         m = n_ok - lo
         if m > openings:
-            _select_top(scores, firm_apps, lo, n_ok, openings)
+            _select_top(firm_scores, firm_apps, lo, n_ok, openings)
             m = openings
         for p in range(lo, lo + m):
             offered[firm_apps[p]] = True
