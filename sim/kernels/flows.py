@@ -195,6 +195,18 @@ def monthly_flows(
     return retired
 
 
+@njit(cache=True, inline="always")
+def _separate(i, j, c, pos, chunk_sep, firm_place, left, employer, remote, months_unemployed):
+    """Worker ``i`` leaves firm ``j``: counted at the workplace, listed at ``left[pos]``
+    (for the employment update), job columns cleared. Returns the next free position."""
+    chunk_sep[c, firm_place[j]] += 1
+    left[pos] = j
+    employer[i] = -1
+    remote[i] = False
+    months_unemployed[i] = 0
+    return pos + 1
+
+
 @njit(cache=True, parallel=True)
 def _flows_chunks(
     key, home, skill, human_capital, status, employer, wage, months_unemployed,
@@ -239,12 +251,8 @@ def _flows_chunks(
                 j = employer[i]
                 if firm_exiting[j]:
                     # The employer closes: laid off, then an unemployed worker this month.
-                    chunk_sep[c, firm_place[j]] += 1
-                    left[start + n_left] = j
-                    n_left += 1
-                    employer[i] = -1
-                    remote[i] = False
-                    months_unemployed[i] = 0
+                    n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
+                                       employer, remote, months_unemployed) - start
                     status[i] = _UNEMPLOYED
                     r = replacement_ratio * wage[i]
                     reservation_wage[i] = r if r > benefit else benefit
@@ -259,12 +267,8 @@ def _flows_chunks(
                         )
                     sep = lay + exit_e
                     if u < sep:
-                        chunk_sep[c, firm_place[j]] += 1
-                        left[start + n_left] = j
-                        n_left += 1
-                        employer[i] = -1
-                        remote[i] = False
-                        months_unemployed[i] = 0
+                        n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
+                                           employer, remote, months_unemployed) - start
                         if u < lay:
                             status[i] = _UNEMPLOYED
                             r = replacement_ratio * wage[i]
