@@ -125,7 +125,6 @@ from pydantic import Field
 from sim.config import Section
 from sim.kernels.aggregate import COUNT_COLUMNS
 from sim.mechanism import Mechanism
-from sim.workers import ABSENT
 
 if TYPE_CHECKING:
     from sim.model import LabourMarket
@@ -430,22 +429,12 @@ class FirmDynamics(Mechanism):
 
 
 def _residents(model: LabourMarket) -> tuple[np.ndarray, np.ndarray]:
-    """Residents and advanced-skill residents by place (agents), from last month's counts.
-
-    The model's aggregation counts them each month (``model._counts``); before the first
-    aggregation they are counted from the worker table.
-    """
+    """Residents and advanced-skill residents by place (agents): last month's counts,
+    from the model's aggregation pass (at the start, its starting accounts)."""
     counts = model._counts
     pop = counts[:, COUNT_COLUMNS.index("population")]
     adv = counts[:, COUNT_COLUMNS.index("skill_advanced")]
-    if pop.sum() > 0:
-        return pop.astype(np.float64), adv.astype(np.float64)
-    wk = model.workers
-    n = model.geography.n_places
-    present = wk.status != ABSENT
-    pop = np.bincount(wk.home[present], minlength=n).astype(np.float64)
-    adv = np.bincount(wk.home[present & (wk.skill == 2)], minlength=n).astype(np.float64)
-    return pop, adv
+    return pop.astype(np.float64), adv.astype(np.float64)
 
 
 def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:

@@ -223,7 +223,11 @@ class Migration(Mechanism):
         self._skill = np.asarray(p.skill_multiplier, dtype=np.float64)
         ps = model.place_state
         self._stock0 = ps.housing_stock.astype(np.float64).copy()
-        self._pop0 = np.maximum(self._population(model), 1.0)
+        # Built before the model's starting accounts, so counted here.
+        wk = model.workers
+        present = wk.status != _ABSENT
+        pop0 = np.bincount(wk.home[present], minlength=model.geography.n_places)
+        self._pop0 = np.maximum(pop0.astype(float), 1.0)
         self._earnings0 = self._start_earnings(model)
         move_cost = p.fixed_cost_gbp_week + p.cost_per_minute_gbp_week * model._minutes
         np.fill_diagonal(move_cost, 0.0)
@@ -234,13 +238,8 @@ class Migration(Mechanism):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _population(model: LabourMarket) -> np.ndarray:
-        """Residents by place (agents): last month's aggregation, or a count at the start."""
-        counted = model._counts[:, 0]
-        if counted.sum() > 0:
-            return counted.astype(float)
-        wk = model.workers
-        present = wk.status != _ABSENT
-        return np.bincount(wk.home[present], minlength=model.geography.n_places).astype(float)
+        """Residents by place (agents): last month's aggregation (the model's counts)."""
+        return model._counts[:, 0].astype(float)
 
     @staticmethod
     def _start_earnings(model: LabourMarket) -> np.ndarray:

@@ -53,7 +53,7 @@ from sim.kernels.aggregate import (
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     accept_and_hire,
-    draw_gathered,
+    draw_applications,
     gather_searchers,
     group_by_firm,
     rank_and_offer,
@@ -293,12 +293,9 @@ class LabourMarket(mesa.Model):
         separations = np.zeros(n_places, dtype=np.int64)
         self._retirements[:] = 0
         dem, rw = sc.demography, sc.remote_work
-        # 5. Training runs inside the flows pass, chunk by chunk (same result as after it).
-        if self.training.enabled:
-            training_args = self.training.kernel_args(self)
-        else:
-            training_args = (np.uint64(0), np.zeros(3), np.ones(n_places),
-                             np.ones(2, dtype=np.int16), 0.0, 0.0)
+        # 5. Training runs inside the flows pass, chunk by chunk (same result as after it),
+        # when the mechanism is enabled.
+        training_args = self.training.kernel_args(self)
         exiting = np.zeros(len(f), dtype=np.bool_)
         if self.firm_dynamics.enabled:
             exiting[self.firm_dynamics.exited_rows] = True
@@ -358,7 +355,7 @@ class LabourMarket(mesa.Model):
             app_value = np.empty(n_slots, dtype=np.float32)
             app_remote = np.zeros(n_slots, dtype=np.bool_)
             scores = np.empty(n_slots, dtype=np.float64)
-            draw_gathered(
+            draw_applications(
                 stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
                 *g[:9], f.productivity, f.place,
                 f.teleworkable, vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,

@@ -82,15 +82,13 @@ and Siemroth 2023, JPE Micro); lower productivity of fully remote call-centre
 workers partly offset by selection (Emanuel and Harrington 2024, AEJ Applied);
 and small positive aggregate effects of hybrid work through saved commuting
 time (Barrero, Bloom and Davis 2021, NBER WP 28731; Bloom, Han and Liang 2024,
-Nature, hybrid: no effect on performance, lower quits). One scalar applies to
-every occupation; the kernel takes a scalar (a table by occupation needs the
-small change to :func:`sim.kernels.matching.draw_applications` noted in the
-report of issue 3).
+Nature, hybrid: no effect on performance, lower quits). ``remote_productivity``
+applies to every occupation and ``remote_productivity_by_occupation`` adds an
+effect by SOC major group; together they enter the wage bargained at hire,
+incumbents' going rate (:mod:`sim.kernels.flows`), value added and profits.
 
-Indicators: ``remote_share`` and ``constrained_participation_rate`` come from
-the model's aggregation; :meth:`RemoteWork.remote_capable_share` gives the
-share of residents who are remote-capable by place on demand (not recorded
-monthly, to keep the monthly pass count down).
+Indicators: ``remote_share``, ``remote_capable_share`` and
+``constrained_participation_rate`` come from the model's aggregation pass.
 """
 
 from __future__ import annotations
@@ -208,20 +206,6 @@ def _hybrid_rows(key, rows, out):
         out[r] = uniform(key, 3 * rows[r] + 2)
 
 
-@njit(cache=True, parallel=True)
-def _count_capable(home, status, remote_capable, n_places, out):
-    n_slices = out.shape[0]
-    n = home.shape[0]
-    size = (n + n_slices - 1) // n_slices
-    for sl in prange(n_slices):
-        for i in range(sl * size, min(n, (sl + 1) * size)):
-            if status[i] == 4:
-                continue
-            out[sl, home[i], 0] += 1.0
-            if remote_capable[i]:
-                out[sl, home[i], 1] += 1.0
-
-
 # ---------------------------------------------------------------------- helpers
 def _stable_key(model: LabourMarket) -> np.uint64:
     return stream_key(model.seed, 0, STAGE_STABLE)
@@ -307,7 +291,6 @@ class RemoteWork(Mechanism):
         super().__init__(model)
         self.telework = telework_by_occupation()
         self._broadband = np.array(model.place_state.broadband_share, dtype=np.float64)
-        self._scratch = np.zeros((8, model.geography.n_places, 2))
         if not self.enabled:
             return
         self._derive_remote(model)
@@ -370,14 +353,3 @@ class RemoteWork(Mechanism):
             self.telework, np.ascontiguousarray(bb), wk.remote_capable,
         )
         self._broadband = bb.copy()
-
-    def remote_capable_share(self, model: LabourMarket) -> np.ndarray:
-        """Remote-capable residents over residents, by place (one pass)."""
-        wk = model.workers
-        n_places = model.geography.n_places
-        self._scratch[:] = 0.0
-        _count_capable(wk.home, wk.status, wk.remote_capable, n_places, self._scratch)
-        tot = self._scratch.sum(axis=0)
-        return np.divide(
-            tot[:, 1], tot[:, 0], out=np.full(n_places, np.nan), where=tot[:, 0] > 0
-        )

@@ -197,22 +197,26 @@ def build_tables(e: dict):
 
 def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vacancy_start,
          vacancy_prob, vacancy_alias):
-    """``draw_applications`` as the model calls it."""
+    """``gather_searchers`` and ``draw_applications`` as the model calls them."""
     n_slots = searchers.size * e["k"]
     app_firm = np.empty(n_slots, dtype=np.int32)
     app_wage = np.empty(n_slots, dtype=np.float32)
     app_value = np.empty(n_slots, dtype=np.float32)
     app_remote = np.zeros(n_slots, dtype=np.bool_)
     app_score = np.full(n_slots, np.nan)
+    g = gather_searchers(
+        searchers, e["home"], e["skill"], e["human_capital"], e["status"], e["wage"],
+        e["reservation_wage"], e["remote_capable"], e["remote"], e["employer"],
+        e["constrained"], e["trained_with"],
+        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
+    )
     draw_applications(
-        key, searchers, e["k"], e["home"], e["skill"], e["human_capital"], e["status"],
-        e["wage"], e["reservation_wage"], e["remote_capable"], e["remote"], e["employer"],
+        key, searchers, e["k"], *g[:9],
         e["productivity"], e["firm_place"], e["teleworkable"], vacancy_firm, vacancy_start,
         vacancy_prob, vacancy_alias, cum_place, cum_place_remote, e["minutes"], e["phi"],
         e["skill_premium"],
         e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
-        e["skill_demand"], e["fit_weight"], e["noise"], e["constrained"], e["trained_with"],
-        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
+        e["skill_demand"], e["fit_weight"], e["noise"], *g[9:],
         e.get("remote_productivity_by_occupation", np.full(9, e["remote_productivity"])),
         e["link_bonus"],
         app_firm, app_wage, app_value, app_remote, app_score,

@@ -90,7 +90,7 @@ def test_indicators_present(itl1_model):
     for key in ("remote_share", "constrained_participation_rate"):
         assert n[key].notna().all()
     # Remote-capable share ~ mean teleworkable share (0.3-0.4) x broadband (~0.96).
-    share = itl1_model.remote_work.remote_capable_share(itl1_model)
+    share = itl1_model.regions_frame()["remote_capable_share"].to_numpy()
     assert np.all((share > 0.2) & (share < 0.5))
 
 
@@ -180,8 +180,8 @@ def test_more_broadband_raises_remote_share_and_constrained_participation():
     low, high = _broadband_run(0.3), _broadband_run(1.0)
     nl, nh = low.national_frame(), high.national_frame()
     last = slice(-6, None)
-    rc_low = np.nanmean(low.remote_work.remote_capable_share(low))
-    rc_high = np.nanmean(high.remote_work.remote_capable_share(high))
+    rc_low = np.nanmean(low.regions_frame()["remote_capable_share"])
+    rc_high = np.nanmean(high.regions_frame()["remote_capable_share"])
     assert rc_high > 2.5 * rc_low
     assert nh["remote_share"].iloc[last].mean() > nl["remote_share"].iloc[last].mean() + 0.015
     cp_h = nh["constrained_participation_rate"].iloc[last].mean()
