@@ -17,11 +17,11 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-from sim import plots  # noqa: E402
-from sim.geography import Geography, GeographyError, load_geography  # noqa: E402
-from sim.model import LabourMarket, StockFlowError  # noqa: E402
-from sim.regions import Region  # noqa: E402
-from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario  # noqa: E402
+from sim.agents.regions import Region  # noqa: E402
+from sim.config.scenario import Scenario, ScenarioError, load_scenario, parse_scenario  # noqa: E402
+from sim.core.model import LabourMarket, StockFlowError  # noqa: E402
+from sim.viz import plots  # noqa: E402
+from sim.world.geography import Geography, GeographyError, load_geography  # noqa: E402
 
 __all__ = [
     "Geography",

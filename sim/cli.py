@@ -98,12 +98,12 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from sim import __version__
-    from sim.geography import GeographyError
-    from sim.io import OutputError, prepare_output_dir, write_run_json, write_table
-    from sim.model import LabourMarket
-    from sim.plots import write_standard_plots
-    from sim.scenario import ScenarioError, load_scenario
-    from sim.workers import ABSENT
+    from sim.agents.workers import ABSENT
+    from sim.config.scenario import ScenarioError, load_scenario
+    from sim.core.model import LabourMarket
+    from sim.runs.output import OutputError, prepare_output_dir, write_run_json, write_table
+    from sim.viz.plots import write_standard_plots
+    from sim.world.geography import GeographyError
 
     try:
         scenario = load_scenario(args.scenario).with_overrides(
@@ -161,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from sim.bench import run_benchmark
+    from sim.runs.bench import run_benchmark
 
     try:
         run_benchmark(args.workers, args.months, args.repeat)

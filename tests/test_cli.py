@@ -17,10 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
+from sim.agents.regions import PLACE_INDICATORS
 from sim.cli import main
-from sim.metrics import INEQUALITY_INDICATORS
-from sim.regions import PLACE_INDICATORS
-from sim.scenario import load_scenario
+from sim.config.scenario import load_scenario
+from sim.core.metrics import INEQUALITY_INDICATORS
 
 TINY = """\
 [run]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.scenario import Scenario
+from sim.config.section.scenario import Scenario
 
 SECTIONS = (
     "demography", "training", "knowledge", "firm_dynamics", "green", "remote_work", "migration",

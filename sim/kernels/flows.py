@@ -24,7 +24,7 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
   remote or local work with ``constrained_search_share``, staying inactive;
 * everyone ages a month; at ``retirement_age_months`` a worker leaves the
   working-age population (the row becomes *absent*, status 4, for an entrant
-  to reuse). Training (status 3) is handled by :mod:`sim.training`.
+  to reuse). Training (status 3) is handled by :mod:`sim.mechanisms.training`.
 
 Draws come from the counter-based streams of :mod:`sim.kernels.rng`: one uniform
 ``u = uniform(key, 3 i)`` per worker ``i`` and month decides every move, the

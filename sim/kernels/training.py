@@ -1,7 +1,7 @@
 """Training kernel: entry into courses, the monthly countdown and completion.
 
 One pass over the worker table each month (after the flows kernel). See
-:mod:`sim.training` for the economics. Draws come from the counter-based streams
+:mod:`sim.mechanisms.training` for the economics. Draws come from the counter-based streams
 of :mod:`sim.kernels.rng`, counter ``4 i + d`` for draw ``d`` of worker ``i``; work
 is split into fixed chunks run in parallel and counts by place are summed in chunk
 order, so results do not depend on the number of threads.

@@ -1,0 +1,1 @@
+"""Configuration: validated, immutable scenarios read from TOML files."""

@@ -1,0 +1,1 @@
+"""The core: the Mesa model that runs the month, its indicators and its checks."""

@@ -1,0 +1,445 @@
+r"""Firm dynamics and location (DESIGN.md, schedule step 3; issue 3, item 3).
+
+Each month, for the firm agents ``j`` (rows of :class:`~sim.agents.firms.Firms`) in
+places ``p``, at a cost of ``O(F + P^2)`` (one pass over the firms, one product
+of place matrices; the workers of exiting firms are laid off in the model's
+flows pass, :mod:`sim.kernels.flows`):
+
+**1. Productivity from knowledge.** Knowledge available to the firms of ``p``
+is their own place's R&D stock :math:`K_p` (GBP million, from
+:mod:`sim.mechanisms.knowledge`) and the stocks of other places discounted by travel time,
+
+.. math::
+
+    S_p = \frac{1}{\bar K_0} \sum_{q \neq p} K_q \, e^{-\delta_s T_{pq}}
+
+(:math:`T` the travel-time matrix in minutes, ``model._minutes``, so transport
+investment widens access; :math:`\bar K_0` the national stock at start, a
+constant). Productivity (GBP of weekly value added per efficiency unit) is
+
+.. math::
+
+    A_j(t) = A_{j0} \, m_p(t), \qquad
+    m_p = 1 + \gamma_o \ln\frac{K_p + \epsilon}{K_{p0} + \epsilon}
+            + \gamma_s \ln\frac{S_p + \epsilon}{S_{p0} + \epsilon}
+
+floored at 0.1, with :math:`\epsilon` = 1% of the mean stock at start (so a
+place without R&D data, stock 0, does not produce an infinite log when a
+policy gives it R&D). The log-ratios to the start make the calibrated start
+exact: productivity moves only when knowledge moves. The update is applied as
+the ratio :math:`m_p(t) / m_p(t-1)`, so changes other code makes to a firm's
+productivity persist. :math:`\gamma_o` = 0.08 is the usual output elasticity of
+own R&D capital (Griliches 1979; Hall, Mairesse and Mohnen 2010 survey
+0.01-0.25, central 0.08); :math:`\gamma_s` = 0.04 is an ESTIMATE in the range
+of the spillover elasticities of Coe and Helpman (1995, European Economic
+Review 39) and half the own elasticity, since knowledge spillovers are
+strongly localised (Jaffe, Trajtenberg and Henderson 1993, QJE 108(3)) and
+fade with distance: Bottazzi and Peri (2003, European Economic Review 47(4))
+find them within about 300 km only, hence :math:`\delta_s` = 0.01 per minute
+(weight 0.17 at three hours; ESTIMATE).
+
+**2. Target size from productivity and demand.**
+
+.. math:: N^*_j = \mathrm{round}\bigl(N^*_{j0} \, m_p^{\varepsilon} \, D_p\bigr)
+
+with :math:`N^*_{j0}` the firm's target at start (or at entry),
+:math:`\varepsilon` = 1 the elasticity of size with respect to productivity
+(ESTIMATE: firm size proportional to :math:`A^{\sigma - 1}` under CES demand,
+Melitz 2003, with :math:`\sigma \approx 2` for value added) and :math:`D_p` the
+demand multiplier of place ``p`` (:attr:`FirmDynamics.demand`, 1 by default;
+policies change it). The mechanism changes ``target_size`` by the *change* of
+its own term, so other mechanisms (the green programme) can add to targets.
+
+**3. Profit and exit.** Monthly profit is value added less wages over the
+firm's workers, :math:`\pi_j = \frac{52}{12}\sum_{i \in j} (A_j q_{s_i} h_i - w_i)`
+(GBP a month), read from last month's accounts: the model's aggregation pass
+totals it by firm (:func:`sim.kernels.aggregate.aggregate_workers`), and the
+workers of an exiting firm are laid off later in the month by the flows pass
+(:func:`sim.kernels.flows.monthly_flows`, which counts them as separations); a
+firm's row is not reused by an entrant in the month it exits.
+``loss_months`` counts consecutive months with :math:`\pi_j < 0`. A firm exits
+when it reaches ``exit_after_loss_months`` (12: a year of losses; ESTIMATE), or
+with the exogenous hazard ``exit_hazard_per_year`` (0.5% a year, converted to
+a monthly probability). The UK business death rate is about 10% a year (ONS
+Business demography 2019: 10.9%), but almost all deaths are micro businesses;
+a firm agent stands for many real businesses (20 agents, i.e. 2,000 jobs at
+the default scale) and the layoffs of ordinary closures are already in the
+calibrated layoff rates, so the agent hazard is kept small (ESTIMATE: the
+closure of a whole group of businesses at once is rare; at 2% a year the extra
+churn raised the job-finding rate from 12% to about 17% a month, above the
+validation range, and at 0.5% it stays near 13%). Exits are decided at the start
+of the month from last month's ``loss_months``, so a loss-making firm exits in
+month ``exit_after_loss_months + 1`` at the latest. On exit the row is freed
+(``alive`` False, target, vacancies and employment 0) and its workers become
+unemployed (reservation wage ``max(benefit, replacement_ratio x wage)``; they
+search from this month, through the flows kernel).
+
+**4. Entry and location.** Each month ``Poisson(e F_alive)`` firms enter, with
+``e`` = ``entry_rate_per_year`` / 12, equal to the exit hazard by default, so
+that entry matches exit on average and the baseline stays stable. Each entrant
+picks its place by a conditional logit (McFadden 1974) over the attractiveness
+
+.. math::
+
+    V_p = b_s \ln \sum_q H_q e^{-\beta T_{qp}} + b_m \ln \sum_q N_q e^{-\beta_m T_{qp}}
+          + b_a\,\text{amenity}_p + b_i\,\text{institutions}_p + b_b\,\text{broadband}_p
+
+with :math:`H_q` advanced-skill (degree-level) residents of ``q`` within
+commuting reach (:math:`\beta` the search decay, 0.05 per minute), :math:`N_q`
+residents (market access over the network, :math:`\beta_m` = 0.01 per minute:
+goods and services travel further than commuters; ESTIMATE), amenity (GBP a
+week), institutional quality (index) and superfast broadband coverage
+(share). The firm-location literature finds agglomeration, market size and
+human capital the strongest positive determinants (Figueiredo, Guimaraes and
+Woodward 2002, Journal of Urban Economics 52(2); Guimaraes, Figueiredo and
+Woodward 2003, REStat 85(1); survey: Arauzo-Carod, Liviano-Solis and
+Manjon-Antolin 2010, Journal of Regional Science 50(3)). Coefficients
+(ESTIMATES within those findings): :math:`b_s` = 1.0 and :math:`b_m` = 0.5
+(elasticities of a place's entry probability), :math:`b_a` = 0.005 per GBP a
+week (GBP 20 a week of amenity raises entry odds by 10%), :math:`b_i` = 0.5 per
+unit of the institutions index, :math:`b_b` = 2.0 per unit of coverage (10
+points raise the odds by 22%).
+
+An entrant reuses a free row (or the table grows), draws its sector from the
+UK shares (:data:`sim.agents.economy.SECTOR_SHARES`, the knowledge-intensive share
+tilted by the place's knowledge stock per working-age person, as at start),
+its skill demand from :data:`sim.agents.economy.SKILL_DEMAND_BY_SECTOR`, its
+productivity as at start (place GVA per hour x paid hours x sector multiplier
+x lognormal, times the place's knowledge multiplier :math:`m_p`) and its base
+target as the place's mean firm target at start times a lognormal with mean 1
+(s.d. of log 1, as in :mod:`sim.agents.economy`). It starts with no workers; its
+vacancies are posted this month.
+
+Indicators: ``firm_entries`` and ``firm_exits``, counts of firm agents this
+month by place (summed nationally). Random draws come from
+``np.random.default_rng(SeedSequence([seed, month, STAGE]))``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from sim.config.section import Section
+from sim.kernels.aggregate import COUNT_COLUMNS
+from sim.mechanisms.base import Mechanism
+
+if TYPE_CHECKING:
+    from sim.core.model import LabourMarket
+
+__all__ = ["FirmDynamicsParams", "FirmDynamics", "STAGE", "spillover_access"]
+
+#: Random stream stage of this mechanism (see :mod:`sim.kernels.rng`).
+STAGE = 13
+
+_MULTIPLIER_FLOOR = 0.1
+
+
+class FirmDynamicsParams(Section):
+    """Parameters of ``[firm_dynamics]``."""
+
+    enabled: bool = True
+    own_knowledge_elasticity: float = Field(
+        0.08, ge=0.0, le=1.0,
+        description="gamma_o, productivity elasticity of the place's own R&D stock "
+        "(Hall, Mairesse and Mohnen 2010)",
+    )
+    spillover_elasticity: float = Field(
+        0.04, ge=0.0, le=1.0,
+        description="gamma_s, productivity elasticity of travel-time-discounted knowledge of "
+        "other places (ESTIMATE; Coe and Helpman 1995, Bottazzi and Peri 2003)",
+    )
+    spillover_decay_per_minute: float = Field(
+        0.01, ge=0.0, le=1.0, description="delta_s in exp(-delta_s T), 1/min (ESTIMATE)"
+    )
+    size_elasticity: float = Field(
+        1.0, ge=0.0, le=10.0,
+        description="epsilon, elasticity of target size w.r.t. productivity (ESTIMATE)",
+    )
+    exit_after_loss_months: int = Field(
+        12, ge=1, le=600, description="consecutive loss months before exit, months"
+    )
+    exit_hazard_per_year: float = Field(
+        0.005, ge=0.0, le=1.0,
+        description="exogenous exit probability of a firm agent, a year (ESTIMATE; ONS "
+        "Business demography)",
+    )
+    entry_rate_per_year: float = Field(
+        0.005, ge=0.0, le=1.0,
+        description="entrants per live firm, a year (equal to the exit hazard: stable baseline)",
+    )
+    location_skill_weight: float = Field(
+        1.0, ge=-10.0, le=10.0, description="b_s, on ln advanced residents within commuting reach"
+    )
+    location_market_weight: float = Field(
+        0.5, ge=-10.0, le=10.0, description="b_m, on ln market access (residents over network)"
+    )
+    market_access_decay_per_minute: float = Field(
+        0.01, ge=0.0, le=1.0, description="beta_m in exp(-beta_m T) for market access, 1/min"
+    )
+    location_amenity_weight: float = Field(
+        0.005, ge=-10.0, le=10.0, description="b_a, per GBP a week of amenity"
+    )
+    location_institutions_weight: float = Field(
+        0.5, ge=-10.0, le=10.0, description="b_i, per unit of the institutions index"
+    )
+    location_broadband_weight: float = Field(
+        2.0, ge=-10.0, le=10.0, description="b_b, per unit of broadband coverage (share)"
+    )
+
+
+def spillover_access(knowledge: np.ndarray, minutes: np.ndarray, decay: float) -> np.ndarray:
+    """Travel-time-discounted knowledge of the *other* places, ``sum_{q != p} K_q e^{-d T_pq}``.
+
+    Args:
+        knowledge: (P,) knowledge stocks, GBP million.
+        minutes: (P, P) travel times, minutes.
+        decay: ``delta_s``, per minute.
+    """
+    w = np.exp(-decay * minutes)
+    np.fill_diagonal(w, 0.0)
+    return w @ knowledge
+
+
+class FirmDynamics(Mechanism):
+    """Productivity, target size, exit and entry of firms.
+
+    Attributes:
+        demand: (P,) demand multiplier by place (1 at start; policies change it).
+        multiplier: (P,) knowledge productivity multiplier ``m_p`` now.
+        profit: (F,) last month's profit by firm, GBP a month.
+        entries, exits: (P,) firm agents that entered / exited this month.
+        exited_rows, entered_rows: firm rows that exited / entered this month.
+    """
+
+    SECTION = "firm_dynamics"
+    INDICATORS = ("firm_entries", "firm_exits")
+    SUMS = ("firm_entries", "firm_exits")
+
+    def __init__(self, model: LabourMarket) -> None:
+        super().__init__(model)
+        f = model.firms
+        n_places = model.geography.n_places
+        self.demand = np.ones(n_places)
+        self.multiplier = np.ones(n_places)
+        self._last_m = self.multiplier.copy()  # multiplier and demand of the last targets
+        self._last_d = self.demand.copy()
+        self._base_target = f.target_size.astype(np.float64)
+        self._own_target = f.target_size.astype(np.int64)
+        k0 = model.place_state.knowledge_stock.astype(np.float64).copy()
+        self._k0 = k0
+        self._eps = max(0.01 * float(k0.mean()), 1e-9)
+        self._norm = max(float(k0.sum()), 1e-9)
+        self._s0 = self._access(model, k0)
+        alive = f.alive
+        firms = np.bincount(f.place[alive], minlength=n_places).astype(np.float64)
+        jobs = np.bincount(f.place[alive], weights=f.target_size[alive], minlength=n_places)
+        overall = float(jobs.sum() / max(firms.sum(), 1.0))
+        self._mean_target0 = np.where(firms > 0, jobs / np.maximum(firms, 1.0), overall)
+        self._working_age = model.geography.places["working_age"].to_numpy(dtype=np.float64)
+        self._gva = model.geography.places["gva_per_hour_gbp"].to_numpy(dtype=np.float64)
+        self.profit = np.zeros(len(f))
+        self.entries = np.zeros(n_places, dtype=np.int64)
+        self.exits = np.zeros(n_places, dtype=np.int64)
+        self.exited_rows = np.zeros(0, dtype=np.int64)
+        self.entered_rows = np.zeros(0, dtype=np.int64)
+
+    # ------------------------------------------------------------------ pieces
+    def _access(self, model: LabourMarket, knowledge: np.ndarray) -> np.ndarray:
+        s = spillover_access(knowledge, model._minutes, self.params.spillover_decay_per_minute)
+        return s / self._norm
+
+    def knowledge_multiplier(self, model: LabourMarket) -> np.ndarray:
+        """``m_p`` for the current knowledge stocks and travel times."""
+        p = self.params
+        k = model.place_state.knowledge_stock
+        s = self._access(model, k)
+        eps_s = self._eps / self._norm
+        m = (
+            1.0
+            + p.own_knowledge_elasticity * np.log((k + self._eps) / (self._k0 + self._eps))
+            + p.spillover_elasticity * np.log((s + eps_s) / (self._s0 + eps_s))
+        )
+        return np.maximum(m, _MULTIPLIER_FLOOR)
+
+    def _fit(self, n: int) -> None:
+        """Extend the per-firm bookkeeping after the firm table grew."""
+        extra = n - self._base_target.size
+        if extra > 0:
+            self._base_target = np.concatenate([self._base_target, np.zeros(extra)])
+            self._own_target = np.concatenate([self._own_target, np.zeros(extra, np.int64)])
+            self.profit = np.concatenate([self.profit, np.zeros(extra)])
+
+    def _own_targets(self, rows: np.ndarray, place: np.ndarray) -> np.ndarray:
+        eps = self.params.size_elasticity
+        t = self._base_target[rows] * self.multiplier[place] ** eps * self.demand[place]
+        return np.maximum(np.rint(t), 0).astype(np.int64)
+
+    def attractiveness(self, model: LabourMarket, population: np.ndarray,
+                       advanced: np.ndarray) -> np.ndarray:
+        """Location logit utility ``V_p`` of each place for an entrant."""
+        p = self.params
+        ps = model.place_state
+        skilled = advanced @ model._decay
+        market = population @ np.exp(-p.market_access_decay_per_minute * model._minutes)
+        return (
+            p.location_skill_weight * np.log(skilled + 1e-9)
+            + p.location_market_weight * np.log(market + 1e-9)
+            + p.location_amenity_weight * ps.amenity
+            + p.location_institutions_weight * ps.institutions
+            + p.location_broadband_weight * ps.broadband_share
+        )
+
+    # ------------------------------------------------------------------ month
+    def step(self, model: LabourMarket) -> None:
+        """One month: productivity and targets, exits, profits, entry."""
+        p = self.params
+        f = model.firms
+        n_places = model.geography.n_places
+        self._fit(len(f))
+        rng = np.random.default_rng(np.random.SeedSequence([model.seed, model._sim_month, STAGE]))
+
+        # 1-2. Knowledge -> productivity -> target size (and demand).
+        m_new = self.knowledge_multiplier(model)
+        ratio = m_new / self.multiplier
+        alive = np.flatnonzero(f.alive)
+        place = f.place[alive]
+        if np.any(ratio != 1.0):
+            f.productivity[alive] = (f.productivity[alive] * ratio[place]).astype(np.float32)
+        self.multiplier = m_new
+        if not (np.array_equal(m_new, self._last_m) and np.array_equal(self.demand, self._last_d)):
+            new = self._own_targets(alive, place)
+            t = f.target_size[alive] + (new - self._own_target[alive])
+            f.target_size[alive] = np.maximum(t, 0)
+            self._own_target[alive] = new
+            self._last_m, self._last_d = m_new.copy(), self.demand.copy()
+
+        # 3. Exits: sustained losses (counted to last month) or the exogenous hazard.
+        hazard = 1.0 - (1.0 - p.exit_hazard_per_year) ** (1.0 / 12.0)
+        u = rng.random(len(f))
+        exiting = f.alive & ((f.loss_months >= p.exit_after_loss_months) | (u < hazard))
+        # Profits: last month's accounts, totalled by the model's aggregation pass (the
+        # employed and their wages have not changed since; productivity may have).
+        profit = np.zeros(len(f))
+        n = min(len(f), model.firm_profit.size)
+        profit[:n] = model.firm_profit[:n]
+        profit[exiting] = 0.0
+        # Their workers are laid off by the model's flows pass, which runs next and
+        # brings the exiting firms' employment to zero (one pass over workers fewer).
+        rows = np.flatnonzero(exiting)
+        self.exits = np.bincount(f.place[rows], minlength=n_places).astype(np.int64)
+        f.alive[rows] = False
+        for col in (f.target_size, f.vacancies, f.loss_months, f.age_months):
+            col[rows] = 0
+        self._base_target[rows] = 0.0
+        self._own_target[rows] = 0
+        self.exited_rows = rows
+
+        # Losses and ageing of the firms that stay.
+        self.profit = profit * (52.0 / 12.0)
+        loss = f.alive & (profit < 0.0)
+        f.loss_months[:] = np.where(loss, np.minimum(f.loss_months.astype(np.int32) + 1, 32767), 0)
+        f.age_months[f.alive] = np.minimum(f.age_months[f.alive].astype(np.int32) + 1, 32767)
+
+        # 4. Entry.
+        n_alive = int(np.count_nonzero(f.alive))
+        n_new = int(rng.poisson(p.entry_rate_per_year / 12.0 * n_alive))
+        self.entries = np.zeros(n_places, dtype=np.int64)
+        self.entered_rows = np.zeros(0, dtype=np.int64)
+        if n_new > 0:
+            population, advanced = _residents(model)
+            v = self.attractiveness(model, population, advanced)
+            prob = np.exp(v - v.max())
+            prob /= prob.sum()
+            self.entries = rng.multinomial(n_new, prob).astype(np.int64)
+            self._enter(model, rng, self.entries)
+        if rows.size or n_new:
+            model.index_firms()
+
+    def _enter(self, model: LabourMarket, rng: np.random.Generator, counts: np.ndarray) -> None:
+        """Create ``counts[p]`` new firms in each place ``p``."""
+        # Imported here: sim.agents.economy imports the scenario, which imports this module.
+        from sim.agents.economy import (
+            SECTOR_PRODUCTIVITY,
+            SECTOR_SHARES,
+            SECTOR_TELEWORKABLE,
+            SKILL_DEMAND_BY_SECTOR,
+        )
+
+        f = model.firms
+        n_new = int(counts.sum())
+        # Rows of firms exiting this month still hold their workers until the flows
+        # pass lays them off, so entrants do not reuse them until next month.
+        free_mask = ~f.alive
+        free_mask[self.exited_rows] = False
+        free = np.flatnonzero(free_mask)
+        if free.size < n_new:
+            old = len(f)
+            f.grow(n_new - free.size + old // 50 + 1)
+            self._fit(len(f))
+            free = np.concatenate([free, np.arange(old, len(f))])
+            f = model.firms
+        rows = free[:n_new]
+        place = np.repeat(np.arange(counts.size), counts)
+
+        # Sector: UK shares, knowledge-intensive share tilted by knowledge per person.
+        kpw = model.place_state.knowledge_stock / np.maximum(self._working_age, 1.0)
+        tilt = np.sqrt(kpw / max(float(kpw.mean()), 1e-12))
+        probs = np.tile(SECTOR_SHARES, (counts.size, 1))
+        probs[:, 4] *= np.where(np.isfinite(tilt) & (tilt > 0), tilt, 1.0)
+        probs /= probs.sum(axis=1, keepdims=True)
+        sector = _draw_categorical(rng, probs[place])
+        skill_demand = _draw_categorical(rng, SKILL_DEMAND_BY_SECTOR[sector])
+
+        sc = model.scenario
+        sd_a = sc.firms.productivity_dispersion
+        productivity = (
+            self._gva[place] * sc.wages.hours_per_week * SECTOR_PRODUCTIVITY[sector]
+            * np.exp(sd_a * rng.standard_normal(n_new) - 0.5 * sd_a**2)
+            * self.multiplier[place]
+        )
+        base = self._mean_target0[place] * np.exp(rng.standard_normal(n_new) - 0.5)
+
+        f.place[rows] = place
+        f.sector[rows] = sector
+        f.skill_demand[rows] = skill_demand
+        f.productivity[rows] = productivity
+        f.teleworkable[rows] = SECTOR_TELEWORKABLE[sector]
+        f.rd_spending[rows] = 0.0
+        f.age_months[rows] = 0
+        f.loss_months[rows] = 0
+        f.employment[rows] = 0
+        f.vacancies[rows] = 0
+        f.alive[rows] = True
+        self._base_target[rows] = base
+        own = np.maximum(self._own_targets(rows, place), 1)
+        self._own_target[rows] = own
+        f.target_size[rows] = own
+        self.profit[rows] = 0.0
+        self.entered_rows = rows
+
+    def place_indicators(self, model: LabourMarket) -> dict[str, np.ndarray]:
+        """Firm entries and exits this month, by place (firm agents)."""
+        return {
+            "firm_entries": self.entries.astype(np.float64),
+            "firm_exits": self.exits.astype(np.float64),
+        }
+
+
+def _residents(model: LabourMarket) -> tuple[np.ndarray, np.ndarray]:
+    """Residents and advanced-skill residents by place (agents): last month's counts,
+    from the model's aggregation pass (at the start, its starting accounts)."""
+    counts = model._counts
+    pop = counts[:, COUNT_COLUMNS.index("population")]
+    adv = counts[:, COUNT_COLUMNS.index("skill_advanced")]
+    return pop.astype(np.float64), adv.astype(np.float64)
+
+
+def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One draw per row of ``probs`` (rows sum to 1)."""
+    cum = np.cumsum(probs, axis=1)
+    cum[:, -1] = np.inf
+    u = rng.random(probs.shape[0])
+    return (u[:, None] >= cum).sum(axis=1).astype(np.int8)

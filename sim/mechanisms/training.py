@@ -1,0 +1,159 @@
+"""Skills and training: entry into courses, duration, completion, skill upgrade.
+
+Each month, after separations and before vacancies and matching
+(:mod:`sim.kernels.training`; the model runs it chunk by chunk inside the flows
+pass, :func:`sim.kernels.flows.monthly_flows`, while the rows are in cache, with
+the same result as a pass of its own after the flows):
+
+* **Entry.** A worker below the advanced level (skill 0 or 1) who is not already on
+  a course starts one with monthly probability ``r_status x F_p``: ``r_U`` for the
+  unemployed, ``r_I`` for the inactive and ``r_E`` for the employed (employer-funded,
+  part-time), times ``F_p``, the skills-funding multiplier of the home place
+  (``skills_funding``, 1 at baseline; :attr:`Training.funding` holds it by place for
+  a policy to raise, up to :data:`sim.kernels.training.FUNDING_CAP` = 5, beyond which
+  entry saturates). The unemployed and inactive become *in training* (status 3):
+  they do not search and are never hired (the flows kernel leaves status 3 alone and
+  the matching kernel sees only searchers). The employed stay *employed* and keep
+  their job while they train part-time (``training_left > 0`` with status 0); if they
+  lose the job the course continues.
+* **Duration.** ``duration_months`` = (12, 24): a Level 3 course for a worker with
+  basic skills, a Level 4-6 (higher technical or degree-level) course for a worker
+  with intermediate skills. ``training_left`` counts down by one a month.
+* **Completion.** When the countdown reaches 0 the course is completed with
+  probability ``completion_rate``: skill rises by exactly one level and human capital
+  within level moves halfway (in logs) back to the level's mean of 1,
+  ``h' = sqrt(h)`` (a new qualification resets the within-level position only
+  partly: ESTIMATE). A share ``employer_linked_share`` of completed courses were run
+  with local employers: the worker's ``trained_with`` becomes their home place, and
+  firms in that place add ``employer_link_bonus`` to the worker's score when ranking
+  applicants (:func:`sim.kernels.matching.draw_applications`), a hiring edge.
+  Full-time trainees, completers or not, return to unemployment and search that
+  month; a non-completer keeps their skill.
+
+Rates are ESTIMATES from the scale of English further-education and apprenticeship
+participation (DfE, "Further education and skills" statistics 2018/19: about 1.1
+million government-funded adult learners on Level 2+ courses and 390,000
+apprenticeship starts a year, against 33 million working-age adults and 30 million
+employed): ``r_E`` = 0.001 a month (1.2% of the employed start an
+employer-funded course a year, the apprenticeship-start rate); ``r_U`` = 0.01 a
+month (claimants are referred to training at several times the average rate; DWP
+Sector-based Work Academies and Adult Education Budget participation of the
+unemployed); ``r_I`` = 0.002 a month. Completion: DfE qualification achievement
+rates, about 65% for apprenticeships and 85% for education and training; we use
+0.65 for substantive courses (ESTIMATE). Employer-linked share 0.3 (ESTIMATE: the
+share of adult Level 3+ provision co-designed with employers, e.g. Local Skills
+Improvement Plans and T-level/apprenticeship routes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import numpy as np
+from pydantic import BeforeValidator, Field
+
+from sim.config.section import Section, list_to_tuple
+from sim.kernels.rng import stream_key
+from sim.kernels.training import training_month
+from sim.mechanisms.base import Mechanism
+
+if TYPE_CHECKING:
+    from sim.core.model import LabourMarket
+
+__all__ = ["TrainingParams", "Training", "STAGE"]
+
+#: Random stream stage of this mechanism (see :mod:`sim.kernels.rng`).
+STAGE = 12
+
+
+class TrainingParams(Section):
+    """Parameters of ``[training]``."""
+
+    enabled: bool = True
+    employer_link_bonus: float = Field(
+        0.5, ge=0.0, le=100.0,
+        description="score a firm adds for an applicant trained with local employers",
+    )
+    entry_rate_unemployed: float = Field(
+        0.01, ge=0.0, le=1.0,
+        description="monthly probability an unemployed worker starts a course, share "
+        "(ESTIMATE; DfE FE and skills statistics)",
+    )
+    entry_rate_inactive: float = Field(
+        0.002, ge=0.0, le=1.0,
+        description="monthly probability an inactive person starts a course, share (ESTIMATE)",
+    )
+    entry_rate_employed: float = Field(
+        0.001, ge=0.0, le=1.0,
+        description="monthly probability an employed worker starts an employer-funded "
+        "course, share (ESTIMATE; apprenticeship starts)",
+    )
+    skills_funding: float = Field(
+        1.0, ge=0.0, le=5.0,
+        description="multiplier of the entry rates in every place (policies set it by place)",
+    )
+    duration_months: Annotated[tuple[int, int], BeforeValidator(list_to_tuple)] = Field(
+        (12, 24),
+        description="course length for basic -> intermediate and intermediate -> advanced, "
+        "months",
+    )
+    completion_rate: float = Field(
+        0.65, ge=0.0, le=1.0,
+        description="probability a course is completed, share (DfE achievement rates)",
+    )
+    employer_linked_share: float = Field(
+        0.3, ge=0.0, le=1.0,
+        description="share of completed courses run with local employers, share (ESTIMATE)",
+    )
+
+
+class Training(Mechanism):
+    """Entry into training, completion and skill upgrade.
+
+    Attributes:
+        funding: (P,) skills-funding multiplier by place (a policy may raise it).
+        entries, completions: this month's course starts and completions by home place
+            (agents).
+    """
+
+    SECTION = "training"
+    def __init__(self, model: LabourMarket) -> None:
+        super().__init__(model)
+        p: TrainingParams = self.params
+        n_places = model.geography.n_places
+        self.funding = np.full(n_places, p.skills_funding, dtype=np.float64)
+        self.entries = np.zeros(n_places, dtype=np.int64)
+        self.completions = np.zeros(n_places, dtype=np.int64)
+        self._rates = np.array(
+            [p.entry_rate_employed, p.entry_rate_unemployed, p.entry_rate_inactive]
+        )
+        self._duration = np.asarray(p.duration_months, dtype=np.int16)
+        if np.any(self._duration < 1):
+            raise ValueError("training.duration_months must be at least 1 month")
+
+    def kernel_args(self, model: LabourMarket) -> tuple:
+        """This month's arguments of the training kernel after the worker columns:
+        stream key, entry rates, funding, durations, completion rate, linked share.
+
+        Resets :attr:`entries` and :attr:`completions`, which the kernel adds to.
+        """
+        p: TrainingParams = self.params
+        self.entries[:] = 0
+        self.completions[:] = 0
+        key = stream_key(model.seed, model._sim_month - 1, STAGE)
+        return (key, self._rates, self.funding, self._duration, p.completion_rate,
+                p.employer_linked_share)
+
+    def step(self, model: LabourMarket) -> None:
+        """One month of course entries, countdown and completions, as a pass of its own.
+
+        The model's schedule does not call this: it runs the same kernel inside its
+        flows pass (:meth:`kernel_args`). It is here for use outside the schedule.
+        """
+        wk = model.workers
+        key, *rest = self.kernel_args(model)
+        training_month(
+            key, wk.home, wk.skill, wk.human_capital, wk.status, wk.training_left,
+            wk.trained_with, wk.months_unemployed, model._searching, *rest, self.entries,
+            self.completions,
+        )

@@ -1,0 +1,1 @@
+"""Runs: running a scenario end to end, writing its outputs, and benchmarks."""

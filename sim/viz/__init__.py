@@ -1,0 +1,1 @@
+"""Figures: time series and UK maps of place indicators."""

@@ -1,0 +1,110 @@
+"""PlaceState: the slowly moving attributes of every place, as arrays.
+
+Mechanisms read and change these each month (housing costs, knowledge
+stocks, amenity ...); the Region agents show them. Arrays are indexed like
+the geography's places (``geography.places.index``).
+
+Initial values and units:
+
+==========================  ==========  =========================================
+attribute                   unit        start
+==========================  ==========  =========================================
+amenity                     GBP a week  0 (a place's non-wage attraction)
+institutions                index       0 (quality of local institutions)
+broadband_share             share       superfast coverage (data)
+housing_stock               people      working-age population at start
+base_housing_cost           GBP a week  0.3 x median weekly pay (ESTIMATE: rent
+                                        about 30% of pay)
+housing_cost                GBP a week  base_housing_cost
+rd_business_gbp_m           GBP m/yr    BERD (data)
+rd_public_gbp_m             GBP m/yr    public R&D (data)
+knowledge_stock             GBP m       set by the knowledge mechanism
+school_quality              index       1.0
+early_years_quality         index       1.0
+green_stock                 index       0
+==========================  ==========  =========================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.world.geography import Geography
+
+__all__ = ["PlaceState"]
+
+
+@dataclass
+class PlaceState:
+    """Per-place arrays (see the module docstring for units)."""
+
+    amenity: np.ndarray
+    institutions: np.ndarray
+    broadband_share: np.ndarray
+    housing_stock: np.ndarray
+    base_housing_cost: np.ndarray
+    housing_cost: np.ndarray
+    rd_business_gbp_m: np.ndarray
+    rd_public_gbp_m: np.ndarray
+    knowledge_stock: np.ndarray
+    school_quality: np.ndarray
+    early_years_quality: np.ndarray
+    green_stock: np.ndarray
+
+    @classmethod
+    def from_geography(cls, geography: Geography) -> PlaceState:
+        """Start values from the place data."""
+        p = geography.places
+        n = len(p)
+        pay = p["median_weekly_pay_gbp"].to_numpy(dtype=float)
+        return cls(
+            amenity=np.zeros(n),
+            institutions=np.zeros(n),
+            broadband_share=p["broadband_share"].to_numpy(dtype=float).copy(),
+            housing_stock=p["working_age"].to_numpy(dtype=float).copy(),
+            base_housing_cost=0.3 * pay,
+            housing_cost=0.3 * pay,
+            rd_business_gbp_m=p["rd_business_gbp_m"].fillna(0.0).to_numpy(dtype=float).copy(),
+            rd_public_gbp_m=p["rd_public_gbp_m"].fillna(0.0).to_numpy(dtype=float).copy(),
+            knowledge_stock=np.zeros(n),
+            school_quality=np.ones(n),
+            early_years_quality=np.ones(n),
+            green_stock=np.zeros(n),
+        )
+
+    def names(self) -> list[str]:
+        """Attribute names."""
+        return [f.name for f in fields(self)]
+
+
+_EARTH_RADIUS_KM = 6371.0088
+#: Mean distance between two random points of a disc, as a share of its radius (128 / 45 pi).
+_DISC_MEAN_DISTANCE = 128.0 / (45.0 * np.pi)
+
+
+def straight_line_km(geography: Geography) -> np.ndarray:
+    """Straight-line distance between places, km (P x P).
+
+    Between places: great-circle distance between centroids for the UK
+    geographies (coordinates in degrees), Euclidean distance for synthetic ones
+    (their coordinates are taken as km). Inside a place: the mean distance between
+    two random points of a disc with the place's area, ``0.905 sqrt(area / pi)``.
+    """
+    p = geography.places
+    lat = p["lat"].to_numpy(dtype=float)
+    lon = p["lon"].to_numpy(dtype=float)
+    if geography.name.startswith("uk"):
+        phi, lam = np.radians(lat), np.radians(lon)
+        dphi = phi[:, None] - phi[None, :]
+        dlam = lam[:, None] - lam[None, :]
+        h = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(
+            dlam / 2
+        ) ** 2
+        d = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    else:
+        d = np.hypot(lat[:, None] - lat[None, :], lon[:, None] - lon[None, :])
+    area = p["area_km2"].to_numpy(dtype=float)
+    np.fill_diagonal(d, _DISC_MEAN_DISTANCE * np.sqrt(area / np.pi))
+    return d

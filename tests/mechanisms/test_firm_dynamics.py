@@ -1,0 +1,166 @@
+"""Tests of sim.mechanisms.firm_dynamics: productivity from knowledge, target
+size, exit after losses, entry by attractiveness, and the stock-flow identities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
+from sim.core.model import LabourMarket
+
+#: Every switchable mechanism off: each test switches on only what it tests.
+OFF = {f"{s}.enabled": False for s in (
+    "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
+)}
+
+
+def _scenario(geography: str = "uk-itl1", scale: float = 0.001, **changes) -> sim.Scenario:
+    sc = sim.Scenario().with_overrides(burn_in_months=0, scale=scale, geography=geography)
+    return sc.with_changes({**OFF, "firm_dynamics.enabled": True, **changes})
+
+
+def test_firms_enter_more_where_skilled_workers_are():
+    # Two places, same population; place 0 has 50% advanced residents, place 1 10%.
+    sc = _scenario("grid", scale=0.01, **{
+        "firm_dynamics.entry_rate_per_year": 0.3, "firm_dynamics.exit_hazard_per_year": 0.0,
+    }).with_changes({"geography_options.rows": 1, "geography_options.cols": 2})
+    model = LabourMarket(sc, rng=7, debug=True)
+    wk = model.workers
+    rng = np.random.default_rng(0)
+    present = wk.status != ABSENT
+    for p, share in ((0, 0.5), (1, 0.1)):
+        rows = np.flatnonzero(present & (wk.home == p))
+        wk.skill[rows] = np.where(rng.random(rows.size) < share, 2, 0)
+    model.place_state.broadband_share[:] = 0.97
+    entries = np.zeros(2)
+    for _ in range(60):
+        model.step()
+        entries += model.firm_dynamics.entries
+    # About 0.3 / 12 x 700 firms x 60 months = 1,050 entrants; the logit gives place 0
+    # roughly twice the odds of place 1, so the margin is many standard deviations.
+    assert entries.sum() > 500
+    assert entries[0] > 1.5 * entries[1]
+
+
+def test_firm_exits_after_sustained_losses_and_its_workers_become_unemployed():
+    sc = _scenario(**{"firm_dynamics.exit_hazard_per_year": 0.0,
+                      "firm_dynamics.entry_rate_per_year": 0.0})
+    model = LabourMarket(sc, rng=5, debug=True)
+    f = model.firms
+    j = int(np.argmax(f.employment))
+    f.productivity[j] = 1.0  # value added far below any wage
+    limit = model.scenario.firm_dynamics.exit_after_loss_months
+    exited_at = None
+    # Losses are read from last month's accounts (the aggregation pass), so the first
+    # loss is booked at the end of month 1 and the firm exits by month limit + 2.
+    for month in range(1, limit + 3):
+        before = np.flatnonzero((model.workers.status == EMPLOYED) & (model.workers.employer == j))
+        model.step()
+        if not model.firms.alive[j]:
+            exited_at = month
+            break
+    assert exited_at is not None and exited_at <= limit + 2
+    wk = model.workers
+    assert model.firms.employment[j] == 0 and model.firms.target_size[j] == 0
+    assert not np.any(wk.employer == j)
+    assert before.size > 5
+    # Laid off this month; a few may already be hired elsewhere or leave the labour force.
+    assert np.mean(wk.status[before] == UNEMPLOYED) > 0.6
+    assert model.firm_dynamics.exits.sum() == 1
+    assert model.national["firm_exits"] == 1.0
+
+
+def test_stock_flow_with_heavy_entry_and_exit():
+    sc = _scenario(scale=0.001, **{"firm_dynamics.exit_hazard_per_year": 0.3,
+                                   "firm_dynamics.entry_rate_per_year": 0.3})
+    model = LabourMarket(sc, rng=2, debug=True)  # check_stock_flow every month
+    n0 = len(model.firms)
+    entries = exits = 0
+    for _ in range(24):
+        model.step()
+        entries += model.firm_dynamics.entries.sum()
+        exits += model.firm_dynamics.exits.sum()
+        f, wk = model.firms, model.workers
+        emp = wk.status == EMPLOYED
+        np.testing.assert_array_equal(np.bincount(wk.employer[emp], minlength=len(f)),
+                                      f.employment)
+        assert np.all(f.employment[~f.alive] == 0) and np.all(f.target_size[~f.alive] == 0)
+        assert np.all(f.vacancies >= 0)
+        assert model._place_start[-1] == np.count_nonzero(f.alive)
+        assert model._firm_start.size == len(f) + 1
+    assert entries > 50 and exits > 50
+    assert len(model.firms) >= n0
+    df = model.places_frame()
+    assert df.firm_entries.sum() == entries and df.firm_exits.sum() == exits
+
+
+def test_baseline_firm_count_is_stable_over_ten_years():
+    model = LabourMarket(_scenario(scale=0.002), rng=11)
+    n0 = int(model.firms.alive.sum())
+    counts = []
+    for _ in range(120):
+        model.step()
+        counts.append(int(model.firms.alive.sum()))
+    assert 0.9 * n0 <= min(counts) and max(counts) <= 1.1 * n0
+    u = model.national_frame().unemployment_rate
+    assert 0.02 < u.iloc[-12:].mean() < 0.07
+
+
+def test_higher_knowledge_raises_productivity_near_more_than_far():
+    sc = _scenario("grid", scale=0.002, **{"firm_dynamics.exit_hazard_per_year": 0.0,
+                                            "firm_dynamics.entry_rate_per_year": 0.0})
+    model = LabourMarket(sc, rng=1)
+    f = model.firms
+    a0 = f.productivity.astype(float).copy()
+    t0 = f.target_size.copy()
+    model.place_state.knowledge_stock[0] *= 2.0  # corner R0C0; knowledge mechanism is off
+    model.step()
+    ratio = f.productivity / a0
+    by_place = np.array([ratio[f.place == p].mean() for p in range(9)])
+    # 0: the place itself; 1 (R0C1): neighbour; 8 (R2C2): the far corner.
+    assert by_place[0] > by_place[1] > by_place[8] >= 1.0
+    assert by_place[0] > 1.04  # own elasticity 0.08 x ln 2 plus spillover
+    m = model.firm_dynamics.multiplier
+    np.testing.assert_allclose(by_place, m, rtol=1e-5)
+    assert f.target_size[f.place == 0].sum() > t0[f.place == 0].sum()
+
+
+def test_steady_knowledge_leaves_productivity_and_targets_unchanged():
+    sc = _scenario(**{"knowledge.enabled": True, "firm_dynamics.exit_hazard_per_year": 0.0,
+                      "firm_dynamics.entry_rate_per_year": 0.0})
+    model = LabourMarket(sc, rng=1)
+    a0 = model.firms.productivity.copy()
+    t0 = model.firms.target_size.copy()
+    model.run_for(6)
+    np.testing.assert_allclose(model.firms.productivity, a0, rtol=1e-6)
+    np.testing.assert_array_equal(model.firms.target_size, t0)
+
+
+def test_demand_multiplier_moves_targets():
+    sc = _scenario(**{"firm_dynamics.exit_hazard_per_year": 0.0,
+                      "firm_dynamics.entry_rate_per_year": 0.0})
+    model = LabourMarket(sc, rng=1)
+    t0 = model.firms.target_size.copy()
+    model.firm_dynamics.demand[3] = 1.2
+    model.step()
+    f = model.firms
+    assert f.target_size[f.place == 3].sum() == pytest.approx(1.2 * t0[f.place == 3].sum(),
+                                                              rel=0.02)
+    np.testing.assert_array_equal(f.target_size[f.place != 3], t0[f.place != 3])
+
+
+def test_same_seed_same_result_and_off_means_no_change():
+    runs = []
+    for _ in range(2):
+        model = LabourMarket(_scenario(**{"firm_dynamics.exit_hazard_per_year": 0.2,
+                                          "firm_dynamics.entry_rate_per_year": 0.2}), rng=4)
+        model.run_for(6)
+        runs.append(model.national_frame())
+    assert runs[0].equals(runs[1])
+    off = LabourMarket(_scenario(**{"firm_dynamics.enabled": False}), rng=4)
+    f0 = off.firms.to_frame()
+    off.run_for(3)
+    assert off.firms.alive.all() and len(off.firms) == len(f0)
+    assert (off.places_frame().firm_entries == 0).all()
