@@ -21,7 +21,8 @@ from sim.agents.regions import Region  # noqa: E402
 from sim.config.scenario import Scenario, ScenarioError, load_scenario, parse_scenario  # noqa: E402
 from sim.core.model import LabourMarket, StockFlowError  # noqa: E402
 from sim.viz import plots  # noqa: E402
-from sim.world.geography import Geography, GeographyError, load_geography  # noqa: E402
+from sim.world.geographies import load_geography  # noqa: E402
+from sim.world.geography import Geography, GeographyError  # noqa: E402
 
 __all__ = [
     "Geography",

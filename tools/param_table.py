@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.config.section.scenario import Scenario
+from sim.config.scenario import Scenario
 
 SECTIONS = (
+    "economy",
     "demography", "training", "knowledge", "firm_dynamics", "green", "remote_work", "migration",
 )
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"

@@ -6,7 +6,7 @@ model creates ``round(scale * N_p)`` workers (or shares a fixed total
 
 * **skill** from the place's qualification shares (advanced = Level 4+,
   intermediate = Level 3, basic = below);
-* **occupation** from ``P(occupation | skill)`` (:data:`sim.agents.workers.OCCUPATION_BY_SKILL`);
+* **occupation** from ``P(occupation | skill)`` (``economy.occupation_by_skill``);
   a worker is *remote-capable* with probability equal to the teleworkable share
   of their occupation (``uk/wfh_by_occupation.csv``, Dingel and Neiman 2020)
   times the broadband coverage of their home place;
@@ -31,38 +31,157 @@ same destination rule the search kernel uses (vacancies times
 outside option. The inactive entry rate of each place is set so that the
 inactive stock is stationary at its data value.
 
-Sector parameters are ESTIMATES (documented in ``docs/ODD.md``) pending
-calibration to the Business Register and Employment Survey.
+Every number here that is data or a guess is a parameter of the scenario's
+``[economy]`` section (:class:`EconomyParams`), with its unit, range and source:
+sector shares, productivities, teleworkable shares and skill demand, the occupation
+mix by skill, the dispersion of firm sizes, the starting unemployment spells, the
+ages at the start and the starting housing cost. Sector parameters are ESTIMATES
+(documented in ``docs/ODD.md``) pending calibration to the Business Register and
+Employment Survey. The draws shared with entrants and entering firms are in
+:mod:`sim.agents.draws`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
+from pydantic import BeforeValidator, Field, field_validator
 
+from sim.agents.draws import (
+    categorical,
+    firm_productivity,
+    human_capital,
+    remote_capable,
+    sector_probabilities,
+)
 from sim.agents.firms import Firms
-from sim.agents.workers import EMPLOYED, INACTIVE, OCCUPATION_BY_SKILL, UNEMPLOYED, Workers
-from sim.config.scenario import Scenario
+from sim.agents.workers import EMPLOYED, INACTIVE, UNEMPLOYED, Workers
+from sim.config.section import Section, Share, list_to_tuple
+from sim.kernels.wages import bargained_wage
 from sim.world.geography import Geography
 from sim.world.resources import telework_by_occupation
 
-#: UK employment shares by sector (ESTIMATE from BRES 2019 broad industry groups).
-SECTOR_SHARES = np.array([0.08, 0.07, 0.58, 0.19, 0.08])
-#: Relative productivity by sector (ESTIMATE, from ONS output per job by industry).
-SECTOR_PRODUCTIVITY = np.array([1.05, 0.95, 0.85, 1.20, 1.45])
-#: Share of jobs that can be done in a hybrid way, by sector (ESTIMATE).
-SECTOR_TELEWORKABLE = np.array([0.20, 0.10, 0.25, 0.70, 0.80])
-#: P(skill level demanded | sector), rows = sectors (ESTIMATE).
-SKILL_DEMAND_BY_SECTOR = np.array(
-    [
-        [0.45, 0.35, 0.20],
-        [0.45, 0.40, 0.15],
-        [0.50, 0.28, 0.22],
-        [0.25, 0.30, 0.45],
-        [0.10, 0.20, 0.70],
-    ]
-)
+if TYPE_CHECKING:
+    from sim.config.scenario import Scenario
+
+__all__ = ["Economy", "EconomyParams", "build_economy", "workers_per_place"]
+
+
+def _nested_tuple(value: Any) -> Any:
+    """TOML arrays of arrays arrive as lists of lists; store tuples of tuples."""
+    if isinstance(value, list):
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return value
+
+
+_Positive = Annotated[float, Field(gt=0.0, le=100.0)]
+_Five = Annotated[tuple[Share, Share, Share, Share, Share], BeforeValidator(list_to_tuple)]
+_FivePositive = Annotated[
+    tuple[_Positive, _Positive, _Positive, _Positive, _Positive], BeforeValidator(list_to_tuple)
+]
+_Row3 = Annotated[tuple[Share, Share, Share], BeforeValidator(list_to_tuple)]
+_Row9 = Annotated[
+    tuple[Share, Share, Share, Share, Share, Share, Share, Share, Share],
+    BeforeValidator(list_to_tuple),
+]
+_SUM_TOLERANCE = 1e-6
+
+
+def _sums_to_one(row: tuple[float, ...], what: str) -> None:
+    if abs(sum(row) - 1.0) > _SUM_TOLERANCE:
+        raise ValueError(f"{what} must add up to 1 (they add up to {sum(row):.6g})")
+
+
+class EconomyParams(Section):
+    """Parameters of ``[economy]``: the data and guesses the starting economy is built from.
+
+    Sectors are, in order, :data:`sim.agents.firms.SECTOR_NAMES`; skill levels basic,
+    intermediate, advanced; occupations UK SOC 2010 major groups 1..9.
+    """
+
+    sector_shares: _Five = Field(
+        (0.08, 0.07, 0.58, 0.19, 0.08),
+        description="UK employment shares by sector, shares adding up to 1 (ESTIMATE from "
+        "BRES 2019 broad industry groups)",
+    )
+    sector_productivity: _FivePositive = Field(
+        (1.05, 0.95, 0.85, 1.20, 1.45),
+        description="productivity by sector relative to the place's GVA per hour, ratio "
+        "(ESTIMATE from ONS output per job by industry)",
+    )
+    sector_teleworkable: _Five = Field(
+        (0.20, 0.10, 0.25, 0.70, 0.80),
+        description="share of a sector's jobs that can be done in a hybrid way (ESTIMATE)",
+    )
+    skill_demand_by_sector: Annotated[
+        tuple[_Row3, _Row3, _Row3, _Row3, _Row3], BeforeValidator(_nested_tuple)
+    ] = Field(
+        (
+            (0.45, 0.35, 0.20),
+            (0.45, 0.40, 0.15),
+            (0.50, 0.28, 0.22),
+            (0.25, 0.30, 0.45),
+            (0.10, 0.20, 0.70),
+        ),
+        description="P(skill level a job demands | sector), one row per sector, rows adding "
+        "up to 1 (ESTIMATE)",
+    )
+    occupation_by_skill: Annotated[
+        tuple[_Row9, _Row9, _Row9], BeforeValidator(_nested_tuple)
+    ] = Field(
+        (
+            (0.05, 0.02, 0.06, 0.12, 0.15, 0.14, 0.12, 0.12, 0.22),
+            (0.10, 0.06, 0.14, 0.14, 0.18, 0.12, 0.09, 0.07, 0.10),
+            (0.15, 0.42, 0.20, 0.08, 0.04, 0.05, 0.03, 0.01, 0.02),
+        ),
+        description="P(SOC major group | skill level), one row per skill level, rows adding "
+        "up to 1 (ESTIMATE: the shape of the APS occupation-by-qualification tables; "
+        "graduates in groups 1-3, people without Level 3 in groups 5-9)",
+    )
+    firm_size_dispersion: float = Field(
+        1.0, ge=0.0, le=5.0,
+        description="s.d. of log firm size within a place at the start (ESTIMATE)",
+    )
+    initial_mean_unemployment_months: float = Field(
+        10.0, ge=1.0, le=240.0,
+        description="mean length so far of the unemployed's spells at the start, months "
+        "(geometric; ESTIMATE: a 10% monthly exit rate)",
+    )
+    initial_age_years: Annotated[tuple[int, int], BeforeValidator(list_to_tuple)] = Field(
+        (16, 65),
+        description="ages of workers at the start, uniform from the first (included) to the "
+        "second (excluded), years",
+    )
+    initial_firm_age_max_months: int = Field(
+        240, ge=1, le=1200, description="ages of firms at the start, uniform below this, months"
+    )
+    housing_cost_share_of_pay: float = Field(
+        0.3, ge=0.0, le=2.0,
+        description="starting weekly housing cost as a share of the place's median weekly "
+        "pay, share (ESTIMATE: rent about 30% of pay)",
+    )
+
+    @field_validator("sector_shares")
+    @classmethod
+    def _shares_add_up(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        _sums_to_one(v, "the sector shares")
+        return v
+
+    @field_validator("skill_demand_by_sector", "occupation_by_skill")
+    @classmethod
+    def _rows_add_up(cls, v: tuple[tuple[float, ...], ...]) -> tuple[tuple[float, ...], ...]:
+        for k, row in enumerate(v):
+            _sums_to_one(row, f"the probabilities of row {k}")
+        return v
+
+    @field_validator("initial_age_years")
+    @classmethod
+    def _ages(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not 14 <= v[0] < v[1] <= 100:
+            raise ValueError("must be two ages with 14 <= first < second <= 100")
+        return v
 
 
 @dataclass
@@ -75,18 +194,6 @@ class Economy:
     place_start: np.ndarray  # (P+1,) offsets into firms_by_place
     entry_rate: np.ndarray  # (P,) inactive -> unemployed, a month
     agents_per_person: np.ndarray  # (P,) agents per real working-age person
-
-
-def _categorical(rng: np.random.Generator, probs: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """One draw per row from ``probs[group[row]]`` (rows of ``probs`` sum to 1), low memory."""
-    out = np.empty(group.shape[0], dtype=np.int8)
-    u = rng.random(group.shape[0])
-    cum = np.cumsum(probs, axis=1)
-    cum[:, -1] = np.inf
-    for g in range(probs.shape[0]):
-        rows = np.flatnonzero(group == g)
-        out[rows] = np.searchsorted(cum[g], u[rows], side="right")
-    return out
 
 
 def workers_per_place(geography: Geography, scale: float, n_workers: int | None) -> np.ndarray:
@@ -125,15 +232,18 @@ def build_economy(
     w.home[:] = home
 
     # Skills and occupations.
+    econ = scenario.economy
     shares = places[["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]]
-    w.skill[:] = _categorical(rng, shares.to_numpy(dtype=float), home)
-    w.occupation[:] = _categorical(rng, OCCUPATION_BY_SKILL, w.skill)
+    w.skill[:] = categorical(rng.random(n), shares.to_numpy(dtype=float), home)
+    w.occupation[:] = categorical(rng.random(n), np.asarray(econ.occupation_by_skill), w.skill)
     telework = telework_by_occupation()
     broadband = places["broadband_share"].to_numpy(dtype=float)
-    w.remote_capable[:] = rng.random(n) < telework[w.occupation] * broadband[home]
-    sd_h = scenario.firms.human_capital_dispersion
-    w.human_capital[:] = np.exp(sd_h * rng.standard_normal(n) - 0.5 * sd_h**2)
-    w.age_months[:] = rng.integers(16 * 12, 65 * 12, size=n)
+    w.remote_capable[:] = remote_capable(rng.random(n), telework[w.occupation], broadband[home])
+    w.human_capital[:] = human_capital(
+        rng.standard_normal(n), scenario.firms.human_capital_dispersion
+    )
+    age_from, age_to = econ.initial_age_years
+    w.age_months[:] = rng.integers(age_from * 12, age_to * 12, size=n)
     w.origin[:] = home
     w.trained_with[:] = -1
 
@@ -155,7 +265,7 @@ def build_economy(
     n_firms = int(n_firms_place.sum())
     f = Firms(n_firms)
     f.place[:] = np.repeat(np.arange(n_places, dtype=np.int16), n_firms_place)
-    size_weight = rng.lognormal(0.0, 1.0, n_firms)
+    size_weight = rng.lognormal(0.0, econ.firm_size_dispersion, n_firms)
     target = np.zeros(n_firms)
     place_start = np.zeros(n_places + 1, dtype=np.int64)
     place_start[1:] = np.cumsum(n_firms_place)
@@ -168,23 +278,20 @@ def build_economy(
         dtype=float
     )
     rd_per_worker = rd / np.maximum(places["working_age"].to_numpy(dtype=float), 1.0)
-    tilt = np.sqrt(rd_per_worker / max(rd_per_worker.mean(), 1e-12))
-    sector_probs = np.tile(SECTOR_SHARES, (n_places, 1))
-    sector_probs[:, 4] *= np.where(np.isfinite(tilt) & (tilt > 0), tilt, 1.0)
-    sector_probs /= sector_probs.sum(axis=1, keepdims=True)
-    f.sector[:] = _categorical(rng, sector_probs, f.place)
-    f.skill_demand[:] = _categorical(rng, SKILL_DEMAND_BY_SECTOR, f.sector)
-    f.teleworkable[:] = SECTOR_TELEWORKABLE[f.sector]
+    sector_probs = sector_probabilities(econ.sector_shares, rd_per_worker)
+    f.sector[:] = categorical(rng.random(n_firms), sector_probs, f.place)
+    f.skill_demand[:] = categorical(
+        rng.random(n_firms), np.asarray(econ.skill_demand_by_sector), f.sector
+    )
+    f.teleworkable[:] = np.asarray(econ.sector_teleworkable)[f.sector]
     gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
-    sd_a = scenario.firms.productivity_dispersion
-    f.productivity[:] = (
-        gva[f.place]
-        * scenario.wages.hours_per_week
-        * SECTOR_PRODUCTIVITY[f.sector]
-        * np.exp(sd_a * rng.standard_normal(n_firms) - 0.5 * sd_a**2)
+    f.productivity[:] = firm_productivity(
+        gva[f.place], scenario.wages.hours_per_week,
+        np.asarray(econ.sector_productivity)[f.sector],
+        rng.standard_normal(n_firms), scenario.firms.productivity_dispersion,
     )
     f.rd_spending[:] = 0.0
-    f.age_months[:] = rng.integers(0, 240, size=n_firms)
+    f.age_months[:] = rng.integers(0, econ.initial_firm_age_max_months, size=n_firms)
     f.alive[:] = True
     firms_by_place = np.arange(n_firms, dtype=np.int64)  # already grouped by place
 
@@ -215,11 +322,11 @@ def build_economy(
     local_a = gva[home] * scenario.wages.hours_per_week
     employer_a = np.where(emp, f.productivity[np.maximum(w.employer, 0)], local_a)
     y = employer_a * premium[w.skill] * w.human_capital
-    w.wage[:] = benefit + phi * (np.maximum(y, benefit) - benefit)
+    w.wage[:] = bargained_wage(benefit, phi, np.maximum(y, benefit))
     hybrid_job = rng.random(n) < f.teleworkable[np.maximum(w.employer, 0)]
     w.remote[:] = emp & w.remote_capable & hybrid_job
     unemployed = w.status == UNEMPLOYED
-    mean_spell = 1.0 / 0.1
+    mean_spell = econ.initial_mean_unemployment_months
     w.months_unemployed[:] = np.where(
         unemployed, np.minimum(rng.geometric(1.0 / mean_spell, n) - 1, 32767), 0
     )

@@ -76,6 +76,35 @@ class AgentTable:
         self._n = int(n)
         for name, dtype in self.SCHEMA.items():
             setattr(self, name, np.zeros(self._n, dtype=dtype))
+        #: Attached arrays (see :meth:`attach`): name -> (dtype, fill, leading shape).
+        self._attached: dict[str, tuple[np.dtype, Any, tuple[int, ...]]] = {}
+
+    def attach(
+        self, name: str, dtype: Any, fill: Any = 0, *, leading: tuple[int, ...] = ()
+    ) -> np.ndarray:
+        """Attach an array with one entry per row that grows with the table.
+
+        For state that belongs to a mechanism (a firm's programme jobs, its target
+        without a policy, ...) or to a stage of the month (scratch space): the table
+        extends it with ``fill`` whenever it grows, so its owner never resizes it by
+        hand. It is an attribute of the table (``table.name``), not a column of
+        ``SCHEMA``: it is not shown by :meth:`view` or :meth:`to_frame`.
+
+        Args:
+            name: attribute name; must not clash with a column or another attachment.
+            dtype: numpy dtype.
+            fill: value of new rows (and of the rows at attachment).
+            leading: leading dimensions, e.g. ``(2,)`` for a ``(2, n)`` array.
+
+        Returns:
+            The array (fetch it again from the table after the table grew).
+        """
+        if name in self.SCHEMA or name in self._attached or name.startswith("_"):
+            raise ValueError(f"{self.KIND} table: cannot attach {name!r}: name in use")
+        dtype = np.dtype(dtype)
+        self._attached[name] = (dtype, fill, tuple(leading))
+        setattr(self, name, np.full((*leading, self._n), fill, dtype=dtype))
+        return getattr(self, name)
 
     def __len__(self) -> int:
         return self._n
@@ -104,6 +133,11 @@ class AgentTable:
             old = getattr(self, name)
             new = np.zeros(self._n + extra, dtype=dtype)
             new[: self._n] = old
+            setattr(self, name, new)
+        for name, (dtype, fill, leading) in self._attached.items():
+            old = getattr(self, name)
+            new = np.full((*leading, self._n + extra), fill, dtype=dtype)
+            new[..., : self._n] = old
             setattr(self, name, new)
         self._n += extra
 

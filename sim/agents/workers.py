@@ -62,19 +62,6 @@ OCCUPATION_NAMES = (
     "Elementary occupations",
 )
 
-#: P(occupation | skill level), rows basic, intermediate, advanced; columns SOC
-#: major groups 1..9. ESTIMATE: a judgement from the shape of the APS
-#: occupation-by-qualification tables (graduates concentrated in groups 1-3,
-#: people without Level 3 in groups 5-9); to be replaced by the published table.
-OCCUPATION_BY_SKILL = np.array(
-    [
-        [0.05, 0.02, 0.06, 0.12, 0.15, 0.14, 0.12, 0.12, 0.22],
-        [0.10, 0.06, 0.14, 0.14, 0.18, 0.12, 0.09, 0.07, 0.10],
-        [0.15, 0.42, 0.20, 0.08, 0.04, 0.05, 0.03, 0.01, 0.02],
-    ]
-)
-
-
 class Workers(AgentTable):
     """The worker table. See the module docstring for the columns."""
 

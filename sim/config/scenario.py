@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, field_validator
 
-from sim.config.section import PerSkill, Positive3, Section, Share
+from sim.agents.economy import EconomyParams
+from sim.config.section import PerSkill, Positive3, Section, Share, list_to_tuple
 from sim.mechanisms.demography import DemographyParams
 from sim.mechanisms.firm_dynamics import FirmDynamicsParams
 from sim.mechanisms.green import GreenParams
@@ -117,6 +118,20 @@ class Wages(Section):
         (0.80, 1.0, 1.45), description="productivity by skill level, relative to intermediate"
     )
     hours_per_week: float = Field(32.0, gt=0.0, le=80.0, description="paid hours a week")
+    bargaining_power_bounds: Annotated[tuple[float, float], BeforeValidator(list_to_tuple)] = (
+        Field(
+            (0.01, 0.99),
+            description="lowest and highest bargaining power the wage curve allows, share "
+            "(a numerical guard, ESTIMATE)",
+        )
+    )
+
+    @field_validator("bargaining_power_bounds")
+    @classmethod
+    def _bounds(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0.0 < v[0] < v[1] < 1.0:
+            raise ValueError("must be two shares with 0 < low < high < 1")
+        return v
 
     @field_validator("skill_premium")
     @classmethod
@@ -150,6 +165,7 @@ class Scenario(Section):
     flows: Flows = Flows()
     wages: Wages = Wages()
     firms: Firms = Firms()
+    economy: EconomyParams = EconomyParams()
     demography: DemographyParams = DemographyParams()
     knowledge: KnowledgeParams = KnowledgeParams()
     firm_dynamics: FirmDynamicsParams = FirmDynamicsParams()

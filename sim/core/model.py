@@ -1,24 +1,40 @@
-"""LabourMarket: the Mesa model that runs the monthly schedule.
+"""LabourMarket: the Mesa model that runs the month.
 
-One step is one month. The schedule built so far (DESIGN.md, steps 4, 6, 7, 9):
+One step is one month. The month is declared once, in :data:`MONTH`, and
+:meth:`LabourMarket.step` runs exactly that list in that order:
 
-1. **Flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs (including the
+1. **demography**, **knowledge**, **firm_dynamics**, **green**: the mechanisms that
+   change the population, the R&D stocks, firms (productivity, targets, exits and
+   entry) and green-programme demand (each only when enabled; see
+   :mod:`sim.mechanisms`).
+2. **flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs (including the
    workers of firms that exit this month), exits from and entries to the labour
-   force, the decision to search on the job, and the slow adjustment of
-   incumbents' wages to the going rate; firms' employment follows each
-   separation.
-2. **Vacancies**: each firm posts ``max(target_size - employment, 0)``.
-3. **Search and matching** (:mod:`sim.kernels.matching`): ``matching_rounds``
-   rounds of applications, ranking, offers and hires.
-4. **Wages**: hires are paid the bargained wage. Bargaining power in place
-   ``p`` moves with local tightness (a wage curve):
-   ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` last
-   month and ``theta_ref`` the national tightness at the start.
-5. **Aggregation**: the Region agents take this month's indicators and the
-   Mesa :class:`~mesa.DataCollector` records them (after burn-in).
+   force, the decision to search on the job, retirement, and the slow adjustment
+   of incumbents' wages to the going rate; firms' employment follows each
+   separation. **Training** runs inside this pass, chunk by chunk, with the
+   parameters the training mechanism hands over (same result as a pass of its own).
+3. **vacancies**: each firm posts ``max(target_size - employment, 0)``.
+4. **matching** (:mod:`sim.kernels.matching`): ``matching_rounds`` rounds of
+   applications, ranking, offers and hires; hires are paid the bargained wage.
+5. **remote_work**, **migration**: broadband-driven remote capability; moves of
+   home and housing costs.
+6. **aggregate**: the Region agents take this month's indicators
+   (:mod:`sim.core.indicators`) and the Mesa :class:`~mesa.DataCollector` records
+   them after the burn-in.
+7. **wage_curve**: next month's bargaining power by place,
+   ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` this month
+   and ``theta_ref`` the national tightness at the start, clipped to
+   ``wages.bargaining_power_bounds``.
 
-The model is built at the end of its burn-in (``run.burn_in_months`` months
-simulated and not recorded), so ``model.run_for(n)`` records months 1..n.
+With ``debug=True`` a **stock_flow_check** runs before the aggregation.
+
+The model has one clock, Mesa's (``model.steps``, ``model.time``, in months). The
+burn-in (``run.burn_in_months``) is run through Mesa's own ``step`` when the model
+is built and not recorded; :attr:`LabourMarket.month` counts recorded months, so
+``model.run_for(n)`` records months 1..n.
+
+Mechanisms see the model only through :class:`~sim.mechanisms.base.MarketState`
+(``model.state``).
 
 Example:
     >>> import sim
@@ -30,6 +46,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +59,7 @@ from sim.agents.regions import PLACE_INDICATORS, Region
 from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.scenario import Scenario, load_scenario
+from sim.core.mesa_scenario import MesaScenario
 from sim.core.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
 from sim.kernels.aggregate import (
     COUNT_COLUMNS,
@@ -60,8 +78,7 @@ from sim.kernels.matching import (
     rank_and_offer,
     vacancy_weights,
 )
-from sim.kernels.rng import STAGES, stream_key
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import Accounts, Clock, FirmIndex, MarketState, Mechanism
 from sim.mechanisms.demography import Demography
 from sim.mechanisms.firm_dynamics import FirmDynamics
 from sim.mechanisms.green import Green
@@ -69,26 +86,67 @@ from sim.mechanisms.knowledge import Knowledge
 from sim.mechanisms.migration import Migration
 from sim.mechanisms.remote_work import RemoteWork
 from sim.mechanisms.training import Training
-from sim.world.geography import geography_from_options
+from sim.world.geographies import geography_from_options
 from sim.world.places import PlaceState, straight_line_km
+from sim.world.travel import TravelTimes
 
-__all__ = ["LabourMarket", "StockFlowError"]
+__all__ = ["LabourMarket", "MONTH", "StockFlowError"]
 
 _COL = {name: k for k, name in enumerate(COUNT_COLUMNS)}
+
+#: The month, in the order it runs: a mechanism's scenario section (run when
+#: enabled) or a stage of the model's own (``_stage_<name>``).
+MONTH: tuple[str, ...] = (
+    "demography",
+    "knowledge",
+    "firm_dynamics",
+    "green",
+    "flows",  # with training inside the pass
+    "vacancies",
+    "matching",
+    "remote_work",
+    "migration",
+    "stock_flow_check",  # only with debug=True
+    "aggregate",
+    "wage_curve",
+)
+
+#: The mechanisms, by scenario section, in the order they are built.
+MECHANISMS: dict[str, type[Mechanism]] = {
+    "demography": Demography,
+    "knowledge": Knowledge,
+    "firm_dynamics": FirmDynamics,
+    "green": Green,
+    "training": Training,
+    "remote_work": RemoteWork,
+    "migration": Migration,
+}
 
 
 class StockFlowError(AssertionError):
     """A stock-flow identity of the model failed (a bug, never a user error)."""
 
 
+@dataclass
+class _MonthFlows:
+    """Flows of the month being simulated, by place (agents), passed between stages."""
+
+    separations: np.ndarray
+    vacancies_posted: np.ndarray
+    hires: np.ndarray
+    hires_from_unemployment: np.ndarray
+    job_to_job: np.ndarray
+    unemployed_searching: np.ndarray
+
+
 class LabourMarket(mesa.Model):
     """A spatial labour market: workers, firms and regions on a transport network.
 
     Args:
-        scenario: a validated :class:`~sim.config.scenario.Scenario`, a path to a TOML file,
-            or ``None`` for the default UK baseline.
-        rng: seed for every random draw (defaults to ``scenario.run.seed``). Must be
-            an integer so that runs can be reproduced and recorded.
+        scenario: a validated :class:`~sim.config.scenario.Scenario`, a path to a TOML
+            file, or ``None`` for the default UK baseline.
+        rng: seed for every random draw (defaults to ``scenario.run.seed``), an integer
+            with ``0 <= rng < 2**63`` so that runs can be reproduced and recorded.
         n_workers: total worker agents instead of ``scale`` x working-age population
             (used by benchmarks).
         record: collect indicators each month (turn off for pure throughput runs).
@@ -96,11 +154,18 @@ class LabourMarket(mesa.Model):
         on_month: called after each burn-in month (for a progress bar).
 
     Attributes:
+        scenario: Mesa's scenario (:class:`~sim.core.mesa_scenario.MesaScenario`): the
+            sections of the validated scenario as attributes (``model.scenario.search``),
+            and the validated scenario itself as ``model.scenario.config``.
+        state: what mechanisms see (:class:`~sim.mechanisms.base.MarketState`).
         workers: the worker table (:class:`~sim.agents.workers.Workers`).
         firms: the firm table (:class:`~sim.agents.firms.Firms`).
         regions: the Region agents (:class:`mesa.agent.AgentSet`).
         geography: places and travel times (:class:`~sim.world.geography.Geography`).
-        month: months simulated since the end of burn-in.
+        travel: travel times and what derives from them (:class:`~sim.world.travel.TravelTimes`).
+        place_state: the places' slowly moving attributes.
+        mechanisms: the mechanisms by scenario section.
+        month: months recorded (after the burn-in).
         datacollector: the Mesa DataCollector (regions as agents, national as model).
     """
 
@@ -121,10 +186,12 @@ class LabourMarket(mesa.Model):
         if not isinstance(scenario, Scenario):
             raise TypeError(f"scenario must be a Scenario or a path, got {type(scenario).__name__}")
         seed = scenario.run.seed if rng is None else rng
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"rng must be a non-negative integer seed, got {seed!r}")
-        super().__init__(rng=int(seed))
-        self._scenario_config = scenario
+        if (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+            or not 0 <= seed < 2**63
+        ):
+            raise ValueError(f"rng must be an integer seed with 0 <= rng < 2**63, got {seed!r}")
+        super().__init__(scenario=MesaScenario.from_config(scenario, rng=int(seed)))
         self.seed = int(seed)
         self.record = record
         self.debug = debug
@@ -135,12 +202,16 @@ class LabourMarket(mesa.Model):
         economy = build_economy(self.geography, scenario, self.rng, n_workers=n_workers)
         self.workers = economy.workers
         self.firms = economy.firms
-        self._firms_by_place = economy.firms_by_place
-        self._place_start = economy.place_start
         self._entry_rate = economy.entry_rate
-        self._people_per_agent = 1.0 / economy.agents_per_person
-        self.place_state = PlaceState.from_geography(self.geography)
-        self._km = straight_line_km(self.geography)
+        self.place_state = PlaceState.from_geography(
+            self.geography, housing_cost_share=scenario.economy.housing_cost_share_of_pay
+        )
+        s, w = scenario.search, scenario.wages
+        self.travel = TravelTimes(
+            self.geography.travel_minutes, straight_line_km(self.geography),
+            search_decay_per_minute=s.distance_decay_per_minute,
+            hybrid_commute_factor=w.hybrid_commute_factor,
+        )
 
         places = self.geography.places
         for p, code in enumerate(places.index):
@@ -153,78 +224,77 @@ class LabourMarket(mesa.Model):
         self._regions_in_order = list(self.regions)
 
         n_places = self.geography.n_places
-        s, w = scenario.search, scenario.wages
-        minutes = np.ascontiguousarray(self.geography.travel_minutes, dtype=np.float64)
-        self._minutes = minutes
-        self._decay = np.exp(-s.distance_decay_per_minute * minutes)
-        self._decay_remote = np.exp(
-            -s.distance_decay_per_minute * w.hybrid_commute_factor * minutes
-        )
-        self._skill_premium = np.asarray(w.skill_premium, dtype=np.float64)
         self._layoff = np.asarray(scenario.flows.layoff_rate, dtype=np.float64)
         self._edges = bin_edges()
-        n_firms = len(self.firms)
+        # Matching's work space: by place pair, by place, by firm (grows with the table).
         self._cum_place = np.zeros((n_places, n_places))
         self._cum_place_remote = np.zeros((n_places, n_places))
         self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
-        self._firm_start = np.zeros(n_firms + 1, dtype=np.int64)
-        self._searching = np.zeros(len(self.workers), dtype=np.bool_)
-        self._flows_scratch = np.empty((2, len(self.workers)), dtype=np.int32)
-        #: Rows of the workers who retired last month (absent rows to refill).
-        self.retired_rows = np.zeros(0, dtype=np.int64)
-        self._retirements = np.zeros(n_places, dtype=np.int64)
-        #: Weekly value added less wages by firm at the last aggregation, GBP a week.
-        self.firm_profit = np.zeros(len(self.firms))
-        #: Entrants this month by home place (filled by the demography mechanism).
-        self.entrants = np.zeros(n_places, dtype=np.int64)
-        self._present = int(np.count_nonzero(self.workers.status != ABSENT))
+        self._firm_start = np.zeros(len(self.firms) + 1, dtype=np.int64)
+        # This month's searchers, and per-worker scratch space that any stage may
+        # overwrite (the flows pass lists separations and retirements there).
+        self.workers.attach("searching", np.bool_, False)
+        self.workers.attach("scratch", np.int32, 0, leading=(2,))
         self._counts = np.zeros((n_places, len(COUNT_COLUMNS)))
         self._hist = np.zeros((n_places, N_BINS), dtype=np.int64)
         self._hist_good = np.zeros((n_places, N_BINS), dtype=np.int64)
-
-        self._sim_month = 0  # months simulated, burn-in included
-        self.month = 0
-        self._phi = np.full(n_places, w.bargaining_power)
-        self._theta_ref = self._tightness_reference()
+        self._present = int(np.count_nonzero(self.workers.status != ABSENT))
         self.national: dict[str, float] = {}
 
-        # Mechanisms, in the order of the monthly schedule (see the module docstring).
-        self.demography = Demography(self)
-        self.knowledge = Knowledge(self)
-        self.firm_dynamics = FirmDynamics(self)
-        self.green = Green(self)
-        self.training = Training(self)
-        self.remote_work = RemoteWork(self)
-        self.migration = Migration(self)
-        self.mechanisms: list[Mechanism] = [
-            self.demography, self.knowledge, self.firm_dynamics, self.green,
-            self.training, self.remote_work, self.migration,
-        ]
+        self.state = MarketState(
+            scenario=scenario,
+            seed=self.seed,
+            geography=self.geography,
+            workers=self.workers,
+            firms=self.firms,
+            places=self.place_state,
+            travel=self.travel,
+            clock=Clock(self, scenario.run.burn_in_months),
+            people_per_agent=1.0 / economy.agents_per_person,
+            skill_premium=np.asarray(w.skill_premium, dtype=np.float64),
+            bargaining_power=np.full(n_places, w.bargaining_power),
+            accounts=Accounts(counts=self._counts, firm_profit=np.zeros(len(self.firms))),
+            firm_index=FirmIndex(economy.firms_by_place, economy.place_start),
+            entrants=np.zeros(n_places, dtype=np.int64),
+            retirements=np.zeros(n_places, dtype=np.int64),
+        )
+        self._theta_ref = self._tightness_reference()
+
+        # Mechanisms: built in the order of MECHANISMS, run in the order of MONTH.
+        self.mechanisms: dict[str, Mechanism] = {}
+        self.state.mechanisms = self.mechanisms
+        for section, cls in MECHANISMS.items():
+            self.mechanisms[section] = cls(self.state)
 
         self.datacollector = mesa.DataCollector(
             model_reporters={k: _national(k) for k in self.national_columns()},
             agent_reporters={k: k for k in ("code", *PLACE_INDICATORS)},
         )
-        self._fit_scratch()  # the demography mechanism may have added spare rows
         # The starting accounts (residents by place, firms' profits), which the first
         # month's mechanisms read as last month's; nothing is recorded.
         self._tally()
         for _ in range(scenario.run.burn_in_months):
-            self._advance_month()
+            self.step()
             if on_month is not None:
                 on_month()
 
     # ------------------------------------------------------------------ access
     @property
-    def scenario(self) -> Scenario:
-        """The validated scenario this model runs."""
-        return self._scenario_config
+    def config(self) -> Scenario:
+        """The validated scenario this model runs (also ``model.scenario.config``)."""
+        return self.state.scenario
 
-    @scenario.setter
-    def scenario(self, value: Any) -> None:
-        # mesa.Model.__init__ assigns its own experimental Scenario; this model keeps
-        # the validated placejobs Scenario instead, set right after.
-        pass
+    @property
+    def month(self) -> int:
+        """Months recorded so far (Mesa's steps less the burn-in)."""
+        return max(self.state.clock.recorded_month, 0)
+
+    def __getattr__(self, name: str) -> Any:
+        # The mechanisms, as attributes: model.training, model.migration, ...
+        mechanisms = self.__dict__.get("mechanisms")
+        if mechanisms is not None and name in mechanisms:
+            return mechanisms[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def worker(self, i: int) -> RowView:
         """Read-only view of worker ``i`` (a row of the worker table)."""
@@ -244,10 +314,17 @@ class LabourMarket(mesa.Model):
 
     # ------------------------------------------------------------------ running
     def step(self) -> None:
-        """Simulate one month and record its indicators."""
-        self._advance_month()
-        self.month += 1
-        if self.record:
+        """Simulate one month (the stages of :data:`MONTH`) and record it after burn-in."""
+        if self.debug:  # workers present at the start of the month, for the stock-flow check
+            self._present = int(np.count_nonzero(self.workers.status != ABSENT))
+        for stage in MONTH:
+            mech = self.mechanisms.get(stage)
+            if mech is not None:
+                if mech.enabled:
+                    mech.step(self.state)
+            else:
+                getattr(self, f"_stage_{stage}")()
+        if self.record and not self.state.clock.in_burn_in:
             self.datacollector.collect(self)
 
     def _tightness_reference(self) -> float:
@@ -256,70 +333,79 @@ class LabourMarket(mesa.Model):
         u = float(np.count_nonzero(wk.status == UNEMPLOYED))
         return v / u if u > 0 and v > 0 else 1.0
 
-    def _advance_month(self) -> None:
-        sc = self._scenario_config
+    def _stage_flows(self) -> None:
+        """Flows (and training inside the pass); starts the month's accounts."""
+        sc = self.state.scenario
         s, w, fl = sc.search, sc.wages, sc.flows
         wk, f = self.workers, self.firms
+        state = self.state
         n_places = self.geography.n_places
-        month = self._sim_month
-        self._sim_month += 1
-
-        # 1-3. Demography, knowledge, firms, green demand (each when enabled).
-        if self.debug:  # workers present at the start of the month, for the stock-flow check
-            self._present = int(np.count_nonzero(self.workers.status != ABSENT))
-        self.entrants[:] = 0
-        for mech in (self.demography, self.knowledge, self.firm_dynamics, self.green):
-            if mech.enabled:
-                mech.step(self)
-        wk, f = self.workers, self.firms  # tables may have grown
-        self._fit_scratch()
-
-        # 4. Flows: ageing and retirement, separations (including the workers of firms
-        # that exit this month), participation, wage drift. Firms' employment follows.
+        month = state.clock.month_index
         separations = np.zeros(n_places, dtype=np.int64)
-        self._retirements[:] = 0
-        dem, rw = sc.demography, sc.remote_work
-        # 5. Training runs inside the flows pass, chunk by chunk (same result as after it),
-        # when the mechanism is enabled.
-        training_args = self.training.kernel_args(self)
+        state.retirements[:] = 0
         exiting = np.zeros(len(f), dtype=np.bool_)
-        if self.firm_dynamics.enabled:
-            exiting[self.firm_dynamics.exited_rows] = True
-        self.retired_rows = monthly_flows(
-            stream_key(self.seed, month, STAGES["flows"]),
+        exiting[state.exiting_firms] = True
+        training = self.mechanisms["training"]
+        training_args = training.kernel_args(state)
+        remote = self.mechanisms["remote_work"].kernel_params()
+        retirement_age_months = self.mechanisms["demography"].kernel_params()
+        state.retired_rows = monthly_flows(
+            state.stream_key("flows", month=month),
             wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
             wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            wk.constrained, wk.remote_capable, wk.occupation, self._remote_productivity(),
+            wk.constrained, wk.remote_capable, wk.occupation, remote.remote_productivity,
             f.place, f.productivity, exiting, f.employment, self._layoff,
             fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
             s.on_the_job_search_share,
-            rw.constrained_search_share if self.remote_work.enabled else 0.0,
-            rw.constrained_exit_multiplier if self.remote_work.enabled else 1.0,
-            rw.remote_exit_multiplier if self.remote_work.enabled else 1.0,
-            dem.retirement_age_years * 12 if self.demography.enabled else 0,
-            self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
-            w.reservation_decay, w.adjustment_speed, self._searching, separations,
-            self._retirements, self._flows_scratch, wk.training_left, wk.trained_with,
-            self.training.enabled, *training_args, self.training.entries,
-            self.training.completions,
+            remote.constrained_search_share,
+            remote.constrained_exit_multiplier,
+            remote.remote_exit_multiplier,
+            retirement_age_months,
+            state.bargaining_power, state.skill_premium, w.benefit_gbp_week,
+            w.replacement_ratio, w.reservation_decay, w.adjustment_speed, wk.searching,
+            separations, state.retirements, wk.scratch, wk.training_left, wk.trained_with,
+            training.enabled, *training_args, training.entries,
+            training.completions,
+        )
+        self._flows = _MonthFlows(
+            separations=separations,
+            vacancies_posted=np.zeros(n_places),
+            hires=np.zeros(n_places, dtype=np.int64),
+            hires_from_unemployment=np.zeros(n_places, dtype=np.int64),
+            job_to_job=np.zeros(n_places, dtype=np.int64),
+            unemployed_searching=np.zeros(n_places, dtype=np.int64),
         )
 
-        # 2. Vacancies.
+    def _stage_vacancies(self) -> None:
+        """Each firm posts ``max(target_size - employment, 0)`` vacancies."""
+        f = self.firms
         np.maximum(f.target_size - f.employment, 0, out=f.vacancies)
-        vacancies_posted = np.bincount(f.place, weights=f.vacancies, minlength=n_places)
+        self._flows.vacancies_posted = np.bincount(
+            f.place, weights=f.vacancies, minlength=self.geography.n_places
+        )
 
-        # 3. Search and matching.
-        searchers = np.flatnonzero(self._searching)
+    def _stage_matching(self) -> None:
+        """Rounds of applications, ranking, offers and hires."""
+        sc = self.state.scenario
+        s, w = sc.search, sc.wages
+        wk, f = self.workers, self.firms
+        state = self.state
+        month = state.clock.month_index
+        n_places = self.geography.n_places
+        flows = self._flows
+        hires, hires_u, j2j = flows.hires, flows.hires_from_unemployment, flows.job_to_job
+        if self._firm_start.size != len(f) + 1:
+            self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
+        remote = self.mechanisms["remote_work"].kernel_params()
+        link_bonus = self.mechanisms["training"].kernel_params()
+        searchers = np.flatnonzero(wk.searching)
         # The searchers' columns, gathered once a month: row s is worker searchers[s].
         g = gather_searchers(
             searchers, wk.home, wk.skill, wk.human_capital, wk.status, wk.wage,
             wk.reservation_wage, wk.remote_capable, wk.remote, wk.employer,
             wk.constrained, wk.trained_with, wk.occupation,
         )
-        unemployed_searching = np.bincount(g[0][g[3] == UNEMPLOYED], minlength=n_places)
-        hires = np.zeros(n_places, dtype=np.int64)
-        hires_u = np.zeros(n_places, dtype=np.int64)
-        j2j = np.zeros(n_places, dtype=np.int64)
+        flows.unemployed_searching = np.bincount(g[0][g[3] == UNEMPLOYED], minlength=n_places)
         k = s.applications_per_searcher
         for r in range(s.matching_rounds):
             if searchers.size == 0:
@@ -329,8 +415,10 @@ class LabourMarket(mesa.Model):
             vacancy_prob = np.empty(n_vac)
             vacancy_alias = np.empty(n_vac, dtype=np.int32)
             vac_place = vacancy_weights(
-                f.vacancies, f.teleworkable, self._firms_by_place, self._place_start,
-                self._decay, self._decay_remote, self._cum_place, self._cum_place_remote,
+                f.vacancies, f.teleworkable, state.firm_index.by_place,
+                state.firm_index.place_start,
+                self.travel.search_decay, self.travel.hybrid_decay, self._cum_place,
+                self._cum_place_remote,
                 vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
             )
             if vac_place.sum() <= 0:
@@ -342,16 +430,16 @@ class LabourMarket(mesa.Model):
             app_remote = np.zeros(n_slots, dtype=np.bool_)
             scores = np.empty(n_slots, dtype=np.float64)
             draw_applications(
-                stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
+                state.stream_key("applications", r, month=month), searchers, k,
                 *g[:9], f.productivity, f.place,
                 f.teleworkable, vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
                 self._cum_place,
-                self._cum_place_remote, self._minutes, self._phi,
-                self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
+                self._cum_place_remote, self.travel.minutes, state.bargaining_power,
+                state.skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
                 w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
                 f.skill_demand, s.skill_fit_weight, s.ranking_noise, *g[9:],
-                self._remote_productivity(),
-                sc.training.employer_link_bonus if self.training.enabled else 0.0,
+                remote.remote_productivity,
+                link_bonus,
                 app_firm, app_wage, app_value, app_remote, scores,
             )
             firm_apps = np.empty(n_slots, dtype=np.int64)
@@ -373,44 +461,17 @@ class LabourMarket(mesa.Model):
             searchers = searchers[keep]
             g = tuple(col[keep] for col in g)
 
-        # 8. Migration and housing; remote-work bookkeeping.
-        for mech in (self.remote_work, self.migration):
-            if mech.enabled:
-                mech.step(self)
-
+    def _stage_stock_flow_check(self) -> None:
+        """The stock-flow identities (:meth:`check_stock_flow`), with ``debug=True`` only."""
         if self.debug:
             self.check_stock_flow()
 
-        # 9. Aggregate and set next month's bargaining power.
-        self._aggregate(vacancies_posted, hires, hires_u, j2j, separations, unemployed_searching)
-
-    def index_firms(self) -> None:
-        """Regroup the live firms by place after firms entered or exited.
-
-        Rebuilds ``firms_by_place`` (firm rows sorted by place, dead firms left out)
-        and ``place_start``; O(F). Mechanisms that add or remove firms call it.
-        """
-        f = self.firms
-        alive = np.flatnonzero(f.alive)
-        order = alive[np.argsort(f.place[alive], kind="stable")]
-        counts = np.bincount(f.place[alive], minlength=self.geography.n_places)
-        self._firms_by_place = order.astype(np.int64)
-        self._place_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        if self._firm_start.size != len(f) + 1:
-            self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
-
-    def _remote_productivity(self) -> np.ndarray:
-        """Proportional productivity effect of a remote job, by occupation (9,)."""
-        if not self.remote_work.enabled:
-            return np.zeros(9)
-        rw = self._scenario_config.remote_work
-        return rw.remote_productivity + np.asarray(rw.remote_productivity_by_occupation)
-
-    def _fit_scratch(self) -> None:
-        """Resize per-worker scratch arrays after the worker table grew."""
-        if self._searching.size != len(self.workers):
-            self._searching = np.zeros(len(self.workers), dtype=np.bool_)
-            self._flows_scratch = np.empty((2, len(self.workers)), dtype=np.int32)
+    def _stage_aggregate(self) -> None:
+        flows = self._flows
+        self._aggregate(
+            flows.vacancies_posted, flows.hires, flows.hires_from_unemployment,
+            flows.job_to_job, flows.separations, flows.unemployed_searching,
+        )
 
     # ------------------------------------------------------------------ checks
     def check_stock_flow(self) -> None:
@@ -437,34 +498,36 @@ class LabourMarket(mesa.Model):
         if np.any(f.employment[~f.alive] != 0):
             raise StockFlowError("a firm that exited still employs workers")
         present = int(np.count_nonzero(wk.status != ABSENT))
-        expected = self._present + int(self.entrants.sum()) - int(self._retirements.sum())
+        entrants, retirements = int(self.state.entrants.sum()), int(self.state.retirements.sum())
+        expected = self._present + entrants - retirements
         if present != expected:
             raise StockFlowError(
                 f"workers not conserved: {present} present, expected {expected} "
-                f"({self._present} + {int(self.entrants.sum())} entrants - "
-                f"{int(self._retirements.sum())} retirements)"
+                f"({self._present} + {int(self.state.entrants.sum())} entrants - "
+                f"{int(self.state.retirements.sum())} retirements)"
             )
 
     # ------------------------------------------------------------------ outputs
     def _tally(self) -> None:
         """One pass over the workers: counts by place, wage histograms, firms' profits."""
         wk, f = self.workers, self.firms
-        self.firm_profit = np.zeros(len(f))
+        profit = self.state.accounts.firm_profit = np.zeros(len(f))
         aggregate_workers(
             wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
-            wk.remote_capable, wk.occupation, self._remote_productivity(), wk.human_capital,
+            wk.remote_capable, wk.occupation,
+            self.mechanisms["remote_work"].kernel_params().remote_productivity, wk.human_capital,
             f.place, f.skill_demand, f.productivity,
-            self._skill_premium, self._minutes, self._km,
-            self._scenario_config.wages.hybrid_commute_factor,
-            self._counts, self._hist, self._hist_good, self.firm_profit,
+            self.state.skill_premium, self.travel.minutes, self.travel.km,
+            self.state.scenario.wages.hybrid_commute_factor,
+            self._counts, self._hist, self._hist_good, profit,
         )
 
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
-        sc = self._scenario_config
+        sc = self.state.scenario
         f = self.firms
         self._tally()
         c = self._counts
-        scale = self._people_per_agent
+        scale = self.state.people_per_agent
         n_places = self.geography.n_places
         firms_per_place = np.bincount(f.place[f.alive], minlength=n_places)
         filled = c[:, _COL["jobs_at_workplace"]]
@@ -515,15 +578,15 @@ class LabourMarket(mesa.Model):
             "housing_cost": self.place_state.housing_cost.copy(),
             "amenity": self.place_state.amenity.copy(),
             "remote_capable_share": rates(c[:, _COL["remote_capable"]], pop),
-            "retirements": self._retirements * scale,
-            "entrants": self.entrants * scale,
+            "retirements": self.state.retirements * scale,
+            "entrants": self.state.entrants * scale,
         }
         mechanism_sums: set[str] = set()
-        for mech in self.mechanisms:
+        for mech in self.mechanisms.values():
             mechanism_sums.update(mech.SUMS)
             for key in mech.INDICATORS:
                 per_place.setdefault(key, np.zeros(n_places))
-            for key, values in mech.place_indicators(self).items():
+            for key, values in mech.place_indicators(self.state).items():
                 per_place[key] = np.asarray(values, dtype=float)
         for key in PLACE_INDICATORS:
             per_place.setdefault(key, np.full(n_places, np.nan))
@@ -573,12 +636,19 @@ class LabourMarket(mesa.Model):
             nat[f"cv_{key}"] = coefficient_of_variation(per_place[key], weights)
         self.national = {k: float(v) for k, v in nat.items()}
 
-        # Wage curve: bargaining power moves with last month's local tightness.
-        wpar = sc.wages
-        theta = rates(vacancies_posted, u_searching)
+        self.state.accounts.indicators = per_place
+
+    def _stage_wage_curve(self) -> None:
+        """Next month's bargaining power by place, from this month's local tightness."""
+        wpar = self.state.scenario.wages
+        flows = self._flows
+        v = np.asarray(flows.vacancies_posted, dtype=float)
+        u = np.asarray(flows.unemployed_searching, dtype=float)
+        theta = np.divide(v, u, out=np.full(v.shape, np.nan), where=u > 0)
         theta = np.where(np.isfinite(theta) & (theta > 0), theta, self._theta_ref)
         phi = wpar.bargaining_power * (theta / self._theta_ref) ** wpar.tightness_elasticity
-        self._phi = np.clip(phi, 0.01, 0.99)
+        low, high = wpar.bargaining_power_bounds
+        self.state.bargaining_power = np.clip(phi, low, high)
 
     def places_frame(self) -> pd.DataFrame:
         """Recorded place indicators: one row per place and month (months from 1)."""
@@ -587,7 +657,8 @@ class LabourMarket(mesa.Model):
         df = self.datacollector.get_agent_vars_dataframe().reset_index()
         step_col = "Step" if "Step" in df.columns else df.columns[0]
         df = df.rename(columns={step_col: "month", "code": "place"})
-        df["month"] = df["month"].astype(np.int64)
+        # Mesa records its clock (months simulated); recorded months start after burn-in.
+        df["month"] = df["month"].astype(np.int64) - self.state.clock.burn_in_months
         names = {r.code: r.name for r in self.regions}
         df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])
         df.insert(2, "name", df["place"].map(names))

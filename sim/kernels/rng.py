@@ -37,10 +37,18 @@ _M1 = uint64(0xBF58476D1CE4E5B9)
 _M2 = uint64(0x94D049BB133111EB)
 _INV_2_53 = 1.0 / 9007199254740992.0
 
-#: Stage numbers: each stage of the month draws from its own streams.
-STAGES = {
+#: Stage numbers: each stage of the month draws from its own streams. The one list of
+#: them: a number used twice would make two stages share their random numbers (a test
+#: checks that they are unique).
+STAGES: dict[str, int] = {
     "flows": 1,
     "applications": 2,
+    "demography": 11,
+    "training": 12,
+    "firm_dynamics": 13,
+    "remote_work_stable": 16,  # a worker's fixed telework, broadband and hybrid draws
+    "remote_work_constraint": 17,  # the caring or disability constraint
+    "migration": 18,
 }
 
 

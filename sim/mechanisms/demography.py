@@ -2,7 +2,7 @@
 
 **Retirement** runs inside the flows kernel (:mod:`sim.kernels.flows`): a worker
 reaching ``retirement_age_years`` leaves the working-age population (their row
-becomes *absent*, status 4, and is counted in ``model._retirements`` by home place).
+becomes *absent*, status 4, and is counted in ``state.retirements`` by home place).
 
 **Entry.** Each month every place ``p`` receives a cohort of 16-year-olds
 (``age_months = 192``; the flows kernel ages them a month in the same month)::
@@ -50,7 +50,7 @@ unit of log index): a 10% early-years uplift (``ln 1.1 = 0.095``) moves a cohort
 latent skill by about 0.05 s.d.
 
 **Other entrant attributes**: home = origin = the place; occupation from
-:data:`sim.agents.workers.OCCUPATION_BY_SKILL`; human capital lognormal with mean 1 and the
+``economy.occupation_by_skill``; human capital lognormal with mean 1 and the
 scenario's ``human_capital_dispersion`` (as :mod:`sim.agents.economy`); remote-capable with
 probability teleworkable share of the occupation x broadband share of home (current
 ``place_state.broadband_share``); then :func:`sim.mechanisms.remote_work.assign_constraint`
@@ -87,19 +87,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from sim.agents.workers import ABSENT, INACTIVE, OCCUPATION_BY_SKILL, UNEMPLOYED
+from sim.agents.draws import categorical, human_capital, remote_capable
+from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
 from sim.config.section import Section
+from sim.kernels.wages import bargained_wage
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.remote_work import assign_constraint
 from sim.world.resources import telework_by_occupation
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
-__all__ = ["DemographyParams", "Demography", "STAGE", "ENTRY_AGE_MONTHS"]
-
-#: Random stream stage of this mechanism (see :mod:`sim.kernels.rng`).
-STAGE = 11
+__all__ = ["DemographyParams", "Demography", "ENTRY_AGE_MONTHS"]
 #: Age of entrants, months (16 years).
 ENTRY_AGE_MONTHS = 192
 #: Bound on the log innovation exposure, ln 10.
@@ -147,11 +146,11 @@ class Demography(Mechanism):
 
     SECTION = "demography"
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
         p: DemographyParams = self.params
-        wk = model.workers
-        n_places = model.geography.n_places
+        wk = state.workers
+        n_places = state.n_places
         present = wk.status != ABSENT
         self._initial = np.bincount(wk.home[present], minlength=n_places).astype(float)
         inactive = np.bincount(wk.home[wk.status == INACTIVE], minlength=n_places)
@@ -161,7 +160,7 @@ class Demography(Mechanism):
         years = max(p.retirement_age_years - ENTRY_AGE_MONTHS // 12, 1)
         self._monthly_cohort = self._initial / (12.0 * years)
         self._carry = np.zeros(n_places)
-        places = model.geography.places
+        places = state.geography.places
         shares = places[
             ["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]
         ].to_numpy(dtype=float)
@@ -171,7 +170,7 @@ class Demography(Mechanism):
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
         self._telework = telework_by_occupation()
         lag = p.cohort_lag_months
-        ps = model.place_state
+        ps = state.places
         # History ring buffers (lag x P): log EYQ, log SQ, relative log exposure (NaN unknown).
         self._hist_eyq = np.tile(_log_index(ps.early_years_quality), (lag, 1))
         self._hist_sq = np.tile(_log_index(ps.school_quality), (lag, 1))
@@ -184,10 +183,10 @@ class Demography(Mechanism):
         # nobody has retired yet to free a row, and growing the table then would copy
         # every column in the middle of a run.
         if self.enabled:
-            self._reserve(model, max(1024, len(wk) // 100))
+            self._reserve(state, max(1024, len(wk) // 100))
         #: Absent rows, ascending: the spare rows, then each month's retirees, which the
-        #: flows pass lists (``model.retired_rows``), so no month scans the table.
-        self._free = np.flatnonzero(model.workers.status == ABSENT)
+        #: flows pass lists (``state.retired_rows``), so no month scans the table.
+        self._free = np.flatnonzero(state.workers.status == ABSENT)
 
     # ------------------------------------------------------------------ helpers
     def _exposure(self, knowledge: np.ndarray) -> np.ndarray:
@@ -201,10 +200,10 @@ class Demography(Mechanism):
         z = np.log(np.maximum(rel, np.exp(-_EXPOSURE_CLIP)))
         return np.clip(z, -_EXPOSURE_CLIP, _EXPOSURE_CLIP)
 
-    def _lagged_shift(self, model: LabourMarket, t: int) -> np.ndarray:
+    def _lagged_shift(self, state: MarketState, t: int) -> np.ndarray:
         """Read the lagged history for month ``t`` and record this month's values."""
         p: DemographyParams = self.params
-        ps = model.place_state
+        ps = state.places
         slot = t % p.cohort_lag_months
         eyq, sq, k = self._hist_eyq[slot].copy(), self._hist_sq[slot].copy(), self._hist_k[slot]
         k_term = np.where(np.isfinite(k) & np.isfinite(self._k_ref), k - self._k_ref, 0.0)
@@ -219,9 +218,9 @@ class Demography(Mechanism):
         )
 
     @staticmethod
-    def _reserve(model: LabourMarket, block: int) -> np.ndarray:
+    def _reserve(state: MarketState, block: int) -> np.ndarray:
         """Add ``block`` absent rows at the end of the worker table; return their rows."""
-        wk = model.workers
+        wk = state.workers
         old = len(wk)
         wk.grow(block)
         wk.status[old:] = ABSENT
@@ -229,63 +228,65 @@ class Demography(Mechanism):
         wk.trained_with[old:] = -1
         return np.arange(old, old + block)
 
-    def _free_rows(self, model: LabourMarket, n: int) -> np.ndarray:
+    def _free_rows(self, state: MarketState, n: int) -> np.ndarray:
         """The ``n`` lowest-index absent rows, growing the table in blocks if needed.
 
         Absent rows come from the free list: last month's retirees (handed over by the
-        flows pass in ``model.retired_rows``, consumed here) are merged into it. If a row
+        flows pass in ``state.retired_rows``, consumed here) are merged into it. If a row
         on the list is no longer absent (code outside the schedule changed it), the list
         is rebuilt from the table.
         """
-        wk = model.workers
-        if model.retired_rows.size:
+        wk = state.workers
+        if state.retired_rows.size:
             # Disjoint: a row on the free list was absent, so nobody there retired.
-            self._free = np.sort(np.concatenate([self._free, model.retired_rows]))
-            model.retired_rows = np.zeros(0, dtype=np.int64)
+            self._free = np.sort(np.concatenate([self._free, state.retired_rows]))
+            state.retired_rows = np.zeros(0, dtype=np.int64)
         free = self._free
         if free.size and not np.all(wk.status[free] == ABSENT):
             free = np.flatnonzero(wk.status == ABSENT)
         if free.size < n:
             block = max(n - free.size, 1024, len(wk) // 100)
-            free = np.concatenate([free, self._reserve(model, block)])
+            free = np.concatenate([free, self._reserve(state, block)])
         self._free = free[n:]
         return free[:n]
 
     # ------------------------------------------------------------------ step
-    def step(self, model: LabourMarket) -> None:
-        """Add this month's entrants in every place and record ``model.entrants``."""
+    def kernel_params(self) -> int:
+        """The flows kernel's retirement age in months (0, neutral: no retirement, when
+        the mechanism is disabled)."""
+        return self.params.retirement_age_years * 12 if self.enabled else 0
+
+    def step(self, state: MarketState) -> None:
+        """Add this month's entrants in every place and record ``state.entrants``."""
         p: DemographyParams = self.params
-        t = model._sim_month - 1  # index of the month being simulated (from 0)
-        shift = self._lagged_shift(model, t)
+        t = state.clock.month_index  # index of the month being simulated (from 0)
+        shift = self._lagged_shift(state, t)
         self.shift = shift
         growth = (1.0 + p.cohort_growth) ** (t / 12.0)
         self._carry += self._monthly_cohort * growth
         counts = np.floor(self._carry).astype(np.int64)
         self._carry -= counts
         n = int(counts.sum())
-        model.entrants[:] = counts
+        state.entrants[:] = counts
         if n == 0:
             return
-        rows = self._free_rows(model, n)
-        wk = model.workers
+        rows = self._free_rows(state, n)
+        wk = state.workers
         home = np.repeat(np.arange(counts.size), counts)
-        rng = np.random.default_rng(np.random.SeedSequence([model.seed, t, STAGE]))
+        rng = state.generator("demography", month=t)
         u_skill, u_occ, u_remote, u_status = rng.random((4, n))
         z_h = rng.standard_normal(n)
 
         cut = 1.0 / (1.0 + np.exp(-(self._thresholds[home] - shift[home, None])))  # (n, 2)
         skill = (u_skill[:, None] >= cut).sum(axis=1).astype(np.int8)
-        occ_cum = np.cumsum(OCCUPATION_BY_SKILL, axis=1)
-        occ_cum[:, -1] = np.inf
-        occupation = (u_occ[:, None] >= occ_cum[skill]).sum(axis=1).astype(np.int8)
-        sc = model.scenario
-        sd_h = sc.firms.human_capital_dispersion
-        h = np.exp(sd_h * z_h - 0.5 * sd_h**2)
-        broadband = model.place_state.broadband_share
-        remote_capable = u_remote < self._telework[occupation] * broadband[home]
+        sc = state.scenario
+        occupation = categorical(u_occ, np.asarray(sc.economy.occupation_by_skill), skill)
+        h = human_capital(z_h, sc.firms.human_capital_dispersion)
+        broadband = state.places.broadband_share
+        capable = remote_capable(u_remote, self._telework[occupation], broadband[home])
 
         # Potential wage: bargained share of local value added over the benefit level.
-        f = model.firms
+        f = state.firms
         n_places = counts.size
         alive = f.alive
         n_f = np.bincount(f.place[alive], minlength=n_places)
@@ -294,9 +295,9 @@ class Demography(Mechanism):
             n_f > 0, a_sum / np.maximum(n_f, 1), self._gva * sc.wages.hours_per_week
         )
         w = sc.wages
-        y = local_a[home] * model._skill_premium[skill] * h
+        y = local_a[home] * state.skill_premium[skill] * h
         b = w.benefit_gbp_week
-        wage = b + model._phi[home] * (np.maximum(y, b) - b)
+        wage = bargained_wage(b, state.bargaining_power[home], np.maximum(y, b))
 
         p_inactive = np.minimum(p.entrant_inactive_factor * self._inactive_share[home], 1.0)
         status = np.where(u_status < p_inactive, INACTIVE, UNEMPLOYED).astype(np.int8)
@@ -313,13 +314,13 @@ class Demography(Mechanism):
         wk.months_unemployed[rows] = 0
         wk.reservation_wage[rows] = np.maximum(b, w.replacement_ratio * wage)
         wk.constrained[rows] = False
-        wk.remote_capable[rows] = remote_capable
+        wk.remote_capable[rows] = capable
         wk.remote[rows] = False
         wk.training_left[rows] = 0
         wk.trained_with[rows] = -1
         # The participation constraint (and, when remote work is on, remote capability
         # from its stable draws) come from the remote-work mechanism.
-        assign_constraint(model, rows)
+        assign_constraint(state, rows)
 
 
 def _log_index(x: np.ndarray) -> np.ndarray:

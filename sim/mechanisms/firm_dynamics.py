@@ -13,7 +13,7 @@ is their own place's R&D stock :math:`K_p` (GBP million, from
 
     S_p = \frac{1}{\bar K_0} \sum_{q \neq p} K_q \, e^{-\delta_s T_{pq}}
 
-(:math:`T` the travel-time matrix in minutes, ``model._minutes``, so transport
+(:math:`T` the travel-time matrix in minutes, ``state.travel.minutes``, so transport
 investment widens access; :math:`\bar K_0` the national stock at start, a
 constant). Productivity (GBP of weekly value added per efficiency unit) is
 
@@ -112,7 +112,8 @@ vacancies are posted this month.
 
 Indicators: ``firm_entries`` and ``firm_exits``, counts of firm agents this
 month by place (summed nationally). Random draws come from
-``np.random.default_rng(SeedSequence([seed, month, STAGE]))``.
+``state.generator("firm_dynamics")`` (a NumPy generator keyed by seed, month and the
+stage's number in :data:`sim.kernels.rng.STAGES`).
 """
 
 from __future__ import annotations
@@ -122,19 +123,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
+from sim.agents.draws import categorical, firm_productivity, sector_probabilities
 from sim.config.section import Section
-from sim.kernels.aggregate import COUNT_COLUMNS
 from sim.mechanisms.base import Mechanism
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
-__all__ = ["FirmDynamicsParams", "FirmDynamics", "STAGE", "spillover_access"]
+__all__ = ["FirmDynamicsParams", "FirmDynamics", "spillover_access"]
 
-#: Random stream stage of this mechanism (see :mod:`sim.kernels.rng`).
-STAGE = 13
-
-_MULTIPLIER_FLOOR = 0.1
 
 
 class FirmDynamicsParams(Section):
@@ -188,6 +185,11 @@ class FirmDynamicsParams(Section):
     location_broadband_weight: float = Field(
         2.0, ge=-10.0, le=10.0, description="b_b, per unit of broadband coverage (share)"
     )
+    knowledge_multiplier_floor: float = Field(
+        0.1, gt=0.0, le=1.0,
+        description="lowest knowledge productivity multiplier m_p, ratio (ESTIMATE: a bound "
+        "that keeps productivity positive when a place loses its knowledge)",
+    )
 
 
 def spillover_access(knowledge: np.ndarray, minutes: np.ndarray, decay: float) -> np.ndarray:
@@ -218,72 +220,74 @@ class FirmDynamics(Mechanism):
     INDICATORS = ("firm_entries", "firm_exits")
     SUMS = ("firm_entries", "firm_exits")
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
-        f = model.firms
-        n_places = model.geography.n_places
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
+        f = state.firms
+        n_places = state.n_places
         self.demand = np.ones(n_places)
         self.multiplier = np.ones(n_places)
         self._last_m = self.multiplier.copy()  # multiplier and demand of the last targets
         self._last_d = self.demand.copy()
-        self._base_target = f.target_size.astype(np.float64)
-        self._own_target = f.target_size.astype(np.int64)
-        k0 = model.place_state.knowledge_stock.astype(np.float64).copy()
+        # Per-firm state of this mechanism, attached to the firm table (grows with it):
+        # the target before knowledge and demand, and this mechanism's part of the target.
+        f.attach("base_target", np.float64)[:] = f.target_size
+        f.attach("own_target", np.int64)[:] = f.target_size
+        f.attach("monthly_profit", np.float64)
+        k0 = state.places.knowledge_stock.astype(np.float64).copy()
         self._k0 = k0
         self._eps = max(0.01 * float(k0.mean()), 1e-9)
         self._norm = max(float(k0.sum()), 1e-9)
-        self._s0 = self._access(model, k0)
+        self._s0 = self._access(state, k0)
         alive = f.alive
         firms = np.bincount(f.place[alive], minlength=n_places).astype(np.float64)
         jobs = np.bincount(f.place[alive], weights=f.target_size[alive], minlength=n_places)
         overall = float(jobs.sum() / max(firms.sum(), 1.0))
         self._mean_target0 = np.where(firms > 0, jobs / np.maximum(firms, 1.0), overall)
-        self._working_age = model.geography.places["working_age"].to_numpy(dtype=np.float64)
-        self._gva = model.geography.places["gva_per_hour_gbp"].to_numpy(dtype=np.float64)
-        self.profit = np.zeros(len(f))
+        self._working_age = state.geography.places["working_age"].to_numpy(dtype=np.float64)
+        self._gva = state.geography.places["gva_per_hour_gbp"].to_numpy(dtype=np.float64)
+        self._firms = f
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.exits = np.zeros(n_places, dtype=np.int64)
         self.exited_rows = np.zeros(0, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
 
+    @property
+    def profit(self) -> np.ndarray:
+        """(F,) last month's profit by firm, GBP a month."""
+        return self._firms.monthly_profit
+
     # ------------------------------------------------------------------ pieces
-    def _access(self, model: LabourMarket, knowledge: np.ndarray) -> np.ndarray:
-        s = spillover_access(knowledge, model._minutes, self.params.spillover_decay_per_minute)
+    def _access(self, state: MarketState, knowledge: np.ndarray) -> np.ndarray:
+        s = spillover_access(
+            knowledge, state.travel.minutes, self.params.spillover_decay_per_minute
+        )
         return s / self._norm
 
-    def knowledge_multiplier(self, model: LabourMarket) -> np.ndarray:
+    def knowledge_multiplier(self, state: MarketState) -> np.ndarray:
         """``m_p`` for the current knowledge stocks and travel times."""
         p = self.params
-        k = model.place_state.knowledge_stock
-        s = self._access(model, k)
+        k = state.places.knowledge_stock
+        s = self._access(state, k)
         eps_s = self._eps / self._norm
         m = (
             1.0
             + p.own_knowledge_elasticity * np.log((k + self._eps) / (self._k0 + self._eps))
             + p.spillover_elasticity * np.log((s + eps_s) / (self._s0 + eps_s))
         )
-        return np.maximum(m, _MULTIPLIER_FLOOR)
-
-    def _fit(self, n: int) -> None:
-        """Extend the per-firm bookkeeping after the firm table grew."""
-        extra = n - self._base_target.size
-        if extra > 0:
-            self._base_target = np.concatenate([self._base_target, np.zeros(extra)])
-            self._own_target = np.concatenate([self._own_target, np.zeros(extra, np.int64)])
-            self.profit = np.concatenate([self.profit, np.zeros(extra)])
+        return np.maximum(m, p.knowledge_multiplier_floor)
 
     def _own_targets(self, rows: np.ndarray, place: np.ndarray) -> np.ndarray:
         eps = self.params.size_elasticity
-        t = self._base_target[rows] * self.multiplier[place] ** eps * self.demand[place]
+        t = self._firms.base_target[rows] * self.multiplier[place] ** eps * self.demand[place]
         return np.maximum(np.rint(t), 0).astype(np.int64)
 
-    def attractiveness(self, model: LabourMarket, population: np.ndarray,
+    def attractiveness(self, state: MarketState, population: np.ndarray,
                        advanced: np.ndarray) -> np.ndarray:
         """Location logit utility ``V_p`` of each place for an entrant."""
         p = self.params
-        ps = model.place_state
-        skilled = advanced @ model._decay
-        market = population @ np.exp(-p.market_access_decay_per_minute * model._minutes)
+        ps = state.places
+        skilled = advanced @ state.travel.search_decay
+        market = population @ np.exp(-p.market_access_decay_per_minute * state.travel.minutes)
         return (
             p.location_skill_weight * np.log(skilled + 1e-9)
             + p.location_market_weight * np.log(market + 1e-9)
@@ -293,16 +297,16 @@ class FirmDynamics(Mechanism):
         )
 
     # ------------------------------------------------------------------ month
-    def step(self, model: LabourMarket) -> None:
+    def step(self, state: MarketState) -> None:
         """One month: productivity and targets, exits, profits, entry."""
         p = self.params
-        f = model.firms
-        n_places = model.geography.n_places
-        self._fit(len(f))
-        rng = np.random.default_rng(np.random.SeedSequence([model.seed, model._sim_month, STAGE]))
+        f = state.firms
+        n_places = state.n_places
+        # Stream month: months simulated (the month being simulated + 1).
+        rng = state.generator("firm_dynamics", month=state.clock.months_simulated)
 
         # 1-2. Knowledge -> productivity -> target size (and demand).
-        m_new = self.knowledge_multiplier(model)
+        m_new = self.knowledge_multiplier(state)
         ratio = m_new / self.multiplier
         alive = np.flatnonzero(f.alive)
         place = f.place[alive]
@@ -311,9 +315,9 @@ class FirmDynamics(Mechanism):
         self.multiplier = m_new
         if not (np.array_equal(m_new, self._last_m) and np.array_equal(self.demand, self._last_d)):
             new = self._own_targets(alive, place)
-            t = f.target_size[alive] + (new - self._own_target[alive])
+            t = f.target_size[alive] + (new - f.own_target[alive])
             f.target_size[alive] = np.maximum(t, 0)
-            self._own_target[alive] = new
+            f.own_target[alive] = new
             self._last_m, self._last_d = m_new.copy(), self.demand.copy()
 
         # 3. Exits: sustained losses (counted to last month) or the exogenous hazard.
@@ -323,8 +327,9 @@ class FirmDynamics(Mechanism):
         # Profits: last month's accounts, totalled by the model's aggregation pass (the
         # employed and their wages have not changed since; productivity may have).
         profit = np.zeros(len(f))
-        n = min(len(f), model.firm_profit.size)
-        profit[:n] = model.firm_profit[:n]
+        last = state.accounts.firm_profit
+        n = min(len(f), last.size)
+        profit[:n] = last[:n]
         profit[exiting] = 0.0
         # Their workers are laid off by the model's flows pass, which runs next and
         # brings the exiting firms' employment to zero (one pass over workers fewer).
@@ -333,12 +338,13 @@ class FirmDynamics(Mechanism):
         f.alive[rows] = False
         for col in (f.target_size, f.vacancies, f.loss_months, f.age_months):
             col[rows] = 0
-        self._base_target[rows] = 0.0
-        self._own_target[rows] = 0
+        f.base_target[rows] = 0.0
+        f.own_target[rows] = 0
         self.exited_rows = rows
+        state.exiting_firms = rows
 
         # Losses and ageing of the firms that stay.
-        self.profit = profit * (52.0 / 12.0)
+        f.monthly_profit[:] = profit * (52.0 / 12.0)
         loss = f.alive & (profit < 0.0)
         f.loss_months[:] = np.where(loss, np.minimum(f.loss_months.astype(np.int32) + 1, 32767), 0)
         f.age_months[f.alive] = np.minimum(f.age_months[f.alive].astype(np.int32) + 1, 32767)
@@ -349,26 +355,19 @@ class FirmDynamics(Mechanism):
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
         if n_new > 0:
-            population, advanced = _residents(model)
-            v = self.attractiveness(model, population, advanced)
+            population, advanced = _residents(state)
+            v = self.attractiveness(state, population, advanced)
             prob = np.exp(v - v.max())
             prob /= prob.sum()
             self.entries = rng.multinomial(n_new, prob).astype(np.int64)
-            self._enter(model, rng, self.entries)
+            self._enter(state, rng, self.entries)
         if rows.size or n_new:
-            model.index_firms()
+            state.firm_index.rebuild(state.firms)
 
-    def _enter(self, model: LabourMarket, rng: np.random.Generator, counts: np.ndarray) -> None:
+    def _enter(self, state: MarketState, rng: np.random.Generator, counts: np.ndarray) -> None:
         """Create ``counts[p]`` new firms in each place ``p``."""
-        # Imported here: sim.agents.economy imports the scenario, which imports this module.
-        from sim.agents.economy import (
-            SECTOR_PRODUCTIVITY,
-            SECTOR_SHARES,
-            SECTOR_TELEWORKABLE,
-            SKILL_DEMAND_BY_SECTOR,
-        )
-
-        f = model.firms
+        f = state.firms
+        econ = state.scenario.economy
         n_new = int(counts.sum())
         # Rows of firms exiting this month still hold their workers until the flows
         # pass lays them off, so entrants do not reuse them until next month.
@@ -378,26 +377,25 @@ class FirmDynamics(Mechanism):
         if free.size < n_new:
             old = len(f)
             f.grow(n_new - free.size + old // 50 + 1)
-            self._fit(len(f))
             free = np.concatenate([free, np.arange(old, len(f))])
-            f = model.firms
         rows = free[:n_new]
         place = np.repeat(np.arange(counts.size), counts)
 
         # Sector: UK shares, knowledge-intensive share tilted by knowledge per person.
-        kpw = model.place_state.knowledge_stock / np.maximum(self._working_age, 1.0)
-        tilt = np.sqrt(kpw / max(float(kpw.mean()), 1e-12))
-        probs = np.tile(SECTOR_SHARES, (counts.size, 1))
-        probs[:, 4] *= np.where(np.isfinite(tilt) & (tilt > 0), tilt, 1.0)
-        probs /= probs.sum(axis=1, keepdims=True)
-        sector = _draw_categorical(rng, probs[place])
-        skill_demand = _draw_categorical(rng, SKILL_DEMAND_BY_SECTOR[sector])
+        kpw = state.places.knowledge_stock / np.maximum(self._working_age, 1.0)
+        probs = sector_probabilities(econ.sector_shares, kpw)
+        sector = categorical(rng.random(n_new), probs, place)
+        skill_demand = categorical(
+            rng.random(n_new), np.asarray(econ.skill_demand_by_sector), sector
+        )
 
-        sc = model.scenario
-        sd_a = sc.firms.productivity_dispersion
+        sc = state.scenario
         productivity = (
-            self._gva[place] * sc.wages.hours_per_week * SECTOR_PRODUCTIVITY[sector]
-            * np.exp(sd_a * rng.standard_normal(n_new) - 0.5 * sd_a**2)
+            firm_productivity(
+                self._gva[place], sc.wages.hours_per_week,
+                np.asarray(econ.sector_productivity)[sector],
+                rng.standard_normal(n_new), sc.firms.productivity_dispersion,
+            )
             * self.multiplier[place]
         )
         base = self._mean_target0[place] * np.exp(rng.standard_normal(n_new) - 0.5)
@@ -406,21 +404,21 @@ class FirmDynamics(Mechanism):
         f.sector[rows] = sector
         f.skill_demand[rows] = skill_demand
         f.productivity[rows] = productivity
-        f.teleworkable[rows] = SECTOR_TELEWORKABLE[sector]
+        f.teleworkable[rows] = np.asarray(econ.sector_teleworkable)[sector]
         f.rd_spending[rows] = 0.0
         f.age_months[rows] = 0
         f.loss_months[rows] = 0
         f.employment[rows] = 0
         f.vacancies[rows] = 0
         f.alive[rows] = True
-        self._base_target[rows] = base
+        f.base_target[rows] = base
         own = np.maximum(self._own_targets(rows, place), 1)
-        self._own_target[rows] = own
+        f.own_target[rows] = own
         f.target_size[rows] = own
-        self.profit[rows] = 0.0
+        f.monthly_profit[rows] = 0.0
         self.entered_rows = rows
 
-    def place_indicators(self, model: LabourMarket) -> dict[str, np.ndarray]:
+    def place_indicators(self, state: MarketState) -> dict[str, np.ndarray]:
         """Firm entries and exits this month, by place (firm agents)."""
         return {
             "firm_entries": self.entries.astype(np.float64),
@@ -428,18 +426,9 @@ class FirmDynamics(Mechanism):
         }
 
 
-def _residents(model: LabourMarket) -> tuple[np.ndarray, np.ndarray]:
+def _residents(state: MarketState) -> tuple[np.ndarray, np.ndarray]:
     """Residents and advanced-skill residents by place (agents): last month's counts,
     from the model's aggregation pass (at the start, its starting accounts)."""
-    counts = model._counts
-    pop = counts[:, COUNT_COLUMNS.index("population")]
-    adv = counts[:, COUNT_COLUMNS.index("skill_advanced")]
+    pop = state.accounts.count("population")
+    adv = state.accounts.count("skill_advanced")
     return pop.astype(np.float64), adv.astype(np.float64)
-
-
-def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
-    """One draw per row of ``probs`` (rows sum to 1)."""
-    cum = np.cumsum(probs, axis=1)
-    cum[:, -1] = np.inf
-    u = rng.random(probs.shape[0])
-    return (u[:, None] >= cum).sum(axis=1).astype(np.int8)

@@ -61,7 +61,7 @@ from sim.config.section import Section, list_to_tuple
 from sim.mechanisms.base import Mechanism
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
 __all__ = ["GreenParams", "Green", "GREEN_SECTOR"]
 
@@ -106,10 +106,10 @@ class Green(Mechanism):
 
     SECTION = "green"
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
         p = self.params
-        codes = [str(c) for c in model.geography.places.index]
+        codes = [str(c) for c in state.geography.places.index]
         n_places = len(codes)
         chosen = np.ones(n_places, dtype=bool)
         if p.programme_places:
@@ -122,33 +122,34 @@ class Green(Mechanism):
         self.end = self.start + p.programme_months
         self.programme_jobs = np.zeros(n_places)
         self._base_jobs = np.full(n_places, np.nan)
-        self._added = np.zeros(len(model.firms), dtype=np.int64)
+        # Programme jobs on each firm's target (attached: grows with the firm table).
+        self._firms = state.firms
+        state.firms.attach("programme_jobs", np.int64)
         self._has_added = False  # any programme jobs on firms' targets
 
-    def step(self, model: LabourMarket) -> None:
+    @property
+    def _added(self) -> np.ndarray:
+        return self._firms.programme_jobs
+
+    def step(self, state: MarketState) -> None:
         """One month: programme targets, programme jobs filled, green stock and amenity."""
-        f = model.firms
-        n_places = model.geography.n_places
-        month = model._sim_month - model.scenario.run.burn_in_months  # recorded month, from 1
+        f = state.firms
+        n_places = state.n_places
+        month = state.clock.recorded_month  # recorded month, from 1
         active = (month > self.start) & (month <= self.end) & (self.jobs_share > 0) & (month > 0)
         if not active.any() and not self._has_added:
             # No programme running and no programme jobs left on firms' targets: only
             # the green stock depreciates (skips two passes over the firms).
             self.programme_jobs = np.zeros(n_places)
-            self._depreciate(model, np.zeros(n_places))
+            self._depreciate(state, np.zeros(n_places))
             return
-        if self._added.size < len(f):
-            self._added = np.concatenate(
-                [self._added, np.zeros(len(f) - self._added.size, np.int64)]
-            )
-        fd = model.firm_dynamics
-        if fd.enabled and fd.exited_rows.size:
-            self._added[fd.exited_rows] = 0  # the row was freed (perhaps reused by an entrant)
+        # Rows of firms that exit this month were freed (perhaps reused by an entrant).
+        self._added[state.exiting_firms] = 0
         self._added[~f.alive] = 0
 
         jobs_at = np.bincount(f.place[f.alive], weights=f.employment[f.alive],
                               minlength=n_places)
-        new = np.zeros_like(self._added)
+        new = np.zeros(len(f), dtype=np.int64)
         if np.any(active):
             first = active & np.isnan(self._base_jobs)
             self._base_jobs[first] = jobs_at[first]
@@ -166,7 +167,7 @@ class Green(Mechanism):
         if changed.size:
             t = f.target_size[changed].astype(np.int64) + new[changed] - self._added[changed]
             f.target_size[changed] = np.maximum(t, 0)
-            self._added = new
+            self._added[:] = new
         self._has_added = bool(self._added.any())
 
         # Programme jobs filled: employment above the firm's target without the programme.
@@ -176,14 +177,14 @@ class Green(Mechanism):
             0, self._added[rows],
         )
         self.programme_jobs = np.bincount(f.place[rows], weights=filled, minlength=n_places)
-        self._depreciate(model, np.divide(
+        self._depreciate(state, np.divide(
             self.programme_jobs, jobs_at, out=np.zeros(n_places), where=jobs_at > 0
         ))
 
-    def _depreciate(self, model: LabourMarket, added_share: np.ndarray) -> None:
+    def _depreciate(self, state: MarketState, added_share: np.ndarray) -> None:
         """Green stock: depreciation plus this month's programme jobs (share of jobs);
         amenity follows the change."""
-        ps = model.place_state
+        ps = state.places
         d = self.params.green_stock_depreciation_per_year
         old = ps.green_stock.copy()
         ps.green_stock *= 1.0 - d / 12.0

@@ -3,7 +3,7 @@ r"""Knowledge: the R&D stock of each place (DESIGN.md, schedule step 3; issue 3,
 Each place ``p`` holds a stock of R&D knowledge :math:`K_p` (GBP million) built
 up by a perpetual inventory of its annual R&D spending, business (BERD) plus
 public (government and higher education, GERD less BERD), both in GBP million
-a year from the place data (``model.place_state.rd_business_gbp_m`` and
+a year from the place data (``state.places.rd_business_gbp_m`` and
 ``rd_public_gbp_m``). One step is one month:
 
 .. math::
@@ -34,7 +34,7 @@ grows only if a policy gives it R&D; :attr:`Knowledge.missing_places` lists the
 codes of those places (none at ``uk-itl1``).
 
 **Policies** move R&D between places by changing ``rd_business_gbp_m`` or
-``rd_public_gbp_m`` of ``model.place_state``; the stock then adjusts with a
+``rd_public_gbp_m`` of ``state.places``; the stock then adjusts with a
 half-life of :math:`\ln 2 / \delta` (about 4.6 years at 15%).
 
 The indicator ``knowledge_stock`` (GBP million, summed nationally) is reported
@@ -52,7 +52,7 @@ from sim.config.section import Section
 from sim.mechanisms.base import Mechanism
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
 __all__ = ["KnowledgeParams", "Knowledge", "rd_spending", "GOLDEN_TRIANGLE_ITL1"]
 
@@ -71,9 +71,9 @@ class KnowledgeParams(Section):
     )
 
 
-def rd_spending(model: LabourMarket) -> np.ndarray:
+def rd_spending(state: MarketState) -> np.ndarray:
     """Annual R&D spending by place, business plus public, GBP million a year."""
-    ps = model.place_state
+    ps = state.places
     return ps.rd_business_gbp_m + ps.rd_public_gbp_m
 
 
@@ -86,18 +86,18 @@ class Knowledge(Mechanism):
 
     SECTION = "knowledge"
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
-        places = model.geography.places
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
+        places = state.geography.places
         missing = places["rd_business_gbp_m"].isna() & places["rd_public_gbp_m"].isna()
         self.missing_places: list[str] = [str(c) for c in places.index[missing.to_numpy()]]
         delta = self.params.depreciation_per_year
         # Steady state, set also when disabled (other mechanisms read the stock).
-        model.place_state.knowledge_stock[:] = rd_spending(model) / delta
+        state.places.knowledge_stock[:] = rd_spending(state) / delta
 
-    def step(self, model: LabourMarket) -> None:
+    def step(self, state: MarketState) -> None:
         """One month of accumulation and depreciation."""
-        k = model.place_state.knowledge_stock
+        k = state.places.knowledge_stock
         delta = self.params.depreciation_per_year
         k *= 1.0 - delta / 12.0
-        k += rd_spending(model) / 12.0
+        k += rd_spending(state) / 12.0

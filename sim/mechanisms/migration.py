@@ -115,7 +115,7 @@ elasticity of housing demand of about -0.65 (ESTIMATE in the range of UK
 estimates).
 
 **4. Indicators.** ``net_migration`` (people: in-movers minus out-movers this
-month, each agent counted as ``model._people_per_agent`` of its place) and
+month, each agent counted as ``state.people_per_agent`` of its place) and
 ``net_migration_advanced`` (the same for advanced skill). Quits caused by a move
 are not in the ``separations`` indicator (counted in :attr:`Migration.quits`).
 """
@@ -127,22 +127,20 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.agents.workers import EMPLOYED, UNEMPLOYED
+from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.section import Positive3, Section
 from sim.kernels.migration import choose_and_move, draw_candidates
-from sim.kernels.rng import stream_key
 from sim.mechanisms.base import Mechanism
+from sim.mechanisms.remote_work import refresh_remote_capable
 from sim.world.resources import telework_by_occupation
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
-__all__ = ["MigrationParams", "Migration", "STAGE"]
+__all__ = ["MigrationParams", "Migration"]
 
-#: Random stream stage of this mechanism (rounds: 0 candidates, 1 destinations, 2 broadband).
-STAGE = 18
 
-_EMPLOYED, _ABSENT = 0, 4
+
 
 
 class MigrationParams(Section):
@@ -204,9 +202,9 @@ class Migration(Mechanism):
     INDICATORS: ClassVar[tuple[str, ...]] = ("net_migration", "net_migration_advanced")
     SUMS: ClassVar[tuple[str, ...]] = ("net_migration", "net_migration_advanced")
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
-        n_places = model.geography.n_places
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
+        n_places = state.n_places
         self.in_moves = np.zeros(n_places, dtype=np.int64)
         self.out_moves = np.zeros(n_places, dtype=np.int64)
         self.in_advanced = np.zeros(n_places, dtype=np.int64)
@@ -221,34 +219,34 @@ class Migration(Mechanism):
         p = self.params
         self._age = np.asarray(p.age_multiplier, dtype=np.float64)
         self._skill = np.asarray(p.skill_multiplier, dtype=np.float64)
-        ps = model.place_state
+        ps = state.places
         self._stock0 = ps.housing_stock.astype(np.float64).copy()
         # Built before the model's starting accounts, so counted here.
-        wk = model.workers
-        present = wk.status != _ABSENT
-        pop0 = np.bincount(wk.home[present], minlength=model.geography.n_places)
+        wk = state.workers
+        present = wk.status != ABSENT
+        pop0 = np.bincount(wk.home[present], minlength=state.n_places)
         self._pop0 = np.maximum(pop0.astype(float), 1.0)
-        self._earnings0 = self._start_earnings(model)
-        move_cost = p.fixed_cost_gbp_week + p.cost_per_minute_gbp_week * model._minutes
+        self._earnings0 = self._start_earnings(state)
+        move_cost = p.fixed_cost_gbp_week + p.cost_per_minute_gbp_week * state.travel.minutes
         np.fill_diagonal(move_cost, 0.0)
         self._move_cost = move_cost
         if p.calibrate_amenity:
-            self.residual_amenity = self._calibrate(model)
+            self.residual_amenity = self._calibrate(state)
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def _population(model: LabourMarket) -> np.ndarray:
+    def _population(state: MarketState) -> np.ndarray:
         """Residents by place (agents): last month's aggregation (the model's counts)."""
-        return model._counts[:, 0].astype(float)
+        return state.accounts.count("population").astype(float)
 
     @staticmethod
-    def _start_earnings(model: LabourMarket) -> np.ndarray:
+    def _start_earnings(state: MarketState) -> np.ndarray:
         """Employment rate x median wage of employed residents at start, GBP a week."""
-        wk = model.workers
-        n_places = model.geography.n_places
-        present = wk.status != _ABSENT
+        wk = state.workers
+        n_places = state.n_places
+        present = wk.status != ABSENT
         pop = np.bincount(wk.home[present], minlength=n_places).astype(float)
-        emp = wk.status == _EMPLOYED
+        emp = wk.status == EMPLOYED
         n_emp = np.bincount(wk.home[emp], minlength=n_places).astype(float)
         order = np.lexsort((wk.wage[emp], wk.home[emp]))
         wages = wk.wage[emp][order].astype(float)
@@ -268,21 +266,21 @@ class Migration(Mechanism):
                         np.where(age_months >= 12 * p.old_age_years, 2, 1))
         return np.minimum(p.base_rate * self._age[band] * self._skill[skill], 1.0)
 
-    def _calibrate(self, model: LabourMarket) -> np.ndarray:
+    def _calibrate(self, state: MarketState) -> np.ndarray:
         """Residual amenity that makes the start a steady state of the choice model.
 
         Per iteration O(P^2): with ``K = exp(-m / sigma)`` and ``z_d = H_d exp(v_d / sigma)``
         the inflow is ``z * K^T (w / (K z))``.
         """
-        wk = model.workers
-        n_places = model.geography.n_places
-        present = np.flatnonzero(wk.status != _ABSENT)
+        wk = state.workers
+        n_places = state.n_places
+        present = np.flatnonzero(wk.status != ABSENT)
         r = self._rates(wk.age_months[present], wk.skill[present])
         weight = np.zeros((n_places, 3))
         np.add.at(weight, (wk.home[present], wk.skill[present]), r)
         outflow = weight.sum(axis=1)
-        ps = model.place_state
-        premium = np.asarray(model._skill_premium, dtype=float)
+        ps = state.places
+        premium = np.asarray(state.skill_premium, dtype=float)
         size = np.maximum(ps.housing_stock, 1e-9)
         base = ps.amenity - ps.housing_cost
         sigma = self.params.logit_scale_gbp_week
@@ -303,23 +301,27 @@ class Migration(Mechanism):
                 break
         return xi
 
-    def _earnings(self, model: LabourMarket) -> np.ndarray:
-        er = np.array([r.employment_rate for r in model._regions_in_order], dtype=float)
-        mw = np.array([r.median_wage for r in model._regions_in_order], dtype=float)
-        e = er * mw
+    def _earnings(self, state: MarketState) -> np.ndarray:
+        """Employment rate x median wage by place last month (the start values before
+        the first month), GBP a week."""
+        last = state.accounts.indicators
+        if "employment_rate" not in last:
+            return self._earnings0
+        e = last["employment_rate"] * last["median_wage"]
         return np.where(np.isfinite(e), e, self._earnings0)
 
     # ------------------------------------------------------------------ monthly
-    def step(self, model: LabourMarket) -> None:
+    def step(self, state: MarketState) -> None:
         """Update housing, then draw movers and their destinations."""
         p = self.params
-        ps = model.place_state
-        wk, f = model.workers, model.firms
-        n_places = model.geography.n_places
-        month = model._sim_month
+        ps = state.places
+        wk, f = state.workers, state.firms
+        n_places = state.n_places
+        # Stream month: months simulated (the month being simulated + 1).
+        month = state.clock.months_simulated
 
         # Housing: demand against stock.
-        pop = self._population(model)
+        pop = self._population(state)
         demand = self._stock0 * pop / self._pop0
         ps.housing_stock[:] = ps.housing_stock + p.housing_supply_speed * np.maximum(
             demand - ps.housing_stock, 0.0
@@ -331,10 +333,10 @@ class Migration(Mechanism):
         # Who considers moving.
         p_max = float(min(p.base_rate * self._age.max() * self._skill.max(), 1.0))
         cand = draw_candidates(
-            stream_key(model.seed, month, STAGE, 0), wk.status, wk.age_months, wk.skill,
+            state.stream_key("migration", 0, month=month), wk.status, wk.age_months, wk.skill,
             float(p.base_rate), int(12 * p.young_age_years), int(12 * p.old_age_years),
             self._age, self._skill, p_max,
-            model._flows_scratch[0],  # free after the flows pass
+            wk.scratch[0],  # the workers' scratch space (free after the flows pass)
         )
         self.considered = int(cand.size)
         for arr in (self.in_moves, self.out_moves, self.in_advanced, self.out_advanced):
@@ -342,7 +344,7 @@ class Migration(Mechanism):
         self.quits = 0
         if cand.size == 0:
             return
-        wc = model.scenario.wages
+        wc = state.scenario.wages
         place_value = np.ascontiguousarray(
             self.residual_amenity + ps.amenity - ps.housing_cost, dtype=np.float64
         )
@@ -352,11 +354,11 @@ class Migration(Mechanism):
                         np.where(wk.age_months[cand] >= 12 * p.old_age_years, 2, 1))
         skill = wk.skill[cand].astype(np.int64)
         choose_and_move(
-            stream_key(model.seed, month, STAGE, 1), cand, wk.home, wk.skill, wk.status,
+            state.stream_key("migration", 1, month=month), cand, wk.home, wk.skill, wk.status,
             wk.employer, wk.wage, wk.reservation_wage, wk.months_unemployed, wk.remote,
-            f.place, f.employment, place_value, np.asarray(model._skill_premium, dtype=float),
-            np.ascontiguousarray(self._earnings(model), dtype=np.float64),
-            np.log(np.maximum(ps.housing_stock, 1e-9)), model._minutes,
+            f.place, f.employment, place_value, np.asarray(state.skill_premium, dtype=float),
+            np.ascontiguousarray(self._earnings(state), dtype=np.float64),
+            np.log(np.maximum(ps.housing_stock, 1e-9)), state.travel.minutes,
             float(p.logit_scale_gbp_week), float(p.fixed_cost_gbp_week),
             float(p.cost_per_minute_gbp_week), float(wc.commute_cost_gbp_per_minute),
             float(wc.hybrid_commute_factor), float(p.max_commute_minutes),
@@ -372,19 +374,19 @@ class Migration(Mechanism):
         self.moves_by_group[:, :, 0] += np.bincount(group[moved], minlength=9).reshape(3, 3)
         self.moves_by_group[:, :, 1] += np.bincount(group, minlength=9).reshape(3, 3)
         if moved.any():
-            self._update_remote(model, cand[moved], moved_from[moved])
-            self._constrained_quits(model, cand[moved])
+            self._update_remote(state, cand[moved], moved_from[moved])
+            self._constrained_quits(state, cand[moved])
 
-    def _constrained_quits(self, model: LabourMarket, rows: np.ndarray) -> None:
+    def _constrained_quits(self, state: MarketState, rows: np.ndarray) -> None:
         """A constrained mover keeps only a remote job or one in the new home place."""
-        wk, f = model.workers, model.firms
+        wk, f = state.workers, state.firms
         emp = rows[(wk.status[rows] == EMPLOYED) & wk.constrained[rows] & ~wk.remote[rows]]
         if emp.size == 0:
             return
         away = emp[f.place[wk.employer[emp]] != wk.home[emp]]
         if away.size == 0:
             return
-        wc = model.scenario.wages
+        wc = state.scenario.wages
         np.subtract.at(f.employment, wk.employer[away], 1)
         wk.status[away] = UNEMPLOYED
         wk.employer[away] = -1
@@ -394,21 +396,17 @@ class Migration(Mechanism):
         )
         self.quits += int(away.size)
 
-    def _update_remote(self, model: LabourMarket, rows: np.ndarray, origin: np.ndarray) -> None:
+    def _update_remote(self, state: MarketState, rows: np.ndarray, origin: np.ndarray) -> None:
         """Remote capability follows the new home's broadband (see the module docstring)."""
-        wk = model.workers
-        mech = getattr(model, "remote_work", None)
+        wk = state.workers
+        mech = state.mechanism("remote_work")
         if mech is not None and mech.enabled:
-            from sim.mechanisms.remote_work import refresh_remote_capable
-
-            refresh_remote_capable(model, rows)
+            refresh_remote_capable(state, rows)
         else:
-            b = model.place_state.broadband_share
+            b = state.places.broadband_share
             b_old, b_new = b[origin], b[wk.home[rows]]
             tau = telework_by_occupation()[wk.occupation[rows]]
-            rng = np.random.default_rng(
-                np.random.SeedSequence([model.seed, model._sim_month, STAGE, 2])
-            )
+            rng = state.generator("migration", 2, month=state.clock.months_simulated)
             u = rng.random(rows.size)
             capable = wk.remote_capable[rows]
             lose = capable & (b_new < b_old) & (u < 1.0 - b_new / np.maximum(b_old, 1e-12))
@@ -419,9 +417,9 @@ class Migration(Mechanism):
             wk.remote_capable[rows[gain]] = True
         wk.remote[rows] &= wk.remote_capable[rows]
 
-    def place_indicators(self, model: LabourMarket) -> dict[str, np.ndarray]:
+    def place_indicators(self, state: MarketState) -> dict[str, np.ndarray]:
         """Net migration this month, people (all, and advanced skill)."""
-        scale = np.asarray(model._people_per_agent, dtype=float)
+        scale = np.asarray(state.people_per_agent, dtype=float)
         return {
             "net_migration": (self.in_moves - self.out_moves) * scale,
             "net_migration_advanced": (self.in_advanced - self.out_advanced) * scale,

@@ -14,7 +14,7 @@ with :math:`\tau_o` the teleworkable share of the occupation
 judgement, ESTIMATE), :math:`b_p(t)` the place's superfast broadband coverage
 this month (``place_state.broadband_share``, share of premises; Ofcom Connected
 Nations) and :math:`u^T_i, u^B_i` two uniforms that are *fixed for the worker's
-row*: ``uniform(stream_key(seed, 0, STAGE_STABLE), 3 i + d)``, ``d`` = 0, 1.
+row*: ``uniform(key, 3 i + d)`` with the key of stage ``remote_work_stable``, month 0, ``d`` = 0, 1.
 So ``P(remote-capable) = tau_o b_p``, the rule of :mod:`sim.agents.economy`, and a rise
 in coverage (a digital-infrastructure rollout) only *adds* remote-capable
 workers: those whose broadband draw lies between the old and the new coverage
@@ -68,7 +68,7 @@ more among those whose condition limits work (DWP, The employment of disabled
 people 2023) and lower employment among carers of 20+ hours a week. Nobody's
 labour-market status changes, so each place's initial employment rate is
 exactly unchanged; only who carries the flag is chosen. Draws:
-``stream_key(seed, 0, STAGE_CONSTRAINT, 1)``, counter = row. Entrants
+stage ``remote_work_constraint``, month 0, round 1, counter = row. Entrants
 (demography) get the flag with probability ``c`` by :func:`assign_constraint`,
 which also sets their ``remote_capable`` from the stable draws.
 
@@ -93,7 +93,7 @@ Indicators: ``remote_share``, ``remote_capable_share`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import numpy as np
 from numba import njit, prange
@@ -101,12 +101,12 @@ from pydantic import BeforeValidator, Field
 
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE
 from sim.config.section import Section, list_to_tuple
-from sim.kernels.rng import stream_key, uniform
+from sim.kernels.rng import uniform
 from sim.mechanisms.base import Mechanism
 from sim.world.resources import telework_by_occupation
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
 #: A proportional productivity effect of remote work, share.
 _Effect = Annotated[float, Field(ge=-0.5, le=0.5)]
@@ -114,16 +114,10 @@ _Effect = Annotated[float, Field(ge=-0.5, le=0.5)]
 __all__ = [
     "RemoteWorkParams",
     "RemoteWork",
+    "RemoteWorkRules",
     "assign_constraint",
     "refresh_remote_capable",
-    "STAGE_STABLE",
-    "STAGE_CONSTRAINT",
 ]
-
-#: Stream stage of the worker's fixed telework, broadband and hybrid draws (month 0).
-STAGE_STABLE = 16
-#: Stream stage of the constraint draws (construction: round 1; entrants: round 0).
-STAGE_CONSTRAINT = 17
 
 
 class RemoteWorkParams(Section):
@@ -207,34 +201,59 @@ def _hybrid_rows(key, rows, out):
 
 
 # ---------------------------------------------------------------------- helpers
-def _stable_key(model: LabourMarket) -> np.uint64:
-    return stream_key(model.seed, 0, STAGE_STABLE)
+class RemoteWorkRules(NamedTuple):
+    """What the flows, matching and aggregation kernels take from this mechanism.
+
+    Attributes:
+        remote_productivity: (9,) proportional productivity effect of a remote job by
+            SOC major group, share.
+        constrained_search_share: constrained inactive who search, a month, share.
+        constrained_exit_multiplier: exit rates of constrained people over everyone's.
+        remote_exit_multiplier: the same in a remote job, or unemployed and remote-capable.
+    """
+
+    remote_productivity: np.ndarray
+    constrained_search_share: float
+    constrained_exit_multiplier: float
+    remote_exit_multiplier: float
+
+    @classmethod
+    def neutral(cls) -> RemoteWorkRules:
+        """The values when the mechanism is disabled: no effect at all."""
+        return cls(np.zeros(9), 0.0, 1.0, 1.0)
 
 
-def refresh_remote_capable(model: LabourMarket, rows: np.ndarray) -> None:
+def _stable_key(state: MarketState) -> np.uint64:
+    """Key of a worker row's fixed draws (month 0 of the stable stream)."""
+    return state.stream_key("remote_work_stable", month=0)
+
+
+def refresh_remote_capable(state: MarketState, rows: np.ndarray) -> None:
     """Set ``remote_capable`` of ``rows`` from their fixed draws, occupation and home.
 
     For other mechanisms: call it for workers whose home place or occupation changed
     (migration) or who entered (demography does so through :func:`assign_constraint`).
     Does nothing when the remote-work mechanism is disabled.
     """
-    mech = getattr(model, "remote_work", None)
+    mech = state.mechanism("remote_work")
     if mech is None or not mech.enabled:
         return
     rows = np.ascontiguousarray(rows, dtype=np.int64)
-    wk = model.workers
+    wk = state.workers
     _refresh_rows(
-        _stable_key(model), rows, wk.home, wk.occupation, mech.telework,
-        np.ascontiguousarray(model.place_state.broadband_share, dtype=np.float64),
+        _stable_key(state), rows, wk.home, wk.occupation, mech.telework,
+        np.ascontiguousarray(state.places.broadband_share, dtype=np.float64),
         wk.remote_capable,
     )
 
 
-def _uniforms(model: LabourMarket, rows: np.ndarray, rng_or_key, round_: int) -> np.ndarray:
+def _uniforms(state: MarketState, rows: np.ndarray, rng_or_key, round_: int) -> np.ndarray:
     if isinstance(rng_or_key, np.random.Generator):
         return rng_or_key.random(rows.size)
+    # Entrants' draws: stream month = months simulated (the month being simulated + 1).
     key = (
-        stream_key(model.seed, model._sim_month, STAGE_CONSTRAINT, round_)
+        state.stream_key("remote_work_constraint", round_,
+                         month=state.clock.months_simulated)
         if rng_or_key is None else np.uint64(rng_or_key)
     )
     out = np.empty(rows.size)
@@ -243,7 +262,7 @@ def _uniforms(model: LabourMarket, rows: np.ndarray, rng_or_key, round_: int) ->
 
 
 def assign_constraint(
-    model: LabourMarket,
+    state: MarketState,
     rows: np.ndarray,
     rng_or_key: np.random.Generator | int | np.uint64 | None = None,
 ) -> None:
@@ -257,28 +276,28 @@ def assign_constraint(
     is disabled the rows are simply unconstrained.
 
     Args:
-        model: the model.
+        state: the shared state.
         rows: worker rows of the entrants (their home, occupation and status already set).
         rng_or_key: a NumPy generator, a stream key, or ``None`` for the counter-based
-            stream ``stream_key(seed, month, STAGE_CONSTRAINT, 0)`` with the row as
+            stream of stage ``remote_work_constraint``, round 0, with the row as
             counter (thread-count independent).
     """
     rows = np.ascontiguousarray(rows, dtype=np.int64)
-    wk = model.workers
-    mech = getattr(model, "remote_work", None)
+    wk = state.workers
+    mech = state.mechanism("remote_work")
     if mech is None or not mech.enabled or rows.size == 0:
         wk.constrained[rows] = False
         return
-    u = _uniforms(model, rows, rng_or_key, 0)
+    u = _uniforms(state, rows, rng_or_key, 0)
     prob = np.full(rows.size, mech.params.constrained_share)
     emp = wk.status[rows] == EMPLOYED
     if emp.any():
-        f = model.firms
+        f = state.firms
         er = rows[emp]
         ok = wk.remote[er] | (f.place[wk.employer[er]] == wk.home[er])
         prob[np.flatnonzero(emp)[~ok]] = 0.0
     wk.constrained[rows] = u < prob
-    refresh_remote_capable(model, rows)
+    refresh_remote_capable(state, rows)
 
 
 # ---------------------------------------------------------------------- mechanism
@@ -287,21 +306,34 @@ class RemoteWork(Mechanism):
 
     SECTION = "remote_work"
 
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
         self.telework = telework_by_occupation()
-        self._broadband = np.array(model.place_state.broadband_share, dtype=np.float64)
+        self._broadband = np.array(state.places.broadband_share, dtype=np.float64)
+        p: RemoteWorkParams = self.params
+        self._rules = (
+            RemoteWorkRules(
+                p.remote_productivity + np.asarray(p.remote_productivity_by_occupation),
+                p.constrained_search_share, p.constrained_exit_multiplier,
+                p.remote_exit_multiplier,
+            )
+            if self.enabled else RemoteWorkRules.neutral()
+        )
         if not self.enabled:
             return
-        self._derive_remote(model)
-        self.rates = self._assign_initial(model)
+        self._derive_remote(state)
+        self.rates = self._assign_initial(state)
+
+    def kernel_params(self) -> RemoteWorkRules:
+        """This mechanism's parameters for the kernels (neutral when disabled)."""
+        return self._rules
 
     # -------------------------------------------------------------- construction
-    def _derive_remote(self, model: LabourMarket) -> None:
+    def _derive_remote(self, state: MarketState) -> None:
         """Re-derive ``remote_capable`` (all rows) and ``remote`` (employed) from stable draws."""
-        wk, f = model.workers, model.firms
-        n_places = model.geography.n_places
-        key = _stable_key(model)
+        wk, f = state.workers, state.firms
+        n_places = state.n_places
+        key = _stable_key(state)
         _refresh_places(
             key, wk.home, wk.occupation, wk.status, np.ones(n_places, dtype=np.bool_),
             self.telework, self._broadband, wk.remote_capable,
@@ -312,10 +344,10 @@ class RemoteWork(Mechanism):
         wk.remote[:] = False
         wk.remote[emp] = wk.remote_capable[emp] & (u < f.teleworkable[wk.employer[emp]])
 
-    def _assign_initial(self, model: LabourMarket) -> np.ndarray:
+    def _assign_initial(self, state: MarketState) -> np.ndarray:
         """Flag the constrained, preferentially among the inactive; returns (P, 2) rates."""
-        wk, f = model.workers, model.firms
-        n_places = model.geography.n_places
+        wk, f = state.workers, state.firms
+        n_places = state.n_places
         c, rho = self.params.constrained_share, self.params.inactive_relative_risk
         present = wk.status != ABSENT
         inactive = wk.status == INACTIVE
@@ -335,21 +367,21 @@ class RemoteWork(Mechanism):
         r_a = np.minimum(np.divide(short, n_a, out=np.zeros(n_places), where=n_a > 0), 1.0)
         prob = np.where(inactive, r_i[wk.home], np.where(eligible_active, r_a[wk.home], 0.0))
         rows = np.arange(len(wk), dtype=np.int64)
-        u = _uniforms(model, rows, stream_key(model.seed, 0, STAGE_CONSTRAINT, 1), 1)
+        u = _uniforms(state, rows, state.stream_key("remote_work_constraint", 1, month=0), 1)
         wk.constrained[:] = present & (u < prob)
         return np.stack([r_i, r_a], axis=1)
 
     # -------------------------------------------------------------- monthly
-    def step(self, model: LabourMarket) -> None:
+    def step(self, state: MarketState) -> None:
         """Remote capability where broadband changed (the constrained's higher exit
         rates are applied by the model's flows pass)."""
-        wk = model.workers
-        bb = np.asarray(model.place_state.broadband_share, dtype=np.float64)
+        wk = state.workers
+        bb = np.asarray(state.places.broadband_share, dtype=np.float64)
         changed = bb != self._broadband
         if not changed.any():
             return
         _refresh_places(
-            _stable_key(model), wk.home, wk.occupation, wk.status, changed,
+            _stable_key(state), wk.home, wk.occupation, wk.status, changed,
             self.telework, np.ascontiguousarray(bb), wk.remote_capable,
         )
         self._broadband = bb.copy()

@@ -53,17 +53,13 @@ import numpy as np
 from pydantic import BeforeValidator, Field
 
 from sim.config.section import Section, list_to_tuple
-from sim.kernels.rng import stream_key
 from sim.kernels.training import training_month
 from sim.mechanisms.base import Mechanism
 
 if TYPE_CHECKING:
-    from sim.core.model import LabourMarket
+    from sim.mechanisms.base import MarketState
 
-__all__ = ["TrainingParams", "Training", "STAGE"]
-
-#: Random stream stage of this mechanism (see :mod:`sim.kernels.rng`).
-STAGE = 12
+__all__ = ["TrainingParams", "Training"]
 
 
 class TrainingParams(Section):
@@ -117,10 +113,10 @@ class Training(Mechanism):
     """
 
     SECTION = "training"
-    def __init__(self, model: LabourMarket) -> None:
-        super().__init__(model)
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
         p: TrainingParams = self.params
-        n_places = model.geography.n_places
+        n_places = state.n_places
         self.funding = np.full(n_places, p.skills_funding, dtype=np.float64)
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.completions = np.zeros(n_places, dtype=np.int64)
@@ -131,7 +127,12 @@ class Training(Mechanism):
         if np.any(self._duration < 1):
             raise ValueError("training.duration_months must be at least 1 month")
 
-    def kernel_args(self, model: LabourMarket) -> tuple:
+    def kernel_params(self) -> float:
+        """The matching kernel's employer-link bonus: ``employer_link_bonus`` when
+        enabled, 0 (neutral) when not."""
+        return self.params.employer_link_bonus if self.enabled else 0.0
+
+    def kernel_args(self, state: MarketState) -> tuple:
         """This month's arguments of the training kernel after the worker columns:
         stream key, entry rates, funding, durations, completion rate, linked share.
 
@@ -140,20 +141,20 @@ class Training(Mechanism):
         p: TrainingParams = self.params
         self.entries[:] = 0
         self.completions[:] = 0
-        key = stream_key(model.seed, model._sim_month - 1, STAGE)
+        key = state.stream_key("training")
         return (key, self._rates, self.funding, self._duration, p.completion_rate,
                 p.employer_linked_share)
 
-    def step(self, model: LabourMarket) -> None:
+    def step(self, state: MarketState) -> None:
         """One month of course entries, countdown and completions, as a pass of its own.
 
         The model's schedule does not call this: it runs the same kernel inside its
         flows pass (:meth:`kernel_args`). It is here for use outside the schedule.
         """
-        wk = model.workers
-        key, *rest = self.kernel_args(model)
+        wk = state.workers
+        key, *rest = self.kernel_args(state)
         training_month(
             key, wk.home, wk.skill, wk.human_capital, wk.status, wk.training_left,
-            wk.trained_with, wk.months_unemployed, model._searching, *rest, self.entries,
+            wk.trained_with, wk.months_unemployed, wk.searching, *rest, self.entries,
             self.completions,
         )

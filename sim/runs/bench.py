@@ -27,6 +27,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.config.scenario import parse_scenario
+from sim.core.model import LabourMarket
+
 __all__ = ["BenchResult", "run_benchmark"]
 
 
@@ -108,8 +111,6 @@ class _PeakMeter:
 
 
 def _scenario():
-    from sim.config.scenario import parse_scenario
-
     return parse_scenario(
         {"run": {"name": "bench", "geography": "grid", "burn_in_months": 0, "months": 1}},
         source="<bench>",
@@ -118,8 +119,6 @@ def _scenario():
 
 def run_once(workers: int, months: int, seed: int = 1) -> BenchResult:
     """Build an economy of ``workers`` workers and run it ``months`` months."""
-    from sim.core.model import LabourMarket
-
     scenario = _scenario()
     with _PeakMeter() as meter:
         t0 = time.perf_counter()

@@ -41,11 +41,9 @@ names the offending item and says what is allowed.
 
 from __future__ import annotations
 
-import inspect
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from numbers import Real
 
 import networkx as nx
@@ -53,12 +51,13 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import shortest_path
 
+from sim.world.resources import read_data_csv
+
 __all__ = [
     "ACCESS_SHARE",
     "COMMUTE_MINUTES_RANGE",
     "COMMUTE_SPEED_KMH",
     "GEOGRAPHIES",
-    "GEOGRAPHY_OPTIONS",
     "RATE_COLUMNS",
     "REQUIRED_COLUMNS",
     "SKILL_COLUMNS",
@@ -66,10 +65,8 @@ __all__ = [
     "GeographyError",
     "build_from_tables",
     "core_periphery",
-    "geography_from_options",
     "grid",
     "internal_commute_from_area",
-    "load_geography",
     "random_geometric",
     "travel_time_matrix",
     "uk_itl1",
@@ -675,15 +672,6 @@ def _check_connected(graph: nx.Graph, table: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_data_csv(*parts: str) -> pd.DataFrame:
-    """Read a CSV shipped in ``sim/data`` (works from an installed package)."""
-    resource = files("sim") / "data"
-    for part in parts:
-        resource = resource / part
-    with resource.open("rb") as handle:
-        return pd.read_csv(handle)
-
-
 def uk_itl1() -> Geography:
     """The 12 UK ITL1 regions (TLC North East .. TLN Northern Ireland) from shipped data.
 
@@ -724,7 +712,7 @@ def uk_itl1() -> Geography:
         The ``"uk-itl1"`` geography, with boundaries ``uk_itl1_regions_ons_buc_2018.geojson``
         keyed by ``itl121cd``.
     """
-    raw = _read_data_csv("uk", "itl1_regions.csv").set_index("itl1_code")
+    raw = read_data_csv("uk/itl1_regions.csv").set_index("itl1_code")
     advanced = raw["nvq4plus_pct_16_64_2019"] / 100.0
     level3_plus = raw["nvq3plus_pct_16_64_aps_2021"] / 100.0
     intermediate = level3_plus - advanced
@@ -761,7 +749,7 @@ def uk_itl1() -> Geography:
         },
         index=raw.index.astype(str),
     )
-    links = _read_data_csv("uk", "travel_times.csv")
+    links = read_data_csv("uk/travel_times.csv")
     aliases = dict(zip(places["main_city"], places.index, strict=True))
     return build_from_tables(
         "uk-itl1",
@@ -1067,78 +1055,3 @@ def core_periphery(
     )
     link_rows += [(ring_codes[a], ring_codes[b], ring_minutes, "road") for a, b in ring_pairs]
     return build_from_tables("core-periphery", places, _links_frame(link_rows))
-
-
-# --------------------------------------------------------------------------------------------
-# Dispatch
-# --------------------------------------------------------------------------------------------
-
-
-def _uk_lad() -> Geography:
-    """The 374 UK local authority districts: :func:`sim.world.geography_lad.uk_lad` (cached)."""
-    from sim.world.geography_lad import uk_lad  # lazy: sim.world.geography_lad imports this module
-
-    return uk_lad()
-
-
-_BUILDERS: dict[str, Callable[..., Geography]] = {
-    "uk-itl1": uk_itl1,
-    "grid": grid,
-    "random-geometric": random_geometric,
-    "core-periphery": core_periphery,
-    "uk-lad": _uk_lad,
-}
-
-
-def load_geography(name: str, **options: object) -> Geography:
-    """Build a geography by name.
-
-    Args:
-        name: One of :data:`GEOGRAPHIES` (``"uk-itl1"``, ``"grid"``, ``"random-geometric"``,
-            ``"core-periphery"``, ``"uk-lad"``); case and ``_``/``-`` are ignored.
-        **options: Keyword arguments of the matching builder (:func:`uk_itl1` and
-            ``"uk-lad"`` take none).
-
-    Returns:
-        The geography.
-
-    Raises:
-        GeographyError: If the name is unknown, an option is not accepted by that builder or
-            an option value is invalid.
-    """
-    key = str(name).strip().lower().replace("_", "-")
-    builder = _BUILDERS.get(key)
-    if builder is None:
-        raise GeographyError(f"unknown geography {name!r}; allowed: {', '.join(GEOGRAPHIES)}")
-    parameters = inspect.signature(builder).parameters
-    unknown = sorted(set(options) - set(parameters))
-    if unknown:
-        allowed = ", ".join(parameters) or "none"
-        raise GeographyError(
-            f"unknown option(s) {', '.join(unknown)} for geography {key!r}; allowed: {allowed}"
-        )
-    return builder(**options)
-
-
-#: The ``[geography_options]`` each geography uses (the others must be left out).
-GEOGRAPHY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "uk-itl1": (),
-    "uk-lad": (),
-    "grid": ("rows", "cols", "minutes_per_edge", "population", "seed"),
-    "random-geometric": ("n", "seed"),
-    "core-periphery": ("n_periphery", "seed"),
-}
-
-
-def geography_from_options(name: str, options: Mapping[str, object]) -> Geography:
-    """Build geography ``name`` with the options of :data:`GEOGRAPHY_OPTIONS` it uses.
-
-    Args:
-        name: a key of :data:`GEOGRAPHY_OPTIONS` (a scenario's ``run.geography``).
-        options: every geography option (a scenario's ``[geography_options]`` as a
-            mapping); those the geography does not use are not passed.
-    """
-    used = GEOGRAPHY_OPTIONS.get(name)
-    if used is None:
-        raise GeographyError(f"unknown geography {name!r}; allowed: {', '.join(GEOGRAPHY_OPTIONS)}")
-    return load_geography(name, **{k: options[k] for k in used})

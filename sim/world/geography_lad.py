@@ -129,15 +129,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from sim.world.distance import haversine_km
 from sim.world.geography import Geography, GeographyError, build_from_tables, uk_itl1
+from sim.world.resources import data_path, read_data_csv
 
 __all__ = [
     "ADVANCED_APS_CENSUS_RATIO",
@@ -154,7 +154,6 @@ __all__ = [
     "SUCCESSORS",
     "SeaLink",
     "fallback_report",
-    "haversine_km",
     "road_minutes",
     "uk_lad",
 ]
@@ -171,8 +170,6 @@ ROAD_SPEED_KMH: float = 60.0
 DETOUR_FACTOR: float = 1.3
 #: Buffer (degrees) within which two district boundaries count as touching.
 BOUNDARY_TOLERANCE_DEG: float = 1e-6
-#: Mean Earth radius (km) for the haversine distance.
-EARTH_RADIUS_KM: float = 6371.0088
 
 #: UK APS 2019 Level 4+ share over Census 2021 Level 4+ share (40.2 / 33.8), as for the regions.
 ADVANCED_APS_CENSUS_RATIO: float = 1.19
@@ -329,37 +326,9 @@ _SERIES_COLUMN: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 
 
-def haversine_km(
-    lon1: np.ndarray | float,
-    lat1: np.ndarray | float,
-    lon2: np.ndarray | float,
-    lat2: np.ndarray | float,
-) -> np.ndarray:
-    """Great-circle distance (km) between points given in degrees (broadcasting)."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dphi / 2.0) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2.0) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 def road_minutes(distance_km: np.ndarray | float) -> np.ndarray:
     """Road minutes for a great-circle distance: ``km * DETOUR_FACTOR / ROAD_SPEED_KMH * 60``."""
     return np.asarray(distance_km, dtype=np.float64) * DETOUR_FACTOR / ROAD_SPEED_KMH * 60.0
-
-
-def _data(*parts: str) -> Traversable:
-    """A file shipped in ``sim/data``."""
-    resource = files("sim") / "data"
-    for part in parts:
-        resource = resource / part
-    return resource
-
-
-def _read_csv(*parts: str) -> pd.DataFrame:
-    """Read a CSV shipped in ``sim/data``."""
-    with _data(*parts).open("rb") as handle:
-        return pd.read_csv(handle)
 
 
 def _pick_series(
@@ -448,7 +417,7 @@ def _describe_years(years: pd.Series) -> str:
 
 def _boundary_neighbours(codes: pd.Index) -> list[tuple[str, str]]:
     """Pairs of districts whose boundaries touch (within BOUNDARY_TOLERANCE_DEG)."""
-    data = json.loads(_data("geo", BOUNDARIES).read_text(encoding="utf-8"))
+    data = json.loads(data_path(f"geo/{BOUNDARIES}").read_text(encoding="utf-8"))
     feature_codes = [str(f["properties"][BOUNDARY_KEY]) for f in data["features"]]
     if sorted(feature_codes) != sorted(codes):
         missing = sorted(set(codes) - set(feature_codes))
@@ -492,7 +461,7 @@ def _links(centroids: pd.DataFrame) -> pd.DataFrame:
         total = float(road_minutes(to_port) + link.crossing_minutes + road_minutes(from_port))
         rows.append((link.island, link.other, total, link.mode))
 
-    table = _read_csv("uk", "travel_times.csv")
+    table = read_data_csv("uk/travel_times.csv")
     for origin_city, destination_city, mins, mode in zip(
         table["origin"], table["destination"], table["minutes"], table["mode"], strict=True
     ):
@@ -512,12 +481,12 @@ def _links(centroids: pd.DataFrame) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _build() -> tuple[Geography, pd.DataFrame]:
     """Build the geography and its fallback report once."""
-    centroids = _read_csv("geo", "uk_lad21_centroids_population.csv").set_index("lad21cd")
+    centroids = read_data_csv("geo/uk_lad21_centroids_population.csv").set_index("lad21cd")
     centroids.index = centroids.index.astype(str)
     codes = centroids.index
     region = centroids["itl121cd"].astype(str)
     regions = uk_itl1().places
-    raw = _read_csv("uk", "local", "ons_local_indicators.csv")
+    raw = read_data_csv("uk/local/ons_local_indicators.csv")
 
     def regional(column: str | pd.Series) -> pd.Series:
         values = regions[column] if isinstance(column, str) else column
@@ -542,7 +511,7 @@ def _build() -> tuple[Geography, pd.DataFrame]:
     local["below_30mbps"] = 1.0 - local["below_30mbps"] / 100.0
     local["gigabit_share"] = local["gigabit_share"] / 100.0
 
-    census = _read_csv("uk", "local", "census2021_qualifications_la.csv")
+    census = read_data_csv("uk/local/census2021_qualifications_la.csv")
     census.columns = census.columns.str.strip()
     census_l4 = census.set_index("Area code")["Level 4 qualifications and above (percent)"]
     advanced_own = census_l4.reindex(codes) / 100.0 * ADVANCED_APS_CENSUS_RATIO

@@ -13,8 +13,8 @@ amenity                     GBP a week  0 (a place's non-wage attraction)
 institutions                index       0 (quality of local institutions)
 broadband_share             share       superfast coverage (data)
 housing_stock               people      working-age population at start
-base_housing_cost           GBP a week  0.3 x median weekly pay (ESTIMATE: rent
-                                        about 30% of pay)
+base_housing_cost           GBP a week  ``economy.housing_cost_share_of_pay`` (0.3)
+                                        x median weekly pay (ESTIMATE)
 housing_cost                GBP a week  base_housing_cost
 rd_business_gbp_m           GBP m/yr    BERD (data)
 rd_public_gbp_m             GBP m/yr    public R&D (data)
@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from sim.world.distance import haversine_km
 from sim.world.geography import Geography
 
 __all__ = ["PlaceState"]
@@ -54,18 +55,25 @@ class PlaceState:
     green_stock: np.ndarray
 
     @classmethod
-    def from_geography(cls, geography: Geography) -> PlaceState:
-        """Start values from the place data."""
+    def from_geography(cls, geography: Geography, *, housing_cost_share: float) -> PlaceState:
+        """Start values from the place data.
+
+        Args:
+            geography: the places and their data.
+            housing_cost_share: starting housing cost as a share of median weekly pay
+                (the scenario's ``economy.housing_cost_share_of_pay``).
+        """
         p = geography.places
         n = len(p)
         pay = p["median_weekly_pay_gbp"].to_numpy(dtype=float)
+        rent_share = float(housing_cost_share)
         return cls(
             amenity=np.zeros(n),
             institutions=np.zeros(n),
             broadband_share=p["broadband_share"].to_numpy(dtype=float).copy(),
             housing_stock=p["working_age"].to_numpy(dtype=float).copy(),
-            base_housing_cost=0.3 * pay,
-            housing_cost=0.3 * pay,
+            base_housing_cost=rent_share * pay,
+            housing_cost=rent_share * pay,
             rd_business_gbp_m=p["rd_business_gbp_m"].fillna(0.0).to_numpy(dtype=float).copy(),
             rd_public_gbp_m=p["rd_public_gbp_m"].fillna(0.0).to_numpy(dtype=float).copy(),
             knowledge_stock=np.zeros(n),
@@ -79,7 +87,6 @@ class PlaceState:
         return [f.name for f in fields(self)]
 
 
-_EARTH_RADIUS_KM = 6371.0088
 #: Mean distance between two random points of a disc, as a share of its radius (128 / 45 pi).
 _DISC_MEAN_DISTANCE = 128.0 / (45.0 * np.pi)
 
@@ -96,13 +103,7 @@ def straight_line_km(geography: Geography) -> np.ndarray:
     lat = p["lat"].to_numpy(dtype=float)
     lon = p["lon"].to_numpy(dtype=float)
     if geography.name.startswith("uk"):
-        phi, lam = np.radians(lat), np.radians(lon)
-        dphi = phi[:, None] - phi[None, :]
-        dlam = lam[:, None] - lam[None, :]
-        h = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(
-            dlam / 2
-        ) ** 2
-        d = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     else:
         d = np.hypot(lat[:, None] - lat[None, :], lon[:, None] - lon[None, :])
     area = p["area_km2"].to_numpy(dtype=float)

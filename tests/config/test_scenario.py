@@ -21,7 +21,7 @@ from sim.config.scenario import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
-CORE_SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms")
+CORE_SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms", "economy")
 #: One section per switchable mechanism (sim.mechanisms.base), in the order of the schedule.
 MECHANISM_SECTIONS = (
     "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",

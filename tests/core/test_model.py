@@ -61,8 +61,8 @@ def test_is_a_mesa_model_with_twelve_region_agents(tiny):
 
 
 def test_scenario_and_seed_are_kept(tiny):
-    assert isinstance(tiny.scenario, Scenario)
-    assert tiny.scenario == _tiny()
+    assert isinstance(tiny.config, Scenario)
+    assert tiny.config == _tiny() and tiny.scenario.config is tiny.config
     assert tiny.seed == 42
     assert tiny.month == 0
 
@@ -156,7 +156,8 @@ def test_run_for_records_each_month():
     m = LabourMarket(_tiny(burn_in=1), rng=3)
     assert m.national_frame().empty
     m.run_for(3)
-    assert m.month == 3 and m.steps == 3
+    # One clock, Mesa's: it counts the burn-in month too.
+    assert m.month == 3 and m.steps == 1 + 3
     places, national = m.places_frame(), m.national_frame()
     assert len(places) == 36 and len(national) == 3
     assert {"month", "place", "name"} <= set(places.columns)
@@ -222,11 +223,11 @@ def test_debug_run_keeps_stock_flow_identities_every_month():
         n_rows, n_firm_rows = len(wk), len(f)
         counts = _status_counts(m)
         assert counts.size == len(STATUS_NAMES) and counts.sum() == len(wk)
-        expected = present + int(m.entrants.sum()) - int(m._retirements.sum())
+        expected = present + int(m.state.entrants.sum()) - int(m.state.retirements.sum())
         assert counts[:ABSENT].sum() == expected
         present = expected
-        entrants += int(m.entrants.sum())
-        retirements += int(m._retirements.sum())
+        entrants += int(m.state.entrants.sum())
+        retirements += int(m.state.retirements.sum())
         emp = wk.status == EMPLOYED
         np.testing.assert_array_equal(
             np.bincount(wk.employer[emp], minlength=len(f)), f.employment

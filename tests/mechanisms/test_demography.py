@@ -41,8 +41,8 @@ def test_population_per_place_is_stable_and_workers_are_conserved(geography, mon
     entrants = retirements = 0
     for _ in range(months):
         m.step()
-        entrants += int(m.entrants.sum())
-        retirements += int(m._retirements.sum())
+        entrants += int(m.state.entrants.sum())
+        retirements += int(m.state.retirements.sum())
     after = _present_by_place(m)
     assert np.all(np.abs(after / before - 1.0) < 0.06)
     assert after.sum() == before.sum() + entrants - retirements
@@ -59,14 +59,14 @@ def test_entrants_are_sixteen_with_their_origins_skill_distribution():
     rows = []
     for _ in range(120):  # the demography step alone, 10 years of cohorts
         free_before = wk.status == ABSENT
-        m._sim_month += 1
-        m.demography.step(m)
+        m.steps += 1  # the clock, as if the model ran the month
+        m.demography.step(m.state)
         wk = m.workers
         grew = np.zeros(len(wk), dtype=bool)
         grew[: free_before.size] = free_before
         grew[free_before.size:] = True
         new = np.flatnonzero(grew & (wk.status != ABSENT))
-        assert new.size == m.entrants.sum()
+        assert new.size == m.state.entrants.sum()
         rows.append(new)
     rows = np.concatenate(rows)
     assert rows.min() >= n0  # nobody retired, so every entrant is in a new row
@@ -101,7 +101,7 @@ def test_retirement_happens_at_the_age_set():
     retirements = 0
     for _ in range(12):
         m.step()
-        retirements += int(m._retirements.sum())
+        retirements += int(m.state.retirements.sum())
         present = m.workers.status != ABSENT
         assert m.workers.age_months[present].max() < 40 * 12
     # Ages rise by one a month: exactly the workers aged 40 years less 12 months or
@@ -118,8 +118,8 @@ def test_entrants_fill_the_lowest_absent_rows_without_a_scan():
         absent_before = np.flatnonzero(wk.status == ABSENT)
         n_before = len(wk)
         m.step()
-        n = int(m.entrants.sum())
-        assert n > 0 and m._retirements.sum() > 0
+        n = int(m.state.entrants.sum())
+        assert n > 0 and m.state.retirements.sum() > 0
         assert len(m.workers) == n_before  # the spare rows and retirees suffice
         filled = absent_before[:n]
         assert np.all(m.workers.status[filled] != ABSENT)
@@ -176,7 +176,7 @@ def test_lagged_shift_reads_history_from_cohort_lag_months_earlier():
     shifts = []
     for t in range(7):
         ps.early_years_quality[:] = np.e ** t  # ln EYQ = t
-        shifts.append(dem._lagged_shift(m, t)[0])
+        shifts.append(dem._lagged_shift(m.state, t)[0])
     # Before the start the history is the initial value (ln 1 = 0); then t - 3.
     assert shifts == pytest.approx([0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0])
 
@@ -186,13 +186,13 @@ def test_innovation_exposure_is_relative_to_its_reference():
     dem: Demography = m.demography
     ps = m.place_state
     ps.knowledge_stock[:] = 0.0  # knowledge off: no term
-    assert np.all(dem._lagged_shift(m, 0) == 0.0)
+    assert np.all(dem._lagged_shift(m.state, 0) == 0.0)
     ps.knowledge_stock[:] = dem._persons  # equal per person: reference 0 everywhere
-    dem._lagged_shift(m, 1)
+    dem._lagged_shift(m.state, 1)
     ps.knowledge_stock[0] *= 5.0
-    dem._lagged_shift(m, 2)
-    dem._lagged_shift(m, 3)
-    shift = dem._lagged_shift(m, 4)  # reads month 2
+    dem._lagged_shift(m.state, 2)
+    dem._lagged_shift(m.state, 3)
+    shift = dem._lagged_shift(m.state, 4)  # reads month 2
     effect = m.scenario.demography.innovation_exposure_effect
     assert shift[0] > 0.0 and shift[0] == pytest.approx(effect * np.log(5.0 / (
         (dem._persons.sum() + 4 * dem._persons[0]) / dem._persons.sum())))

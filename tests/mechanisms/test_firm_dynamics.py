@@ -88,7 +88,7 @@ def test_stock_flow_with_heavy_entry_and_exit():
                                       f.employment)
         assert np.all(f.employment[~f.alive] == 0) and np.all(f.target_size[~f.alive] == 0)
         assert np.all(f.vacancies >= 0)
-        assert model._place_start[-1] == np.count_nonzero(f.alive)
+        assert model.state.firm_index.place_start[-1] == np.count_nonzero(f.alive)
         assert model._firm_start.size == len(f) + 1
     assert entries > 50 and exits > 50
     assert len(model.firms) >= n0

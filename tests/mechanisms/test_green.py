@@ -90,8 +90,8 @@ def test_programme_with_firm_dynamics_keeps_stock_flow():
     model = LabourMarket(sc, rng=2, debug=True)
     model.run_for(12)
     f = model.firms
-    assert np.all(model.green._added[~f.alive] == 0)
-    assert np.all(model.green._added == 0)  # programme over: its targets are gone
+    assert np.all(model.firms.programme_jobs[~f.alive] == 0)
+    assert np.all(model.firms.programme_jobs == 0)  # programme over: its targets are gone
     assert np.all(model.place_state.green_stock > 0)
 
 

@@ -25,7 +25,7 @@ def test_stock_starts_at_steady_state_also_when_disabled(enabled):
     model = LabourMarket(_scenario(**{"knowledge.enabled": enabled}), rng=1)
     delta = model.scenario.knowledge.depreciation_per_year
     k = model.place_state.knowledge_stock
-    np.testing.assert_allclose(k, rd_spending(model) / delta)
+    np.testing.assert_allclose(k, rd_spending(model.state) / delta)
     assert np.all(k > 0)
     assert model.knowledge.missing_places == []
 

@@ -134,7 +134,7 @@ def test_disabled_parameters_have_no_effect_with_the_other_mechanisms_on():
     a.run_for(6)
     b.run_for(6)
     pd.testing.assert_frame_equal(a.national_frame(), b.national_frame())
-    assert int(a.entrants.sum()) > 0 and a.migration.moves_total > 0
+    assert int(a.state.entrants.sum()) > 0 and a.migration.moves_total > 0
     assert not a.workers.constrained.any()
     np.testing.assert_array_equal(a.workers.status, b.workers.status)
     np.testing.assert_array_equal(a.workers.wage, b.workers.wage)
@@ -146,7 +146,7 @@ def test_broadband_raise_only_adds_remote_capable():
     wk = m.workers
     before = wk.remote_capable.copy()
     m.place_state.broadband_share[:3] = 1.0
-    m.remote_work.step(m)
+    m.remote_work.step(m.state)
     after = wk.remote_capable
     assert not np.any(before & ~after)
     gained = after & ~before
@@ -154,7 +154,7 @@ def test_broadband_raise_only_adds_remote_capable():
     assert np.all(wk.home[gained] < 3)
     # Refreshing rows whose inputs did not change is a no-op (stable draws).
     rows = np.arange(len(wk))
-    refresh_remote_capable(m, rows)
+    refresh_remote_capable(m.state, rows)
     np.testing.assert_array_equal(after, wk.remote_capable)
 
 
@@ -193,19 +193,19 @@ def test_assign_constraint_for_entrants():
     m = sim.LabourMarket(_scenario(), rng=9)
     wk = m.workers
     rows = np.flatnonzero(wk.status == INACTIVE)
-    assign_constraint(m, rows)
+    assign_constraint(m.state, rows)
     share = wk.constrained[rows].mean()
     # ~20 000 rows: s.d. of the share ~0.002.
     assert abs(share - m.scenario.remote_work.constrained_share) < 0.01
     # Deterministic for a given model month and rows.
     first = wk.constrained[rows].copy()
-    assign_constraint(m, rows)
+    assign_constraint(m.state, rows)
     np.testing.assert_array_equal(first, wk.constrained[rows])
     # A generator works too; disabled: rows unconstrained.
-    assign_constraint(m, rows[:100], np.random.default_rng(0))
+    assign_constraint(m.state, rows[:100], np.random.default_rng(0))
     off = sim.LabourMarket(_scenario(enabled=False), rng=9)
     off.workers.constrained[:10] = True
-    assign_constraint(off, np.arange(10))
+    assign_constraint(off.state, np.arange(10))
     assert not off.workers.constrained.any()
 
 

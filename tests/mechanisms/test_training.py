@@ -152,7 +152,7 @@ def test_trainees_never_search_nor_get_hired_and_skills_move_one_level_at_comple
         m.step()
         busy = (status0 == TRAINING) & (left0 >= 2)  # cannot finish this month
         assert np.all(wk.status[busy] == TRAINING)
-        assert not np.any(m._searching[wk.status == TRAINING])
+        assert not np.any(m.workers.searching[wk.status == TRAINING])
         assert np.all(wk.employer[wk.status == TRAINING] == -1)
         change = wk.skill.astype(int) - skill0
         assert set(np.unique(change)) <= {0, 1}

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.world.geographies import load_geography
 from sim.world.geography import (
     REQUIRED_COLUMNS,
     SKILL_COLUMNS,
@@ -21,7 +22,6 @@ from sim.world.geography import (
     core_periphery,
     grid,
     internal_commute_from_area,
-    load_geography,
     random_geometric,
     travel_time_matrix,
     uk_itl1,

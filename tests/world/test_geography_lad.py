@@ -14,13 +14,14 @@ from matplotlib.collections import PatchCollection
 
 from sim.viz import plots
 from sim.world import geography_lad
+from sim.world.distance import haversine_km
+from sim.world.geographies import load_geography
 from sim.world.geography import (
     RATE_COLUMNS,
     REQUIRED_COLUMNS,
     SKILL_COLUMNS,
     Geography,
     internal_commute_from_area,
-    load_geography,
     uk_itl1,
 )
 from sim.world.geography_lad import FALLBACK_COLUMNS, SUCCESSORS, fallback_report, uk_lad
@@ -296,7 +297,7 @@ def test_neighbouring_districts_are_close_by_road(lad):
 
 def test_road_link_minutes_follow_distance_detour_and_speed(lad):
     places = lad.places
-    km = geography_lad.haversine_km(
+    km = haversine_km(
         places.at[LEEDS, "lon"],
         places.at[LEEDS, "lat"],
         places.at[BRADFORD, "lon"],
