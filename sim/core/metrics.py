@@ -9,21 +9,25 @@ weights ``s_p`` (shares summing to 1) and weighted mean ``mu = sum s_p x_p``:
 
 Places with a missing value or zero weight are left out; both are NaN when
 fewer than two places remain or the mean is not positive.
+
+Which indicators have their spread reported (``INEQUALITY_INDICATORS``, also importable
+from here) is set in the indicator registry, :mod:`sim.core.indicators`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["theil_index", "coefficient_of_variation", "INEQUALITY_INDICATORS"]
+__all__ = ["theil_index", "coefficient_of_variation"]
 
-#: Place indicators whose spread across places is reported nationally.
-INEQUALITY_INDICATORS = (
-    "unemployment_rate",
-    "employment_rate",
-    "median_wage",
-    "good_jobs_share",
-)
+
+def __getattr__(name: str):
+    # INEQUALITY_INDICATORS lives in the indicator registry, which imports this module.
+    if name == "INEQUALITY_INDICATORS":
+        from sim.core.indicators import INEQUALITY_INDICATORS
+
+        return INEQUALITY_INDICATORS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _clean(x: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

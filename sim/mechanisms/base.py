@@ -7,10 +7,13 @@ parameters. The model creates one instance of each and calls, in the order of
 the schedule (see :mod:`sim.core.model`):
 
 * ``step(model)`` once a month, only when ``enabled``;
-* ``place_indicators(model)``, after aggregation, for the columns it adds to
-  the places table (arrays indexed by place); the national value of each is
-  computed by ``national_indicators(model)`` (default: population-weighted
-  mean for rates, sum for counts, as declared in ``SUMS``).
+* ``place_indicators(model)`` each month (also when disabled), after the
+  worker tally, for the indicators it provides: arrays indexed by place, keyed
+  by indicator name. Each such indicator is an entry of the indicator registry
+  (:mod:`sim.core.indicators`) whose ``provider`` is the mechanism's ``SECTION``;
+  the entry gives its unit, description and how its national value is formed
+  (the registry's aggregation computes it, there is no per-mechanism hook).
+  An indicator the mechanism does not return this month is recorded as zeros.
 """
 
 from __future__ import annotations
@@ -29,10 +32,6 @@ class Mechanism:
     """Base class. Subclasses set ``SECTION`` (the scenario attribute with their parameters)."""
 
     SECTION: ClassVar[str] = ""
-    #: Place indicators that add up across places (the others are averaged).
-    SUMS: ClassVar[tuple[str, ...]] = ()
-    #: Place indicators this mechanism provides (also when disabled: then zeros or NaN).
-    INDICATORS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, model: LabourMarket) -> None:
         self.params: Any = getattr(model.scenario, self.SECTION)
@@ -42,5 +41,5 @@ class Mechanism:
         """One month of the mechanism (called only when enabled)."""
 
     def place_indicators(self, model: LabourMarket) -> dict[str, np.ndarray]:
-        """This month's indicators by place."""
+        """This month's indicators by place (registry entries with this ``provider``)."""
         return {}

@@ -215,8 +215,6 @@ class FirmDynamics(Mechanism):
     """
 
     SECTION = "firm_dynamics"
-    INDICATORS = ("firm_entries", "firm_exits")
-    SUMS = ("firm_entries", "firm_exits")
 
     def __init__(self, model: LabourMarket) -> None:
         super().__init__(model)
