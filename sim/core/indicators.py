@@ -95,8 +95,8 @@ FORMATS = ("percent", "money", "count", "number")
 FLOW_SOURCES = (
     "vacancies",  # posted this month, by workplace
     "hires",  # by workplace
-    "hires_from_unemployment",  # by workplace
-    "job_to_job",  # job-to-job moves, by workplace
+    "hires_from_unemployment",  # by place of residence
+    "job_to_job",  # job-to-job moves, by place of residence
     "separations",  # by workplace
     "unemployed_searching",  # unemployed residents who searched this month
     "retirements",  # residents who retired this month
@@ -246,12 +246,13 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("vacancy_rate", "vacancies / (vacancies + filled jobs), by workplace",
            "Vacancy rate", ("vacancies",), ("vacancies", "jobs_at_workplace")),
     _count("hires", "people a month", "hires this month, by workplace", "Hires", "hires"),
-    _count("separations", "people a month", "separations this month (layoffs, exits from "
-           "work, quits to other jobs), by workplace", "Separations", "separations"),
+    _count("separations", "people a month", "separations this month (layoffs, closures, exits "
+           "to inactivity, retirements; not job-to-job moves), by workplace", "Separations", "separations"),
     _ratio("job_finding_rate", "hires from unemployment / unemployed residents searching this "
            "month", "Job-finding rate", ("hires_from_unemployment",), ("unemployed_searching",),
            unit="share a month"),
-    _ratio("job_to_job_rate", "job-to-job moves / employed residents", "Job-to-job rate",
+    _ratio("job_to_job_rate", "job-to-job moves of residents this month / employed "
+           "residents", "Job-to-job rate",
            ("job_to_job",), _E, unit="share a month"),
     Indicator("median_wage", "GBP a week", "median weekly pay of employed residents (from a "
               "512-bin log wage histogram, exact to well under 1%)", "median", "money",
