@@ -247,7 +247,8 @@ REGISTRY: tuple[Indicator, ...] = (
            "Vacancy rate", ("vacancies",), ("vacancies", "jobs_at_workplace")),
     _count("hires", "people a month", "hires this month, by workplace", "Hires", "hires"),
     _count("separations", "people a month", "separations this month (layoffs, closures, exits "
-           "to inactivity, retirements; not job-to-job moves), by workplace", "Separations", "separations"),
+           "to inactivity, retirements; not job-to-job moves), by workplace", "Separations",
+           "separations"),
     _ratio("job_finding_rate", "hires from unemployment / unemployed residents searching this "
            "month", "Job-finding rate", ("hires_from_unemployment",), ("unemployed_searching",),
            unit="share a month"),
