@@ -28,7 +28,9 @@ is one of:
 
 * ``sum``: ``X = sum_p x_p``;
 * ``ratio``: ``X = factor * sum_p num_p / sum_p den_p`` (summed numerator over summed
-  denominator, *not* a mean of the places' ratios; NaN when the denominator is 0);
+  denominator, *not* a mean of the places' ratios; NaN when the denominator is 0). The
+  sums are of agents: people per agent differs a little from place to place (agents are
+  whole numbers), so this is not exactly the ratio of the summed people;
 * ``mean``: population-weighted mean ``X = sum_p N_p x_p / sum_p N_p`` with ``N_p``
   residents of working age (people); places with a missing value add nothing to the
   numerator;
@@ -201,21 +203,29 @@ class Indicator:
         return f"{v:.3g}"
 
 
-def _count(name, unit, description, label, source, *, scaled=True, fmt="count"):
+def _count(name: str, unit: str, description: str, label: str, source: str, *,
+           scaled: bool = True, fmt: Format = "count") -> Indicator:
+    """A count reported as is (``scaled``: agents times people per agent); summed."""
     return Indicator(name, unit, description, "sum", fmt, label, source=source, scaled=scaled)
 
 
-def _ratio(name, description, label, numerator, denominator, *, unit="share", fmt="percent",
-           factor=1.0, aggregation="ratio", spread=False):
+def _ratio(name: str, description: str, label: str, numerator: tuple[str, ...],
+           denominator: tuple[str, ...], *, unit: str = "share", fmt: Format = "percent",
+           factor: float = 1.0, aggregation: Aggregation = "ratio",
+           spread: bool = False) -> Indicator:
+    """A ratio of by-place counts (a share unless told otherwise)."""
     return Indicator(name, unit, description, aggregation, fmt, label, numerator=numerator,
                      denominator=denominator, factor=factor, spread=spread)
 
 
-def _provided(name, unit, description, label, provider, aggregation, fmt):
+def _provided(name: str, unit: str, description: str, label: str, provider: str,
+              aggregation: Aggregation, fmt: Format) -> Indicator:
+    """A value by place that a mechanism provides."""
     return Indicator(name, unit, description, aggregation, fmt, label, provider=provider)
 
 
 def _spread(name: str, label: str) -> tuple[Indicator, Indicator]:
+    """The national-only Theil index and coefficient of variation of a place indicator."""
     return (
         Indicator(f"theil_{name}", "index",
                   f"Theil T index of {name} across places (population-weighted); 0 when "
@@ -360,6 +370,7 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _terms(arrays: Mapping[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
+    """The by-place counts ``names`` added up, left to right."""
     out = arrays[names[0]]
     for name in names[1:]:
         out = out + arrays[name]
