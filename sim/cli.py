@@ -19,14 +19,16 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+#: Indicators in the summary printed after a run, with their column headers; values are
+#: written as the indicator registry says (:meth:`sim.core.indicators.Indicator.format`).
 SUMMARY_COLUMNS = {
-    "unemployment_rate": ("unemployment", "{:.1%}"),
-    "employment_rate": ("employment", "{:.1%}"),
-    "job_finding_rate": ("job finding", "{:.1%}"),
-    "vacancy_rate": ("vacancies", "{:.1%}"),
-    "median_wage": ("median GBP/wk", "{:.0f}"),
-    "good_jobs_share": ("good jobs", "{:.1%}"),
-    "mean_commute_minutes": ("commute min", "{:.0f}"),
+    "unemployment_rate": "unemployment",
+    "employment_rate": "employment",
+    "job_finding_rate": "job finding",
+    "vacancy_rate": "vacancies",
+    "median_wage": "median GBP/wk",
+    "good_jobs_share": "good jobs",
+    "mean_commute_minutes": "commute min",
 }
 
 
@@ -76,6 +78,8 @@ def _summary(model, max_rows: int = 24) -> str:
     """The last month by place (the highest and lowest unemployment when there are many)."""
     import pandas as pd
 
+    from sim.core.indicators import INDICATORS
+
     rows = {r.name: r.indicators() for r in sorted(model.regions, key=lambda r: r.index)}
     table = pd.DataFrame(rows).T[list(SUMMARY_COLUMNS)]
     note = ""
@@ -87,9 +91,9 @@ def _summary(model, max_rows: int = 24) -> str:
                 f"of {len(rows)}; all are in places.parquet)")
     total = "United Kingdom" if model.geography.name.startswith("uk") else "All places"
     table.loc[total] = pd.Series(model.national)[list(SUMMARY_COLUMNS)]
-    for col, (_, fmt) in SUMMARY_COLUMNS.items():
-        table[col] = table[col].map(lambda v, fmt=fmt: fmt.format(v) if v == v else "-")
-    table.columns = [label for label, _ in SUMMARY_COLUMNS.values()]
+    for col in SUMMARY_COLUMNS:
+        table[col] = table[col].map(INDICATORS[col].format)
+    table.columns = list(SUMMARY_COLUMNS.values())
     return table.to_string() + note
 
 

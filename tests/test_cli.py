@@ -20,7 +20,7 @@ import sim
 from sim.agents.regions import PLACE_INDICATORS
 from sim.cli import main
 from sim.config.scenario import load_scenario
-from sim.core.metrics import INEQUALITY_INDICATORS
+from sim.core.indicators import INEQUALITY_INDICATORS
 
 TINY = """\
 [run]

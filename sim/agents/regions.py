@@ -9,56 +9,19 @@ them. Workers and firms, by contrast, live in array tables
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.core.indicators import INDICATORS, PLACE_INDICATORS
+
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.core.model import LabourMarket
 
 __all__ = ["Region", "PLACE_INDICATORS"]
-
-#: Indicators every region records each month (also the national ones).
-PLACE_INDICATORS = (
-    "population",
-    "employed",
-    "unemployed",
-    "inactive",
-    "employment_rate",
-    "unemployment_rate",
-    "vacancies",
-    "vacancy_rate",
-    "hires",
-    "separations",
-    "job_finding_rate",
-    "job_to_job_rate",
-    "median_wage",
-    "mean_wage",
-    "good_jobs_share",
-    "mean_commute_minutes",
-    "remote_share",
-    "firms",
-    "agents",
-    "gva_per_worker",
-    "skill_share_basic",
-    "skill_share_intermediate",
-    "skill_share_advanced",
-    "in_training",
-    "participation_rate",
-    "constrained_participation_rate",
-    "own_place_work_share",
-    "mean_commute_km",
-    "net_migration",
-    "net_migration_advanced",
-    "knowledge_stock",
-    "housing_cost",
-    "amenity",
-    "firm_entries",
-    "firm_exits",
-    "retirements",
-    "entrants",
-    "remote_capable_share",
-)
 
 
 class Region(mesa.Agent):
@@ -70,9 +33,9 @@ class Region(mesa.Agent):
         name: display name.
         broadband_share: premises with superfast broadband (share).
         gva_per_hour_gbp: GVA per hour worked, GBP (data, start of the run).
-        population ... agents: the indicators of :data:`PLACE_INDICATORS`, counts in
-            people (agents divided by the scale), rates as shares, wages in GBP a week,
-            commutes in one-way minutes.
+        population ... remote_capable_share: this month's value of each indicator of
+            :data:`PLACE_INDICATORS` (units and meanings in the indicator registry,
+            :mod:`sim.core.indicators`; NaN before the first aggregation).
     """
 
     def __init__(self, model: LabourMarket, index: int, code: str, name: str, **data: float):
@@ -89,8 +52,22 @@ class Region(mesa.Agent):
         """This month's indicators as a dictionary."""
         return {k: getattr(self, k) for k in PLACE_INDICATORS}
 
+    def set_indicators(self, per_place: Mapping[str, np.ndarray]) -> None:
+        """Take this month's values from arrays by place (rows in geography order).
+
+        Raises:
+            ValueError: if an indicator of :data:`PLACE_INDICATORS` is missing.
+        """
+        missing = [k for k in PLACE_INDICATORS if k not in per_place]
+        if missing:
+            raise ValueError(f"region {self.code}: no values for {missing}")
+        p = self.index
+        for key in PLACE_INDICATORS:
+            setattr(self, key, float(per_place[key][p]))
+
     def __repr__(self) -> str:
+        u, wage = INDICATORS["unemployment_rate"], INDICATORS["median_wage"]
         return (
-            f"Region({self.code} {self.name}: unemployment {self.unemployment_rate:.1%}, "
-            f"median wage {self.median_wage:.0f} GBP/week)"
+            f"Region({self.code} {self.name}: unemployment {u.format(self.unemployment_rate)}, "
+            f"median wage {wage.format(self.median_wage)} {wage.unit})"
         )

@@ -9,21 +9,16 @@ weights ``s_p`` (shares summing to 1) and weighted mean ``mu = sum s_p x_p``:
 
 Places with a missing value or zero weight are left out; both are NaN when
 fewer than two places remain or the mean is not positive.
+
+Which indicators have their spread reported (``INEQUALITY_INDICATORS``) is set in the
+indicator registry, :mod:`sim.core.indicators`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["theil_index", "coefficient_of_variation", "INEQUALITY_INDICATORS"]
-
-#: Place indicators whose spread across places is reported nationally.
-INEQUALITY_INDICATORS = (
-    "unemployment_rate",
-    "employment_rate",
-    "median_wage",
-    "good_jobs_share",
-)
+__all__ = ["theil_index", "coefficient_of_variation"]
 
 
 def _clean(x: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

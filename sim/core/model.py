@@ -59,15 +59,14 @@ from sim.agents.regions import PLACE_INDICATORS, Region
 from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.scenario import Scenario, load_scenario
+from sim.core.indicators import NATIONAL_COLUMNS, ratio
+from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
-from sim.core.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
 from sim.kernels.aggregate import (
     COUNT_COLUMNS,
     N_BINS,
     aggregate_workers,
     bin_edges,
-    count_at_or_above,
-    histogram_quantile,
 )
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
@@ -91,8 +90,6 @@ from sim.world.places import PlaceState, straight_line_km
 from sim.world.travel import TravelTimes
 
 __all__ = ["LabourMarket", "MONTH", "StockFlowError"]
-
-_COL = {name: k for k, name in enumerate(COUNT_COLUMNS)}
 
 #: The month, in the order it runs: a mechanism's scenario section (run when
 #: enabled) or a stage of the model's own (``_stage_<name>``).
@@ -306,11 +303,8 @@ class LabourMarket(mesa.Model):
 
     @staticmethod
     def national_columns() -> list[str]:
-        """Names of the national indicators recorded each month."""
-        cols = [k for k in PLACE_INDICATORS]
-        for k in INEQUALITY_INDICATORS:
-            cols += [f"theil_{k}", f"cv_{k}"]
-        return cols
+        """Names of the national indicators recorded each month (the registry's order)."""
+        return list(NATIONAL_COLUMNS)
 
     # ------------------------------------------------------------------ running
     def step(self) -> None:
@@ -523,119 +517,37 @@ class LabourMarket(mesa.Model):
         )
 
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
+        """Tally the workers, compute this month's indicators (see :mod:`sim.core.indicators`),
+        and hand them to the Region agents."""
         sc = self.state.scenario
         f = self.firms
         self._tally()
-        c = self._counts
-        scale = self.state.people_per_agent
-        n_places = self.geography.n_places
-        firms_per_place = np.bincount(f.place[f.alive], minlength=n_places)
-        filled = c[:, _COL["jobs_at_workplace"]]
-        national_median = histogram_quantile(self._hist.sum(axis=0), 0.5, self._edges)[0]
-        good_line = sc.wages.good_job_pay_fraction * national_median
-        good = count_at_or_above(self._hist_good, good_line, self._edges)
-        medians = histogram_quantile(self._hist, 0.5, self._edges)
-
-        def rates(num, den):
-            num = np.asarray(num, dtype=float)
-            den = np.asarray(den, dtype=float)
-            return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
-
-        e, u, i = c[:, _COL["employed"]], c[:, _COL["unemployed"]], c[:, _COL["inactive"]]
-        pop = c[:, _COL["population"]]
-        per_place = {
-            "population": pop * scale,
-            "employed": e * scale,
-            "unemployed": u * scale,
-            "inactive": i * scale,
-            "employment_rate": rates(e, pop),
-            "unemployment_rate": rates(u, e + u),
-            "vacancies": vacancies_posted * scale,
-            "vacancy_rate": rates(vacancies_posted, vacancies_posted + filled),
-            "hires": hires * scale,
-            "separations": separations * scale,
-            "job_finding_rate": rates(hires_u, u_searching),
-            "job_to_job_rate": rates(j2j, e),
-            "median_wage": medians,
-            "mean_wage": rates(c[:, _COL["wage_sum"]], e),
-            "good_jobs_share": rates(good, e),
-            "mean_commute_minutes": rates(c[:, _COL["commute_minutes"]], e),
-            "remote_share": rates(c[:, _COL["remote"]], e),
-            "firms": firms_per_place.astype(float),
-            "agents": pop,
-            "gva_per_worker": rates(c[:, _COL["gva_at_workplace"]] * 52.0, filled),
-            "skill_share_basic": rates(c[:, _COL["skill_basic"]], pop),
-            "skill_share_intermediate": rates(c[:, _COL["skill_intermediate"]], pop),
-            "skill_share_advanced": rates(c[:, _COL["skill_advanced"]], pop),
-            "in_training": c[:, _COL["training"]] * scale,
-            "participation_rate": rates(e + u, pop),
-            "constrained_participation_rate": rates(
-                c[:, _COL["constrained_active"]], c[:, _COL["constrained"]]
-            ),
-            "own_place_work_share": rates(c[:, _COL["own_place"]], e),
-            "mean_commute_km": rates(c[:, _COL["commute_km"]], e),
-            "knowledge_stock": self.place_state.knowledge_stock.copy(),
-            "housing_cost": self.place_state.housing_cost.copy(),
-            "amenity": self.place_state.amenity.copy(),
-            "remote_capable_share": rates(c[:, _COL["remote_capable"]], pop),
-            "retirements": self.state.retirements * scale,
-            "entrants": self.state.entrants * scale,
+        ps = self.place_state
+        provided = {
+            "knowledge_stock": ps.knowledge_stock.copy(),
+            "housing_cost": ps.housing_cost.copy(),
+            "amenity": ps.amenity.copy(),
         }
-        mechanism_sums: set[str] = set()
         for mech in self.mechanisms.values():
-            mechanism_sums.update(mech.SUMS)
-            for key in mech.INDICATORS:
-                per_place.setdefault(key, np.zeros(n_places))
-            for key, values in mech.place_indicators(self.state).items():
-                per_place[key] = np.asarray(values, dtype=float)
-        for key in PLACE_INDICATORS:
-            per_place.setdefault(key, np.full(n_places, np.nan))
+            provided.update(mech.place_indicators(self.state))
+        flows = {
+            "vacancies": vacancies_posted,
+            "hires": hires,
+            "hires_from_unemployment": hires_u,
+            "job_to_job": j2j,
+            "separations": separations,
+            "unemployed_searching": u_searching,
+            "retirements": self.state.retirements,
+            "entrants": self.state.entrants,
+            "firms": np.bincount(f.place[f.alive], minlength=self.geography.n_places),
+        }
+        per_place, self.national = aggregate_indicators(
+            self._counts, self._hist, self._hist_good, flows, provided,
+            people_per_agent=self.state.people_per_agent,
+            good_job_pay_fraction=sc.wages.good_job_pay_fraction, edges=self._edges,
+        )
         for region in self._regions_in_order:
-            p = region.index
-            for key, values in per_place.items():
-                setattr(region, key, float(values[p]))
-
-        def total(key):
-            return float(np.sum(per_place[key]))
-
-        cs = c.sum(axis=0)
-        summed = {"population", "employed", "unemployed", "inactive", "vacancies", "hires",
-                  "separations", "firms", "agents", "in_training", "knowledge_stock",
-                  "retirements", "entrants", *mechanism_sums}
-        nat = {key: total(key) for key in summed}
-        e_n, u_n, pop_n = cs[_COL["employed"]], cs[_COL["unemployed"]], cs[_COL["population"]]
-        nat["employment_rate"] = e_n / pop_n if pop_n else np.nan
-        nat["unemployment_rate"] = u_n / (e_n + u_n) if e_n + u_n else np.nan
-        v_n, filled_n = vacancies_posted.sum(), filled.sum()
-        nat["vacancy_rate"] = v_n / (v_n + filled_n) if v_n + filled_n else np.nan
-        nat["job_finding_rate"] = hires_u.sum() / u_searching.sum() if u_searching.sum() else np.nan
-        nat["job_to_job_rate"] = j2j.sum() / e_n if e_n else np.nan
-        nat["median_wage"] = national_median
-        nat["mean_wage"] = cs[_COL["wage_sum"]] / e_n if e_n else np.nan
-        nat["good_jobs_share"] = good.sum() / e_n if e_n else np.nan
-        nat["mean_commute_minutes"] = cs[_COL["commute_minutes"]] / e_n if e_n else np.nan
-        nat["remote_share"] = cs[_COL["remote"]] / e_n if e_n else np.nan
-        nat["gva_per_worker"] = (
-            52.0 * cs[_COL["gva_at_workplace"]] / filled.sum() if filled.sum() else np.nan
-        )
-        for k in ("skill_basic", "skill_intermediate", "skill_advanced"):
-            nat[f"skill_share_{k[6:]}"] = cs[_COL[k]] / pop_n if pop_n else np.nan
-        nat["participation_rate"] = (e_n + u_n) / pop_n if pop_n else np.nan
-        nat["constrained_participation_rate"] = (
-            cs[_COL["constrained_active"]] / cs[_COL["constrained"]]
-            if cs[_COL["constrained"]] else np.nan
-        )
-        nat["own_place_work_share"] = cs[_COL["own_place"]] / e_n if e_n else np.nan
-        nat["mean_commute_km"] = cs[_COL["commute_km"]] / e_n if e_n else np.nan
-        weights = per_place["population"]
-        for key in PLACE_INDICATORS:
-            if key not in nat:
-                nat[key] = float(np.nansum(per_place[key] * weights) / weights.sum())
-        for key in INEQUALITY_INDICATORS:
-            nat[f"theil_{key}"] = theil_index(per_place[key], weights)
-            nat[f"cv_{key}"] = coefficient_of_variation(per_place[key], weights)
-        self.national = {k: float(v) for k, v in nat.items()}
-
+            region.set_indicators(per_place)
         self.state.accounts.indicators = per_place
 
     def _stage_wage_curve(self) -> None:
@@ -644,7 +556,7 @@ class LabourMarket(mesa.Model):
         flows = self._flows
         v = np.asarray(flows.vacancies_posted, dtype=float)
         u = np.asarray(flows.unemployed_searching, dtype=float)
-        theta = np.divide(v, u, out=np.full(v.shape, np.nan), where=u > 0)
+        theta = ratio(v, u)
         theta = np.where(np.isfinite(theta) & (theta > 0), theta, self._theta_ref)
         phi = wpar.bargaining_power * (theta / self._theta_ref) ** wpar.tightness_elasticity
         low, high = wpar.bargaining_power_bounds

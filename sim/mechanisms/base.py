@@ -11,9 +11,12 @@ of its declared month (:data:`sim.core.model.MONTH`):
 * hands the kernels the mechanism's own parameters where a kernel needs them
   (``kernel_params()``; neutral values when the mechanism is disabled, so the
   model never decides what "off" means for a mechanism);
-* after aggregation, asks ``place_indicators(state)`` for the values of the
-  indicators the mechanism provides (:mod:`sim.core.indicators` says how each
-  is aggregated over places).
+* each month after the worker tally (also when disabled), asks
+  ``place_indicators(state)`` for the indicators it provides: arrays indexed by
+  place, keyed by indicator name. Each is an entry of the indicator registry
+  (:mod:`sim.core.indicators`) whose ``provider`` is the mechanism's ``SECTION``;
+  the entry gives its unit, description and how its national value is formed.
+  An indicator the mechanism does not return this month is recorded as zeros.
 
 Mechanisms read and change the shared state only through :class:`MarketState`:
 the worker and firm tables, the place state, the travel times and everything
@@ -209,10 +212,6 @@ class Mechanism:
     """
 
     SECTION: ClassVar[str] = ""
-    #: Place indicators that add up across places (the others are averaged).
-    SUMS: ClassVar[tuple[str, ...]] = ()
-    #: Place indicators this mechanism provides (also when disabled: then zeros).
-    INDICATORS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, state: MarketState) -> None:
         self.params: Any = getattr(state.scenario, self.SECTION)
@@ -222,5 +221,6 @@ class Mechanism:
         """One month of the mechanism (called only when enabled)."""
 
     def place_indicators(self, state: MarketState) -> dict[str, np.ndarray]:
-        """This month's values of the indicators the mechanism provides, by place."""
+        """This month's values of the indicators the mechanism provides, by place (registry
+        entries with this ``provider``)."""
         return {}

@@ -217,8 +217,6 @@ class FirmDynamics(Mechanism):
     """
 
     SECTION = "firm_dynamics"
-    INDICATORS = ("firm_entries", "firm_exits")
-    SUMS = ("firm_entries", "firm_exits")
 
     def __init__(self, state: MarketState) -> None:
         super().__init__(state)

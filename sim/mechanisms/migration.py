@@ -122,7 +122,7 @@ are not in the ``separations`` indicator (counted in :attr:`Migration.quits`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field
@@ -199,8 +199,6 @@ class Migration(Mechanism):
     """
 
     SECTION = "migration"
-    INDICATORS: ClassVar[tuple[str, ...]] = ("net_migration", "net_migration_advanced")
-    SUMS: ClassVar[tuple[str, ...]] = ("net_migration", "net_migration_advanced")
 
     def __init__(self, state: MarketState) -> None:
         super().__init__(state)

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.indicators import column_metadata
+
 __all__ = ["OutputError", "prepare_output_dir", "write_table", "write_run_json"]
 
 
@@ -51,16 +53,25 @@ def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
 
 
 def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:
-    """Write ``df`` to Parquet atomically, with ``metadata`` (JSON) in the file's schema."""
+    """Write ``df`` to Parquet atomically, with ``metadata`` (JSON) in the file's schema.
+
+    Each column that is an indicator of the registry (:mod:`sim.core.indicators`) carries
+    its unit, description and national aggregation as Arrow field metadata (read them
+    back with :func:`sim.core.indicators.read_units`).
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     table = pa.Table.from_pandas(df, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
     if metadata:
-        meta = dict(table.schema.metadata or {})
         meta[b"placejobs"] = json.dumps(metadata, sort_keys=True).encode()
-        table = table.replace_schema_metadata(meta)
+    fields = []
+    for field in table.schema:
+        described = column_metadata(field.name)
+        fields.append(field.with_metadata(described) if described else field)
+    table = pa.Table.from_arrays(table.columns, schema=pa.schema(fields, metadata=meta or None))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         pq.write_table(table, tmp)

@@ -39,6 +39,8 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
+from sim.core.indicators import INDICATORS
+
 __all__ = [
     "MISSING_COLOUR",
     "STANDARD_DPI",
@@ -97,9 +99,26 @@ def _pretty(indicator: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _is_rate(indicator: str) -> bool:
-    """Whether an indicator is a share in 0..1 that reads best as a percentage."""
-    return indicator.endswith(("_rate", "_share"))
+def _label(indicator: str) -> str:
+    """The registry's label of an indicator, or its name made readable if it has none."""
+    entry = INDICATORS.get(indicator)
+    return entry.label if entry is not None else _pretty(indicator)
+
+
+def _axis_label(indicator: str, percent: bool) -> str:
+    """Axis label with the unit from the registry (``(%)`` for percentages)."""
+    entry = INDICATORS.get(indicator)
+    if percent:
+        return f"{_label(indicator)} (%)"
+    if entry is None or entry.percent:
+        return _label(indicator)
+    return f"{entry.label} ({entry.unit})"
+
+
+def _is_percent(indicator: str) -> bool:
+    """Whether the registry writes the indicator as a percentage (False if unknown)."""
+    entry = INDICATORS.get(indicator)
+    return entry is not None and entry.percent
 
 
 def _line_style(i: int, n: int) -> tuple[Any, str]:
@@ -159,9 +178,12 @@ def plot_indicator_over_time(
             indicator; an optional ``name`` column gives the legend labels (else the codes).
         indicator: Name of the indicator column to plot, e.g. ``"unemployment_rate"``.
         ax: Axes to draw on; a new figure is made when None.
-        title: Axes title; defaults to ``"<Indicator> by place"``.
-        percent: Show the y axis as percentages of 1. When None, indicators whose name ends
-            in ``_rate`` or ``_share`` are shown as percentages.
+        title: Axes title; defaults to ``"<label> by place"`` with the indicator's label
+            from the registry (:mod:`sim.core.indicators`), or its name for a column the
+            registry does not know.
+        percent: Show the y axis as percentages of 1. When None, as the registry formats
+            the indicator (shares as percentages; never for an unknown column). The y axis
+            is labelled with the registry's label and unit.
 
     Returns:
         The figure drawn on (the new one, or the one ``ax`` belongs to).
@@ -180,7 +202,7 @@ def plot_indicator_over_time(
             f"(e.g. place {first['place']!r}, month {first['month']}); aggregate it first"
         )
     if percent is None:
-        percent = _is_rate(indicator)
+        percent = _is_percent(indicator)
 
     if ax is None:
         fig, ax = _new_figure((9.0, 5.0))
@@ -218,10 +240,10 @@ def plot_indicator_over_time(
             )
 
     ax.set_xlabel("Month")
-    ax.set_ylabel(_pretty(indicator) + (" (%)" if percent else ""))
+    ax.set_ylabel(_axis_label(indicator, percent))
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_title(title if title is not None else f"{_pretty(indicator)} by place")
+    ax.set_title(title if title is not None else f"{_label(indicator)} by place")
     ax.grid(True, alpha=0.3)
     first_month, last_month = places["month"].min(), places["month"].max()
     if first_month < last_month:
@@ -608,11 +630,11 @@ def write_standard_plots(
     if caption:
         meta["Description"] = caption
 
-    for indicator, filename, title in (
-        ("unemployment_rate", "unemployment_by_region.png", "Unemployment rate"),
-        ("good_jobs_share", "good_jobs_share_by_region.png", "Share of good jobs"),
+    for indicator, filename in (
+        ("unemployment_rate", "unemployment_by_region.png"),
+        ("good_jobs_share", "good_jobs_share_by_region.png"),
     ):
-        fig = plot_indicator_over_time(places, indicator, title=title + where)
+        fig = plot_indicator_over_time(places, indicator, title=_label(indicator) + where)
         path = out / filename
         fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)
         written.append(path)
@@ -622,10 +644,10 @@ def write_standard_plots(
     fig = plot_map(
         geography,
         latest,
-        title=f"Unemployment rate, month {last}{where}",
-        label="Unemployment rate",
+        title=f"{_label('unemployment_rate')}, month {last}{where}",
+        label=_axis_label("unemployment_rate", _is_percent("unemployment_rate")),
         cmap="viridis",
-        percent=True,
+        percent=_is_percent("unemployment_rate"),
     )
     path = out / "map_unemployment.png"
     fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.core.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
+from sim.core.indicators import INEQUALITY_INDICATORS
+from sim.core.metrics import coefficient_of_variation, theil_index
 
 positive = st.floats(0.01, 1e4, allow_nan=False, allow_infinity=False)
 values = st.lists(positive, min_size=2, max_size=20)

@@ -22,7 +22,7 @@ from sim.agents.workers import (
     Workers,
 )
 from sim.config.scenario import Scenario, load_scenario, parse_scenario
-from sim.core.metrics import INEQUALITY_INDICATORS
+from sim.core.indicators import INEQUALITY_INDICATORS
 from sim.core.model import LabourMarket, StockFlowError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -148,6 +148,7 @@ def test_write_standard_plots_map_is_of_the_last_month(places, itl1, tmp_path, m
     def spy(geography, values, **kwargs):
         seen["values"] = values
         seen["title"] = kwargs.get("title", "")
+        seen["label"], seen["percent"] = kwargs.get("label"), kwargs.get("percent")
         return real(geography, values, **kwargs)
 
     monkeypatch.setattr(plots, "plot_map", spy)
@@ -157,6 +158,8 @@ def test_write_standard_plots_map_is_of_the_last_month(places, itl1, tmp_path, m
         seen["values"].sort_index(), expected.sort_index(), check_names=False
     )
     assert str(MONTHS) in seen["title"]
+    # Label and percent formatting come from the indicator registry.
+    assert seen["label"] == "Unemployment rate (%)" and seen["percent"] is True
 
 
 def test_write_standard_plots_rejects_empty_frame(places, itl1, tmp_path):
@@ -195,6 +198,30 @@ def test_time_series_values_match_the_frame(places):
     london = next(line for line in ax.lines if line.get_label() == "London")
     expected = places[places["place"] == "TLI"].sort_values("month")["median_wage"]
     np.testing.assert_allclose(london.get_ydata(), expected.to_numpy())
+
+
+def test_time_series_labels_units_and_percent_come_from_the_registry(places):
+    ax = plots.plot_indicator_over_time(places, "unemployment_rate").axes[0]
+    assert ax.get_ylabel() == "Unemployment rate (%)"
+    assert ax.get_title() == "Unemployment rate by place"
+    assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+    ax = plots.plot_indicator_over_time(places, "median_wage").axes[0]
+    assert ax.get_ylabel() == "Median wage (GBP a week)"
+    assert ax.get_title() == "Median wage by place"
+    assert not isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+
+
+def test_unknown_column_plots_with_its_name(places):
+    frame = places.assign(foo_rate=places["median_wage"])
+    ax = plots.plot_indicator_over_time(frame, "foo_rate").axes[0]
+    assert len(ax.lines) == 12
+    assert ax.get_ylabel() == "Foo rate"
+    assert ax.get_title() == "Foo rate by place"
+    # A suffix is no longer read as a share: only the registry makes percentages.
+    assert not isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+    ax = plots.plot_indicator_over_time(frame, "foo_rate", percent=True).axes[0]
+    assert ax.get_ylabel() == "Foo rate (%)"
+    assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
 
 
 def test_time_series_draws_on_given_axes(places):
