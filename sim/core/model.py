@@ -51,6 +51,24 @@ from sim.kernels.aggregate import (
     count_at_or_above,
     histogram_quantile,
 )
+from sim.kernels.bundles import (
+    Applications,
+    EmployerLink,
+    FirmQueues,
+    FlowRates,
+    FlowsOutput,
+    HireCounts,
+    Participation,
+    Retirement,
+    SearchRules,
+    TallyOutput,
+    VacancyTables,
+    WageRules,
+    firm_columns,
+    make,
+    select_rows,
+    worker_columns,
+)
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     accept_and_hire,
@@ -278,30 +296,25 @@ class LabourMarket(mesa.Model):
         # that exit this month), participation, wage drift. Firms' employment follows.
         separations = np.zeros(n_places, dtype=np.int64)
         self._retirements[:] = 0
-        dem, rw = sc.demography, sc.remote_work
+        dem = sc.demography
         # 5. Training runs inside the flows pass, chunk by chunk (same result as after it),
         # when the mechanism is enabled.
-        training_args = self.training.kernel_args(self)
+        training = self.training.kernel_args(self)
         exiting = np.zeros(len(f), dtype=np.bool_)
         if self.firm_dynamics.enabled:
             exiting[self.firm_dynamics.exited_rows] = True
+        workers, firms = worker_columns(wk), firm_columns(f)
+        wages = WageRules.from_scenario(w, self._phi)
+        search = SearchRules.from_scenario(s)
+        participation = self._participation()
         self.retired_rows = monthly_flows(
-            stream_key(self.seed, month, STAGES["flows"]),
-            wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
-            wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            wk.constrained, wk.remote_capable, wk.occupation, self._remote_productivity(),
-            f.place, f.productivity, exiting, f.employment, self._layoff,
-            fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
-            s.on_the_job_search_share,
-            rw.constrained_search_share if self.remote_work.enabled else 0.0,
-            rw.constrained_exit_multiplier if self.remote_work.enabled else 1.0,
-            rw.remote_exit_multiplier if self.remote_work.enabled else 1.0,
-            dem.retirement_age_years * 12 if self.demography.enabled else 0,
-            self._phi, self._skill_premium, w.benefit_gbp_week, w.replacement_ratio,
-            w.reservation_decay, w.adjustment_speed, self._searching, separations,
-            self._retirements, self._flows_scratch, wk.training_left, wk.trained_with,
-            self.training.enabled, *training_args, self.training.entries,
-            self.training.completions,
+            stream_key(self.seed, month, STAGES["flows"]), workers, firms, exiting,
+            FlowRates.from_scenario(fl, self._entry_rate), search, wages, participation,
+            make(Retirement, retirement_age_months=dem.retirement_age_years * 12)
+            if self.demography.enabled else Retirement.neutral(),
+            training,
+            make(FlowsOutput, searching=self._searching, separations_by_place=separations,
+                 retirements_by_place=self._retirements, scratch=self._flows_scratch),
         )
 
         # 2. Vacancies.
@@ -311,67 +324,60 @@ class LabourMarket(mesa.Model):
         # 3. Search and matching.
         searchers = np.flatnonzero(self._searching)
         # The searchers' columns, gathered once a month: row s is worker searchers[s].
-        g = gather_searchers(
-            searchers, wk.home, wk.skill, wk.human_capital, wk.status, wk.wage,
-            wk.reservation_wage, wk.remote_capable, wk.remote, wk.employer,
-            wk.constrained, wk.trained_with, wk.occupation,
-        )
-        unemployed_searching = np.bincount(g[0][g[3] == UNEMPLOYED], minlength=n_places)
+        g = gather_searchers(searchers, workers)
+        unemployed_searching = np.bincount(g.home[g.status == UNEMPLOYED], minlength=n_places)
         hires = np.zeros(n_places, dtype=np.int64)
         hires_u = np.zeros(n_places, dtype=np.int64)
         j2j = np.zeros(n_places, dtype=np.int64)
         k = s.applications_per_searcher
+        link = (
+            make(EmployerLink, link_bonus=sc.training.employer_link_bonus)
+            if self.training.enabled else EmployerLink.neutral()
+        )
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
             n_vac = int(f.vacancies.sum())
-            vacancy_firm = np.empty(n_vac, dtype=np.int32)
-            vacancy_prob = np.empty(n_vac)
-            vacancy_alias = np.empty(n_vac, dtype=np.int32)
+            tables = make(
+                VacancyTables, vacancy_firm=np.empty(n_vac, dtype=np.int32),
+                vacancy_start=self._vacancy_start, vacancy_prob=np.empty(n_vac),
+                vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=self._cum_place,
+                cum_place_remote=self._cum_place_remote,
+            )
             vac_place = vacancy_weights(
-                f.vacancies, f.teleworkable, self._firms_by_place, self._place_start,
-                self._decay, self._decay_remote, self._cum_place, self._cum_place_remote,
-                vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
+                firms, self._firms_by_place, self._place_start, self._decay, self._decay_remote,
+                tables,
             )
             if vac_place.sum() <= 0:
                 break
             n_slots = searchers.size * k
-            app_firm = np.empty(n_slots, dtype=np.int32)
-            app_wage = np.empty(n_slots, dtype=np.float32)
-            app_value = np.empty(n_slots, dtype=np.float32)
-            app_remote = np.zeros(n_slots, dtype=np.bool_)
-            scores = np.empty(n_slots, dtype=np.float64)
+            apps = make(
+                Applications, firm=np.empty(n_slots, dtype=np.int32),
+                wage=np.empty(n_slots, dtype=np.float32),
+                value=np.empty(n_slots, dtype=np.float32),
+                remote=np.zeros(n_slots, dtype=np.bool_), score=np.empty(n_slots),
+            )
             draw_applications(
-                stream_key(self.seed, month, STAGES["applications"], r), searchers, k,
-                *g[:9], f.productivity, f.place,
-                f.teleworkable, vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
-                self._cum_place,
-                self._cum_place_remote, self._minutes, self._phi,
-                self._skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
-                w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
-                f.skill_demand, s.skill_fit_weight, s.ranking_noise, *g[9:],
-                self._remote_productivity(),
-                sc.training.employer_link_bonus if self.training.enabled else 0.0,
-                app_firm, app_wage, app_value, app_remote, scores,
+                stream_key(self.seed, month, STAGES["applications"], r), searchers, g, firms,
+                tables, self._minutes, search, wages, participation, link, apps,
             )
-            firm_apps = np.empty(n_slots, dtype=np.int64)
-            firm_scores = np.empty(n_slots, dtype=np.float64)
-            group_by_firm(app_firm, scores, len(f), self._firm_start, firm_apps, firm_scores)
+            queues = make(
+                FirmQueues, firm_start=self._firm_start,
+                firm_apps=np.empty(n_slots, dtype=np.int64), firm_scores=np.empty(n_slots),
+            )
+            group_by_firm(apps, len(f), queues)
             offered = np.zeros(n_slots, dtype=np.bool_)
-            rank_and_offer(
-                self._firm_start, firm_apps, firm_scores, f.vacancies, s.hiring_standard,
-                offered,
-            )
+            rank_and_offer(queues, firms, search, offered)
             hired = np.zeros(searchers.size, dtype=np.bool_)
             accept_and_hire(
-                k, searchers, app_firm, app_wage, app_value, app_remote, offered,
-                wk.status, wk.employer, wk.wage, wk.months_unemployed, wk.remote, wk.home,
-                f.place, f.vacancies, f.employment, hired, hires, hires_u, j2j,
+                search, searchers, apps, offered, workers, firms,
+                make(HireCounts, hired=hired, hires_by_place=hires,
+                     hires_from_unemployment_by_home=hires_u, job_to_job_by_home=j2j),
             )
             # Those not hired search again; their columns have not changed.
             keep = ~hired
             searchers = searchers[keep]
-            g = tuple(col[keep] for col in g)
+            g = select_rows(g, keep)
 
         # 8. Migration and housing; remote-work bookkeeping.
         for mech in (self.remote_work, self.migration):
@@ -399,12 +405,11 @@ class LabourMarket(mesa.Model):
         if self._firm_start.size != len(f) + 1:
             self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
 
-    def _remote_productivity(self) -> np.ndarray:
-        """Proportional productivity effect of a remote job, by occupation (9,)."""
+    def _participation(self) -> Participation:
+        """The remote-work mechanism's kernel parameters (neutral when it is disabled)."""
         if not self.remote_work.enabled:
-            return np.zeros(9)
-        rw = self._scenario_config.remote_work
-        return rw.remote_productivity + np.asarray(rw.remote_productivity_by_occupation)
+            return Participation.neutral()
+        return Participation.from_params(self._scenario_config.remote_work)
 
     def _fit_scratch(self) -> None:
         """Resize per-worker scratch arrays after the worker table grew."""
@@ -451,12 +456,11 @@ class LabourMarket(mesa.Model):
         wk, f = self.workers, self.firms
         self.firm_profit = np.zeros(len(f))
         aggregate_workers(
-            wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
-            wk.remote_capable, wk.occupation, self._remote_productivity(), wk.human_capital,
-            f.place, f.skill_demand, f.productivity,
-            self._skill_premium, self._minutes, self._km,
-            self._scenario_config.wages.hybrid_commute_factor,
-            self._counts, self._hist, self._hist_good, self.firm_profit,
+            worker_columns(wk), firm_columns(f),
+            WageRules.from_scenario(self._scenario_config.wages, self._phi),
+            self._participation(), self._minutes, self._km,
+            make(TallyOutput, counts=self._counts, hist=self._hist,
+                 hist_good_skill=self._hist_good, firm_profit=self.firm_profit),
         )
 
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:

@@ -53,6 +53,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field
 
 from sim.config.section import Section, list_to_tuple
+from sim.kernels.bundles import TrainingArgs, make, worker_columns
 from sim.kernels.rng import stream_key
 from sim.kernels.training import training_month
 from sim.mechanisms.base import Mechanism
@@ -131,18 +132,21 @@ class Training(Mechanism):
         if np.any(self._duration < 1):
             raise ValueError("training.duration_months must be at least 1 month")
 
-    def kernel_args(self, model: LabourMarket) -> tuple:
-        """This month's arguments of the training kernel after the worker columns:
-        stream key, entry rates, funding, durations, completion rate, linked share.
+    def kernel_args(self, model: LabourMarket) -> TrainingArgs:
+        """This month's arguments of the training kernel (``run``: the mechanism is
+        enabled), with :attr:`entries` and :attr:`completions` as its counts.
 
         Resets :attr:`entries` and :attr:`completions`, which the kernel adds to.
         """
         p: TrainingParams = self.params
         self.entries[:] = 0
         self.completions[:] = 0
-        key = stream_key(model.seed, model._sim_month - 1, STAGE)
-        return (key, self._rates, self.funding, self._duration, p.completion_rate,
-                p.employer_linked_share)
+        return make(
+            TrainingArgs, run=self.enabled, key=stream_key(model.seed, model._sim_month - 1, STAGE),
+            rate_by_status=self._rates, funding=self.funding, duration_by_skill=self._duration,
+            completion_rate=p.completion_rate, linked_share=p.employer_linked_share,
+            entries=self.entries, completions=self.completions,
+        )
 
     def step(self, model: LabourMarket) -> None:
         """One month of course entries, countdown and completions, as a pass of its own.
@@ -150,10 +154,4 @@ class Training(Mechanism):
         The model's schedule does not call this: it runs the same kernel inside its
         flows pass (:meth:`kernel_args`). It is here for use outside the schedule.
         """
-        wk = model.workers
-        key, *rest = self.kernel_args(model)
-        training_month(
-            key, wk.home, wk.skill, wk.human_capital, wk.status, wk.training_left,
-            wk.trained_with, wk.months_unemployed, model._searching, *rest, self.entries,
-            self.completions,
-        )
+        training_month(worker_columns(model.workers), model._searching, self.kernel_args(model))
