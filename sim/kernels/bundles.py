@@ -161,6 +161,8 @@ class WorkerColumns(NamedTuple):
 class FirmColumns(NamedTuple):
     """The firm table's columns (:class:`sim.agents.firms.Firms`), one row per firm.
 
+    Dtypes as in ``Firms.SCHEMA``; kernels modify employment and vacancies in place.
+
     Attributes:
         place: place of the workplace.
         sector: index into ``SECTOR_NAMES``.
