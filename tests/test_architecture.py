@@ -234,5 +234,5 @@ def test_disabled_mechanisms_hand_the_kernels_neutral_values():
     rules = m.mechanisms["remote_work"].kernel_params()
     assert np.all(rules.remote_productivity == 0.0)
     assert rules.constrained_exit_multiplier == 1.0 and rules.constrained_search_share == 0.0
-    assert m.mechanisms["training"].kernel_params() == 0.0
-    assert m.mechanisms["demography"].kernel_params() == 0
+    assert m.mechanisms["training"].kernel_params().link_bonus == 0.0
+    assert m.mechanisms["demography"].kernel_params().retirement_age_months == 0

@@ -68,6 +68,21 @@ from sim.kernels.aggregate import (
     aggregate_workers,
     bin_edges,
 )
+from sim.kernels.bundles import (
+    Applications,
+    FirmQueues,
+    FlowRates,
+    FlowsOutput,
+    HireCounts,
+    SearchRules,
+    TallyOutput,
+    VacancyTables,
+    WageRules,
+    firm_columns,
+    make,
+    select_rows,
+    worker_columns,
+)
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     accept_and_hire,
@@ -221,7 +236,6 @@ class LabourMarket(mesa.Model):
         self._regions_in_order = list(self.regions)
 
         n_places = self.geography.n_places
-        self._layoff = np.asarray(scenario.flows.layoff_rate, dtype=np.float64)
         self._edges = bin_edges()
         # Matching's work space: by place pair, by place, by firm (grows with the table).
         self._cum_place = np.zeros((n_places, n_places))
@@ -330,36 +344,22 @@ class LabourMarket(mesa.Model):
     def _stage_flows(self) -> None:
         """Flows (and training inside the pass); starts the month's accounts."""
         sc = self.state.scenario
-        s, w, fl = sc.search, sc.wages, sc.flows
         wk, f = self.workers, self.firms
         state = self.state
         n_places = self.geography.n_places
-        month = state.clock.month_index
         separations = np.zeros(n_places, dtype=np.int64)
         state.retirements[:] = 0
         exiting = np.zeros(len(f), dtype=np.bool_)
         exiting[state.exiting_firms] = True
-        training = self.mechanisms["training"]
-        training_args = training.kernel_args(state)
-        remote = self.mechanisms["remote_work"].kernel_params()
-        retirement_age_months = self.mechanisms["demography"].kernel_params()
         state.retired_rows = monthly_flows(
-            state.stream_key("flows", month=month),
-            wk.home, wk.skill, wk.human_capital, wk.status, wk.employer, wk.wage,
-            wk.months_unemployed, wk.reservation_wage, wk.age_months, wk.remote,
-            wk.constrained, wk.remote_capable, wk.occupation, remote.remote_productivity,
-            f.place, f.productivity, exiting, f.employment, self._layoff,
-            fl.exit_to_inactivity_employed, fl.exit_to_inactivity_unemployed, self._entry_rate,
-            s.on_the_job_search_share,
-            remote.constrained_search_share,
-            remote.constrained_exit_multiplier,
-            remote.remote_exit_multiplier,
-            retirement_age_months,
-            state.bargaining_power, state.skill_premium, w.benefit_gbp_week,
-            w.replacement_ratio, w.reservation_decay, w.adjustment_speed, wk.searching,
-            separations, state.retirements, wk.scratch, wk.training_left, wk.trained_with,
-            training.enabled, *training_args, training.entries,
-            training.completions,
+            state.stream_key("flows"), worker_columns(wk), firm_columns(f), exiting,
+            FlowRates.from_scenario(sc.flows, self._entry_rate),
+            SearchRules.from_scenario(sc.search), self._wage_rules(),
+            self.mechanisms["remote_work"].kernel_params(),
+            self.mechanisms["demography"].kernel_params(),
+            self.mechanisms["training"].kernel_args(state),
+            make(FlowsOutput, searching=wk.searching, separations_by_place=separations,
+                 retirements_by_place=state.retirements, scratch=wk.scratch),
         )
         self._flows = _MonthFlows(
             separations=separations,
@@ -369,6 +369,10 @@ class LabourMarket(mesa.Model):
             job_to_job=np.zeros(n_places, dtype=np.int64),
             unemployed_searching=np.zeros(n_places, dtype=np.int64),
         )
+
+    def _wage_rules(self) -> WageRules:
+        """The kernels' wage rules: ``[wages]`` and this month's bargaining power."""
+        return WageRules.from_scenario(self.state.scenario.wages, self.state.bargaining_power)
 
     def _stage_vacancies(self) -> None:
         """Each firm posts ``max(target_size - employment, 0)`` vacancies."""
@@ -381,79 +385,70 @@ class LabourMarket(mesa.Model):
     def _stage_matching(self) -> None:
         """Rounds of applications, ranking, offers and hires."""
         sc = self.state.scenario
-        s, w = sc.search, sc.wages
+        s = sc.search
         wk, f = self.workers, self.firms
         state = self.state
-        month = state.clock.month_index
         n_places = self.geography.n_places
         flows = self._flows
-        hires, hires_u, j2j = flows.hires, flows.hires_from_unemployment, flows.job_to_job
         if self._firm_start.size != len(f) + 1:
             self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
-        remote = self.mechanisms["remote_work"].kernel_params()
-        link_bonus = self.mechanisms["training"].kernel_params()
+        workers, firms = worker_columns(wk), firm_columns(f)
+        search, wages = SearchRules.from_scenario(s), self._wage_rules()
+        participation = self.mechanisms["remote_work"].kernel_params()
+        link = self.mechanisms["training"].kernel_params()
         searchers = np.flatnonzero(wk.searching)
         # The searchers' columns, gathered once a month: row s is worker searchers[s].
-        g = gather_searchers(
-            searchers, wk.home, wk.skill, wk.human_capital, wk.status, wk.wage,
-            wk.reservation_wage, wk.remote_capable, wk.remote, wk.employer,
-            wk.constrained, wk.trained_with, wk.occupation,
+        g = gather_searchers(searchers, workers)
+        flows.unemployed_searching = np.bincount(
+            g.home[g.status == UNEMPLOYED], minlength=n_places
         )
-        flows.unemployed_searching = np.bincount(g[0][g[3] == UNEMPLOYED], minlength=n_places)
+        hires = make(
+            HireCounts, hired=np.zeros(0, dtype=np.bool_), hires_by_place=flows.hires,
+            hires_from_unemployment_by_home=flows.hires_from_unemployment,
+            job_to_job_by_home=flows.job_to_job,
+        )
         k = s.applications_per_searcher
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
             n_vac = int(f.vacancies.sum())
-            vacancy_firm = np.empty(n_vac, dtype=np.int32)
-            vacancy_prob = np.empty(n_vac)
-            vacancy_alias = np.empty(n_vac, dtype=np.int32)
+            tables = make(
+                VacancyTables, vacancy_firm=np.empty(n_vac, dtype=np.int32),
+                vacancy_start=self._vacancy_start, vacancy_prob=np.empty(n_vac),
+                vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=self._cum_place,
+                cum_place_remote=self._cum_place_remote,
+            )
             vac_place = vacancy_weights(
-                f.vacancies, f.teleworkable, state.firm_index.by_place,
-                state.firm_index.place_start,
-                self.travel.search_decay, self.travel.hybrid_decay, self._cum_place,
-                self._cum_place_remote,
-                vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
+                firms, state.firm_index.by_place, state.firm_index.place_start,
+                self.travel.search_decay, self.travel.hybrid_decay, tables,
             )
             if vac_place.sum() <= 0:
                 break
             n_slots = searchers.size * k
-            app_firm = np.empty(n_slots, dtype=np.int32)
-            app_wage = np.empty(n_slots, dtype=np.float32)
-            app_value = np.empty(n_slots, dtype=np.float32)
-            app_remote = np.zeros(n_slots, dtype=np.bool_)
-            scores = np.empty(n_slots, dtype=np.float64)
+            apps = make(
+                Applications, firm=np.empty(n_slots, dtype=np.int32),
+                wage=np.empty(n_slots, dtype=np.float32),
+                value=np.empty(n_slots, dtype=np.float32),
+                remote=np.zeros(n_slots, dtype=np.bool_), score=np.empty(n_slots),
+            )
             draw_applications(
-                state.stream_key("applications", r, month=month), searchers, k,
-                *g[:9], f.productivity, f.place,
-                f.teleworkable, vacancy_firm, self._vacancy_start, vacancy_prob, vacancy_alias,
-                self._cum_place,
-                self._cum_place_remote, self.travel.minutes, state.bargaining_power,
-                state.skill_premium, s.remote_search_share, w.commute_cost_gbp_per_minute,
-                w.hybrid_commute_factor, s.job_switch_premium, w.benefit_gbp_week,
-                f.skill_demand, s.skill_fit_weight, s.ranking_noise, *g[9:],
-                remote.remote_productivity,
-                link_bonus,
-                app_firm, app_wage, app_value, app_remote, scores,
+                state.stream_key("applications", r), searchers, g, firms, tables,
+                self.travel.minutes, search, wages, participation, link, apps,
             )
-            firm_apps = np.empty(n_slots, dtype=np.int64)
-            firm_scores = np.empty(n_slots, dtype=np.float64)
-            group_by_firm(app_firm, scores, len(f), self._firm_start, firm_apps, firm_scores)
+            queues = make(
+                FirmQueues, firm_start=self._firm_start,
+                firm_apps=np.empty(n_slots, dtype=np.int64), firm_scores=np.empty(n_slots),
+            )
+            group_by_firm(apps, len(f), queues)
             offered = np.zeros(n_slots, dtype=np.bool_)
-            rank_and_offer(
-                self._firm_start, firm_apps, firm_scores, f.vacancies, s.hiring_standard,
-                offered,
-            )
+            rank_and_offer(queues, firms, search, offered)
             hired = np.zeros(searchers.size, dtype=np.bool_)
-            accept_and_hire(
-                k, searchers, app_firm, app_wage, app_value, app_remote, offered,
-                wk.status, wk.employer, wk.wage, wk.months_unemployed, wk.remote, wk.home,
-                f.place, f.vacancies, f.employment, hired, hires, hires_u, j2j,
-            )
+            accept_and_hire(search, searchers, apps, offered, workers, firms,
+                            hires._replace(hired=hired))
             # Those not hired search again; their columns have not changed.
             keep = ~hired
             searchers = searchers[keep]
-            g = tuple(col[keep] for col in g)
+            g = select_rows(g, keep)
 
     def _stage_stock_flow_check(self) -> None:
         """The stock-flow identities (:meth:`check_stock_flow`), with ``debug=True`` only."""
@@ -507,13 +502,10 @@ class LabourMarket(mesa.Model):
         wk, f = self.workers, self.firms
         profit = self.state.accounts.firm_profit = np.zeros(len(f))
         aggregate_workers(
-            wk.home, wk.status, wk.skill, wk.wage, wk.employer, wk.remote, wk.constrained,
-            wk.remote_capable, wk.occupation,
-            self.mechanisms["remote_work"].kernel_params().remote_productivity, wk.human_capital,
-            f.place, f.skill_demand, f.productivity,
-            self.state.skill_premium, self.travel.minutes, self.travel.km,
-            self.state.scenario.wages.hybrid_commute_factor,
-            self._counts, self._hist, self._hist_good, profit,
+            worker_columns(wk), firm_columns(f), self._wage_rules(),
+            self.mechanisms["remote_work"].kernel_params(), self.travel.minutes, self.travel.km,
+            make(TallyOutput, counts=self._counts, hist=self._hist,
+                 hist_good_skill=self._hist_good, firm_profit=profit),
         )
 
     def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:

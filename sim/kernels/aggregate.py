@@ -25,6 +25,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
+
 N_BINS = 512
 WAGE_MIN = 20.0
 WAGE_MAX = 10_000.0
@@ -98,11 +100,26 @@ _LANES = 4
 
 @njit(cache=True, parallel=True)
 def _aggregate_slices(
-    home, status, skill, wage, wage_bits, bins, employer, remote, constrained, remote_capable,
-    occupation,
-    remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
-    skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
+    workers, wage_bits, bins, firms, wages, participation, minutes, km, part_counts,
+    part_hist, part_good, part_profit,
 ):
+    # The bundles' fields as locals before the parallel loop.
+    home = workers.home
+    status = workers.status
+    skill = workers.skill
+    wage = workers.wage
+    employer = workers.employer
+    remote = workers.remote
+    constrained = workers.constrained
+    remote_capable = workers.remote_capable
+    occupation = workers.occupation
+    human_capital = workers.human_capital
+    firm_place = firms.place
+    firm_skill_demand = firms.skill_demand
+    firm_productivity = firms.productivity
+    skill_premium = wages.skill_premium
+    hybrid_factor = wages.hybrid_factor
+    remote_productivity = participation.remote_productivity
     # Only the prange loop lives in this parallel function: array expressions here would
     # become parallel regions of their own, each with its launch cost.
     n = home.shape[0]
@@ -114,7 +131,7 @@ def _aggregate_slices(
         fp = part_profit[sl]
         for i in range(sl * size, min(n, (sl + 1) * size)):
             st = status[i]
-            if st == 4:
+            if st == ABSENT:
                 continue
             # Consecutive workers mostly share a place (the table is sorted by home), so
             # alternating between _LANES copies of the counts breaks the chain of
@@ -128,9 +145,9 @@ def _aggregate_slices(
                 c[p, 17] += 1.0
             if constrained[i]:
                 c[p, 13] += 1.0
-                if st == 0 or st == 1:
+                if st == EMPLOYED or st == UNEMPLOYED:
                     c[p, 14] += 1.0
-            if st == 0:
+            if st == EMPLOYED:
                 c[p, 1] += 1.0
                 j = employer[i]
                 q = firm_place[j]
@@ -154,30 +171,42 @@ def _aggregate_slices(
                 h[p, b] += 1
                 if firm_skill_demand[j] >= s_i:
                     g[p, b] += 1
-            elif st == 1:
+            elif st == UNEMPLOYED:
                 c[p, 2] += 1.0
-            elif st == 2:
+            elif st == INACTIVE:
                 c[p, 3] += 1.0
             else:
                 c[p, 4] += 1.0
 
 
 @njit(cache=True)
-def aggregate_workers(
-    home, status, skill, wage, employer, remote, constrained, remote_capable, occupation,
-    remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
-    skill_premium, minutes, km, hybrid_factor, counts, hist, hist_good_skill, firm_profit,
-):
-    """Fill ``counts`` (P, len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS).
+def aggregate_workers(workers, firms, wages, participation, minutes, km, out):
+    """Fill the counts, wage histograms and firms' profits of ``out`` in one pass.
 
-    A remote worker's value added includes ``remote_productivity[occupation]``.
-    ``firm_profit`` (F,) receives each firm's weekly value added less wages over its
-    workers, GBP a week (read by the firm-dynamics mechanism the next month).
+    Args:
+        workers: :class:`~sim.kernels.bundles.WorkerColumns` (read only).
+        firms: :class:`~sim.kernels.bundles.FirmColumns` (place, skill demand and
+            productivity are read).
+        wages: :class:`~sim.kernels.bundles.WageRules` (skill premium and hybrid commute
+            factor are read).
+        participation: :class:`~sim.kernels.bundles.Participation`: a remote worker's
+            value added includes ``remote_productivity[occupation]``.
+        minutes: (P, P) travel minutes.
+        km: (P, P) straight-line distances, km.
+        out: :class:`~sim.kernels.bundles.TallyOutput`: ``counts`` (P,
+            len(COUNT_COLUMNS)), ``hist`` and ``hist_good_skill`` (P, N_BINS) and
+            ``firm_profit`` (F,), each firm's weekly value added less wages over its
+            workers, GBP a week (read by the firm-dynamics mechanism the next month).
 
     All outputs are overwritten. Absent rows (status 4) are skipped. The table is cut
     into :data:`N_SLICES` contiguous slices summed in parallel into private arrays,
     then added in slice order.
     """
+    counts = out.counts
+    hist = out.hist
+    hist_good_skill = out.hist_good_skill
+    firm_profit = out.firm_profit
+    wage = workers.wage
     n_places = counts.shape[0]
     n_cols = counts.shape[1]
     part_counts = np.zeros((N_SLICES * _LANES, n_places, n_cols))
@@ -185,12 +214,10 @@ def aggregate_workers(
     part_good = np.zeros((N_SLICES, n_places, N_BINS), dtype=np.int32)
     n_firms = firm_profit.shape[0]
     part_profit = np.zeros((N_SLICES, n_firms))
-    bins = np.empty(home.shape[0], dtype=np.int16)
+    bins = np.empty(wage.shape[0], dtype=np.int16)
     _aggregate_slices(
-        home, status, skill, wage, wage.view(np.uint32), bins, employer, remote, constrained,
-        remote_capable, occupation,
-        remote_productivity, human_capital, firm_place, firm_skill_demand, firm_productivity,
-        skill_premium, minutes, km, hybrid_factor, part_counts, part_hist, part_good, part_profit,
+        workers, wage.view(np.uint32), bins, firms, wages, participation, minutes, km,
+        part_counts, part_hist, part_good, part_profit,
     )
     for j in range(n_firms):
         acc = 0.0

@@ -46,120 +46,82 @@ scan of the table.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.kernels.rng import uniform
 from sim.kernels.training import CHUNK, training_chunk
+from sim.kernels.wages import bargained_wage_jit
 
-_EMPLOYED, _UNEMPLOYED, _INACTIVE, _ABSENT = 0, 1, 2, 4
+
+class _FlowChunks(NamedTuple):
+    """Per-chunk counts and lists of :func:`_flows_chunks` (chunk ``c``: row ``c``, or
+    the rows ``c * CHUNK ...`` of the two lists)."""
+
+    separations: np.ndarray  # (chunks, P) int64, separations by workplace
+    retirements: np.ndarray  # (chunks, P) int64, retirements by home place
+    left: np.ndarray  # (N,) int32, employers left by separations, listed per chunk
+    n_left: np.ndarray  # (chunks,) int64, entries of ``left`` per chunk
+    retired: np.ndarray  # (N,) int32, rows of retirees, listed per chunk
+    n_retired: np.ndarray  # (chunks,) int64, entries of ``retired`` per chunk
+    training_entries: np.ndarray  # (chunks, P) int64
+    training_completions: np.ndarray  # (chunks, P) int64
 
 
 @njit(cache=True)
 def monthly_flows(
-    key,
-    home,
-    skill,
-    human_capital,
-    status,
-    employer,
-    wage,
-    months_unemployed,
-    reservation_wage,
-    age_months,
-    remote,
-    constrained,
-    remote_capable,
-    occupation,
-    remote_productivity,
-    firm_place,
-    firm_productivity,
-    firm_exiting,
-    firm_employment,
-    layoff_rate,
-    exit_employed,
-    exit_unemployed,
-    entry_rate,
-    ojs_share,
-    constrained_search_share,
-    constrained_exit_multiplier,
-    remote_exit_multiplier,
-    retirement_age_months,
-    phi,
-    skill_premium,
-    benefit,
-    replacement_ratio,
-    reservation_decay,
-    wage_adjustment,
-    searching,
-    separations_by_place,
-    retirements_by_place,
-    scratch,
-    training_left,
-    trained_with,
-    train,
-    training_key,
-    training_rates,
-    training_funding,
-    training_duration,
-    training_completion,
-    training_linked,
-    training_entries,
-    training_completions,
+    key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
+    training, out,
 ):
-    """Apply one month of flows in place (and, if ``train``, of training).
+    """Apply one month of flows in place (and, if ``training.run``, of training).
 
     Args:
         key: stream key (``stream_key(seed, month, STAGES["flows"])``).
-        home, skill, ...: worker columns (modified in place); ``remote`` is cleared when
-            a worker leaves employment.
-        constrained: (N,) bool, caring or disability constraint.
-        remote_capable: (N,) bool, could work remotely.
-        occupation: (N,) SOC major group 0..8.
-        remote_productivity: (9,) proportional productivity effect of a remote job by
-            occupation (enters the going rate of remote workers).
-        firm_place, firm_productivity: firm columns (read only).
-        firm_exiting: (F,) bool, firms that exit this month: their workers are laid off.
-        firm_employment: (F,) firms' employment, reduced by every separation.
-        layoff_rate: (3,) monthly probability employed -> unemployed by skill.
-        exit_employed, exit_unemployed: monthly probabilities of leaving the labour force.
-        entry_rate: (P,) monthly probability inactive -> unemployed by home place.
-        ojs_share: monthly probability an employed worker searches.
-        constrained_search_share: monthly probability a constrained inactive person
-            searches (for remote or local work) without becoming unemployed.
-        constrained_exit_multiplier: exit rates of constrained people over everyone's
-            (1 = no difference).
-        remote_exit_multiplier: the same for a constrained person in a remote job, or
-            unemployed and remote-capable.
-        retirement_age_months: age at which a worker leaves the working-age population
-            (row becomes absent); 0 switches retirement off.
-        phi: (P,) bargaining power by workplace this month.
-        skill_premium: (3,) productivity multiplier by skill.
-        benefit: outside option of incumbents and reservation floor, GBP a week.
-        replacement_ratio: reservation wage on entering unemployment / last wage.
-        reservation_decay: monthly proportional fall of the reservation wage.
-        wage_adjustment: share of the gap to the going rate closed each month.
-        searching: (N,) bool output, True for this month's searchers.
-        separations_by_place: (n_places,) int64 output, separations by workplace
-            (layoffs, exits from employment, retirements of the employed and the
-            workers of exiting firms).
-        retirements_by_place: (n_places,) int64 output, retirements by home place.
-        scratch: (2, N) int32 work space (contents are overwritten).
-        training_left, trained_with: worker columns used by training.
-        train: also run one month of training (:func:`sim.kernels.training.training_chunk`)
-            on each chunk right after its flows, while its rows are in cache. Rows are
-            independent, so this equals :func:`sim.kernels.training.training_month`
-            called after this kernel with the same ``training_*`` arguments.
-        training_key ... training_linked: the arguments of ``training_month`` (stream
-            key, entry rates by status, funding by place, course length by skill,
-            completion rate, employer-linked share).
-        training_entries, training_completions: (P,) int64 outputs (added to).
+        workers: :class:`~sim.kernels.bundles.WorkerColumns`, modified in place (status,
+            employer, wage, spell, reservation wage, age; ``remote`` is cleared when a
+            worker leaves employment; the training columns when training runs).
+        firms: :class:`~sim.kernels.bundles.FirmColumns`: place and productivity are read,
+            ``employment`` is reduced by every separation.
+        firm_exiting: (F,) bool, firms that exit this month (the firm-dynamics mechanism;
+            all False when it is off): their workers are laid off.
+        rates: :class:`~sim.kernels.bundles.FlowRates`: layoff rate by skill, exit rates
+            from employment and unemployment, entry rate by home place (a month).
+        search: :class:`~sim.kernels.bundles.SearchRules`: ``ojs_share``, the monthly
+            probability an employed worker searches.
+        wages: :class:`~sim.kernels.bundles.WageRules`: bargaining power by workplace,
+            skill premium, benefit (GBP a week), replacement ratio, monthly reservation
+            decay and wage adjustment.
+        participation: :class:`~sim.kernels.bundles.Participation` (remote work; neutral
+            when off): constrained search share, exit multipliers of the constrained
+            (in a remote job, or unemployed and remote-capable: the remote one), remote
+            productivity by occupation (enters the going rate of remote workers).
+        retirement: :class:`~sim.kernels.bundles.Retirement` (demography): age at which
+            a worker leaves the working-age population, months; 0 = off.
+        training: :class:`~sim.kernels.bundles.TrainingArgs`: when ``run``, one month of
+            training (:func:`sim.kernels.training.training_chunk`) runs on each chunk
+            right after its flows, while its rows are in cache. Rows are independent,
+            so this equals :func:`sim.kernels.training.training_month` called after this
+            kernel. Its ``entries`` and ``completions`` are added to.
+        out: :class:`~sim.kernels.bundles.FlowsOutput`: ``searching`` (N,) True for this
+            month's searchers; ``separations_by_place`` (P,) separations by workplace
+            (layoffs, exits from employment, retirements of the employed and the workers
+            of exiting firms) and ``retirements_by_place`` (P,) retirements by home
+            place, both added to; ``scratch`` (2, N) work space (overwritten).
 
     Returns:
         The rows of the workers who retired this month, ascending (int64): the rows
         that became absent, for the demography mechanism to refill.
     """
-    n = home.shape[0]
+    n = workers.home.shape[0]
+    separations_by_place = out.separations_by_place
+    retirements_by_place = out.retirements_by_place
+    training_entries = training.entries
+    training_completions = training.completions
+    scratch = out.scratch
+    firm_employment = firms.employment
     n_places = separations_by_place.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     chunk_sep = np.zeros((n_chunks, n_places), dtype=np.int64)
@@ -168,16 +130,13 @@ def monthly_flows(
     chunk_retired = np.zeros(n_chunks, dtype=np.int64)
     chunk_in = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_out = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunks = _FlowChunks(
+        chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired, chunk_in,
+        chunk_out,
+    )
     _flows_chunks(
-        key, home, skill, human_capital, status, employer, wage, months_unemployed,
-        reservation_wage, age_months, remote, constrained, remote_capable, occupation,
-        remote_productivity, firm_place, firm_productivity, firm_exiting, layoff_rate,
-        exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
-        constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
-        skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
-        searching, chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired,
-        training_left, trained_with, train, training_key, training_rates, training_funding,
-        training_duration, training_completion, training_linked, chunk_in, chunk_out,
+        key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
+        training, out.searching, chunks,
     )
     retired = np.empty(chunk_retired.sum(), dtype=np.int64)
     k = 0
@@ -209,16 +168,51 @@ def _separate(i, j, c, pos, chunk_sep, firm_place, left, employer, remote, month
 
 @njit(cache=True, parallel=True)
 def _flows_chunks(
-    key, home, skill, human_capital, status, employer, wage, months_unemployed,
-    reservation_wage, age_months, remote, constrained, remote_capable, occupation,
-    remote_productivity, firm_place, firm_productivity, firm_exiting, layoff_rate,
-    exit_employed, exit_unemployed, entry_rate, ojs_share, constrained_search_share,
-    constrained_exit_multiplier, remote_exit_multiplier, retirement_age_months, phi,
-    skill_premium, benefit, replacement_ratio, reservation_decay, wage_adjustment,
-    searching, chunk_sep, chunk_ret, left, chunk_left, retired, chunk_retired,
-    training_left, trained_with, train, training_key, training_rates, training_funding,
-    training_duration, training_completion, training_linked, chunk_in, chunk_out,
+    key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
+    training, searching, chunks,
 ):
+    # The bundles' fields as locals, so that the parallel loop reads plain arrays and
+    # scalars (as before the bundles: the same loop, the same speed).
+    home = workers.home
+    skill = workers.skill
+    human_capital = workers.human_capital
+    status = workers.status
+    employer = workers.employer
+    wage = workers.wage
+    months_unemployed = workers.months_unemployed
+    reservation_wage = workers.reservation_wage
+    age_months = workers.age_months
+    remote = workers.remote
+    constrained = workers.constrained
+    remote_capable = workers.remote_capable
+    occupation = workers.occupation
+    firm_place = firms.place
+    firm_productivity = firms.productivity
+    layoff_rate = rates.layoff_rate
+    exit_employed = rates.exit_employed
+    exit_unemployed = rates.exit_unemployed
+    entry_rate = rates.entry_rate
+    ojs_share = search.ojs_share
+    phi = wages.phi
+    skill_premium = wages.skill_premium
+    benefit = wages.benefit
+    replacement_ratio = wages.replacement_ratio
+    reservation_decay = wages.reservation_decay
+    wage_adjustment = wages.adjustment
+    constrained_search_share = participation.constrained_search_share
+    constrained_exit_multiplier = participation.constrained_exit_multiplier
+    remote_exit_multiplier = participation.remote_exit_multiplier
+    remote_productivity = participation.remote_productivity
+    retirement_age_months = retirement.retirement_age_months
+    train = training.run
+    chunk_sep = chunks.separations
+    chunk_ret = chunks.retirements
+    left = chunks.left
+    chunk_left = chunks.n_left
+    retired = chunks.retired
+    chunk_retired = chunks.n_retired
+    chunk_in = chunks.training_entries
+    chunk_out = chunks.training_completions
     # Only the prange loop: array expressions here would become parallel regions too.
     n = home.shape[0]
     n_chunks = chunk_sep.shape[0]
@@ -229,34 +223,34 @@ def _flows_chunks(
         n_retired = 0  # retirements listed so far at retired[start:]
         for i in range(start, stop):
             st = status[i]
-            if st == _ABSENT:
+            if st == ABSENT:
                 searching[i] = False
                 continue
             age_months[i] += 1
             if retirement_age_months > 0 and age_months[i] >= retirement_age_months:
-                if st == _EMPLOYED:
+                if st == EMPLOYED:
                     chunk_sep[c, firm_place[employer[i]]] += 1
                     left[start + n_left] = employer[i]
                     n_left += 1
                 chunk_ret[c, home[i]] += 1
                 retired[start + n_retired] = i
                 n_retired += 1
-                status[i] = _ABSENT
+                status[i] = ABSENT
                 employer[i] = -1
                 remote[i] = False
                 searching[i] = False
                 continue
             u = uniform(key, 3 * i)
-            if st == _EMPLOYED:
+            if st == EMPLOYED:
                 j = employer[i]
                 if firm_exiting[j]:
                     # The employer closes: laid off, then an unemployed worker this month.
                     n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
                                        employer, remote, months_unemployed) - start
-                    status[i] = _UNEMPLOYED
+                    status[i] = UNEMPLOYED
                     r = replacement_ratio * wage[i]
                     reservation_wage[i] = r if r > benefit else benefit
-                    st = _UNEMPLOYED
+                    st = UNEMPLOYED
                 else:
                     s = skill[i]
                     lay = layoff_rate[s]
@@ -270,24 +264,24 @@ def _flows_chunks(
                         n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
                                            employer, remote, months_unemployed) - start
                         if u < lay:
-                            status[i] = _UNEMPLOYED
+                            status[i] = UNEMPLOYED
                             r = replacement_ratio * wage[i]
                             reservation_wage[i] = r if r > benefit else benefit
                             searching[i] = True
                         else:
-                            status[i] = _INACTIVE
+                            status[i] = INACTIVE
                             searching[i] = False
                         continue
                     q = firm_place[j]
                     y = firm_productivity[j] * skill_premium[s] * human_capital[i]
                     if remote[i]:
                         y *= 1.0 + remote_productivity[occupation[i]]
-                    going = benefit + phi[q] * (y - benefit)
+                    going = bargained_wage_jit(benefit, phi[q], y)
                     wage[i] += wage_adjustment * (going - wage[i])
                     # Given no separation, u is uniform on [sep, 1): search with ojs_share.
                     searching[i] = u < sep + ojs_share * (1.0 - sep)
                     continue
-            if st == _UNEMPLOYED:
+            if st == UNEMPLOYED:
                 exit_u = exit_unemployed
                 if constrained[i]:
                     exit_u *= (
@@ -295,7 +289,7 @@ def _flows_chunks(
                         else constrained_exit_multiplier
                     )
                 if u < exit_u:
-                    status[i] = _INACTIVE
+                    status[i] = INACTIVE
                     searching[i] = False
                     continue
                 if months_unemployed[i] < 32767:
@@ -303,9 +297,9 @@ def _flows_chunks(
                 r = reservation_wage[i] * (1.0 - reservation_decay)
                 reservation_wage[i] = r if r > benefit else benefit
                 searching[i] = True
-            elif st == _INACTIVE:
+            elif st == INACTIVE:
                 if u < entry_rate[home[i]]:
-                    status[i] = _UNEMPLOYED
+                    status[i] = UNEMPLOYED
                     months_unemployed[i] = 0
                     r = replacement_ratio * wage[i]
                     reservation_wage[i] = r if r > benefit else benefit
@@ -324,9 +318,4 @@ def _flows_chunks(
         chunk_left[c] = n_left
         chunk_retired[c] = n_retired
         if train:
-            training_chunk(
-                training_key, start, stop, home, skill, human_capital, status, training_left,
-                trained_with, months_unemployed, searching, training_rates, training_funding,
-                training_duration, training_completion, training_linked, chunk_in[c],
-                chunk_out[c],
-            )
+            training_chunk(start, stop, workers, searching, training, chunk_in[c], chunk_out[c])

@@ -59,18 +59,27 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.workers import EMPLOYED, UNEMPLOYED
+from sim.kernels.bundles import SearcherColumns
 from sim.kernels.rng import logistic, uniform
+from sim.kernels.wages import bargained_wage_jit
 
-_EMPLOYED, _UNEMPLOYED = 0, 1
 _DRAWS = 8  # counters reserved per application: place, firm, remote, alias, score
 
 
 @njit(cache=True)
-def vacancy_weights(
-    vacancies, teleworkable, firms_by_place, place_start, decay, decay_remote,
-    cum_place, cum_place_remote, vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias,
-):
+def vacancy_weights(firms, firms_by_place, place_start, decay, decay_remote, tables):
     """Sampling tables for the two-stage draw. Cost O(F + V + P^2).
+
+    Args:
+        firms: :class:`~sim.kernels.bundles.FirmColumns` (``vacancies`` and
+            ``teleworkable`` are read).
+        firms_by_place: (F_live,) int64 firm rows sorted by place.
+        place_start: (P + 1,) int64, start of each place's firms in ``firms_by_place``.
+        decay: (P, P) ``exp(-beta T_od)``, ``beta`` per minute, ``T`` minutes.
+        decay_remote: (P, P) the same with the hybrid commute ``exp(-beta h T_od)``.
+        tables: :class:`~sim.kernels.bundles.VacancyTables` to fill (``vacancy_firm``,
+            ``vacancy_prob`` and ``vacancy_alias`` with one entry per open vacancy).
 
     Fills ``vacancy_firm`` with one entry per open vacancy (the firm's row), grouped
     by place: the vacancies of place ``p`` are ``vacancy_firm[vacancy_start[p]:
@@ -82,8 +91,19 @@ def vacancy_weights(
     (one entry per vacancy) are Walker alias tables within each place for weights
     ``tau_j``: picking vacancy ``t`` uniformly in the place, then keeping it with
     probability ``vacancy_prob[t]`` or else taking ``vacancy_alias[t]``, chooses a firm
-    with probability proportional to ``tau_j v_j`` in O(1). Returns vacancies by place.
+    with probability proportional to ``tau_j v_j`` in O(1).
+
+    Returns:
+        (P,) open vacancies by place.
     """
+    vacancies = firms.vacancies
+    teleworkable = firms.teleworkable
+    cum_place = tables.cum_place
+    cum_place_remote = tables.cum_place_remote
+    vacancy_firm = tables.vacancy_firm
+    vacancy_start = tables.vacancy_start
+    vacancy_prob = tables.vacancy_prob
+    vacancy_alias = tables.vacancy_alias
     n_places = place_start.shape[0] - 1
     vac_place = np.zeros(n_places)
     vac_place_remote = np.zeros(n_places)
@@ -177,45 +197,63 @@ def _search_row(cum, o, n, x):
 
 
 @njit(cache=True)
-def gather_searchers(
-    searchers, home, skill, human_capital, status, wage, reservation_wage,
-    remote_capable, remote, employer, constrained, trained_with, occupation,
-):
+def gather_searchers(searchers, workers):
     """The searchers' columns, gathered: row ``s`` of each is worker ``searchers[s]``.
 
-    Returns a tuple in the order of the arguments (home ... occupation). The model
-    gathers once a month and keeps the rows of those not hired for the next round.
+    Args:
+        searchers: (S,) int64 worker rows.
+        workers: :class:`~sim.kernels.bundles.WorkerColumns` (read only).
+
+    Returns:
+        A :class:`~sim.kernels.bundles.SearcherColumns` of new arrays. The model gathers
+        once a month and keeps the rows of those not hired for the next round
+        (:func:`sim.kernels.bundles.select_rows`).
     """
     n_s = searchers.shape[0]
-    g_home = np.empty(n_s, dtype=home.dtype)
-    g_skill = np.empty(n_s, dtype=skill.dtype)
-    g_hc = np.empty(n_s, dtype=human_capital.dtype)
-    g_status = np.empty(n_s, dtype=status.dtype)
-    g_wage = np.empty(n_s, dtype=wage.dtype)
-    g_res = np.empty(n_s, dtype=reservation_wage.dtype)
-    g_capable = np.empty(n_s, dtype=remote_capable.dtype)
-    g_remote = np.empty(n_s, dtype=remote.dtype)
-    g_employer = np.empty(n_s, dtype=employer.dtype)
-    g_cons = np.empty(n_s, dtype=constrained.dtype)
-    g_trained = np.empty(n_s, dtype=trained_with.dtype)
-    g_occ = np.empty(n_s, dtype=occupation.dtype)
-    _gather_searchers(
-        searchers, home, skill, human_capital, status, wage, reservation_wage,
-        remote_capable, remote, employer, constrained, trained_with, occupation,
-        g_home, g_skill, g_hc, g_status, g_wage, g_res, g_capable, g_remote, g_employer,
-        g_cons, g_trained, g_occ,
+    g = SearcherColumns(
+        np.empty(n_s, dtype=workers.home.dtype),
+        np.empty(n_s, dtype=workers.skill.dtype),
+        np.empty(n_s, dtype=workers.human_capital.dtype),
+        np.empty(n_s, dtype=workers.status.dtype),
+        np.empty(n_s, dtype=workers.wage.dtype),
+        np.empty(n_s, dtype=workers.reservation_wage.dtype),
+        np.empty(n_s, dtype=workers.remote_capable.dtype),
+        np.empty(n_s, dtype=workers.remote.dtype),
+        np.empty(n_s, dtype=workers.employer.dtype),
+        np.empty(n_s, dtype=workers.constrained.dtype),
+        np.empty(n_s, dtype=workers.trained_with.dtype),
+        np.empty(n_s, dtype=workers.occupation.dtype),
     )
-    return (g_home, g_skill, g_hc, g_status, g_wage, g_res, g_capable, g_remote, g_employer,
-            g_cons, g_trained, g_occ)
+    _gather_searchers(searchers, workers, g)
+    return g
 
 
 @njit(cache=True, parallel=True)
-def _gather_searchers(
-    searchers, home, skill, human_capital, status, wage, reservation_wage,
-    remote_capable, remote, employer, constrained, trained_with, occupation,
-    g_home, g_skill, g_hc, g_status, g_wage, g_res, g_capable, g_remote, g_employer,
-    g_cons, g_trained, g_occ,
-):
+def _gather_searchers(searchers, workers, g):
+    home = workers.home
+    skill = workers.skill
+    human_capital = workers.human_capital
+    status = workers.status
+    wage = workers.wage
+    reservation_wage = workers.reservation_wage
+    remote_capable = workers.remote_capable
+    remote = workers.remote
+    employer = workers.employer
+    constrained = workers.constrained
+    trained_with = workers.trained_with
+    occupation = workers.occupation
+    g_home = g.home
+    g_skill = g.skill
+    g_hc = g.human_capital
+    g_status = g.status
+    g_wage = g.wage
+    g_res = g.reservation_wage
+    g_capable = g.remote_capable
+    g_remote = g.remote
+    g_employer = g.employer
+    g_cons = g.constrained
+    g_trained = g.trained_with
+    g_occ = g.occupation
     for s in prange(searchers.shape[0]):
         i = searchers[s]
         g_home[s] = home[i]
@@ -234,18 +272,33 @@ def _gather_searchers(
 
 @njit(cache=True, parallel=True)
 def draw_applications(
-    key, searchers, k, home, skill, human_capital, status, wage, reservation_wage,
-    remote_capable, remote, employer, firm_productivity, firm_place, teleworkable,
-    vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias, cum_place, cum_place_remote,
-    minutes, phi, skill_premium,
-    remote_share, commute_cost, hybrid_factor, switch_premium, benefit,
-    skill_demand, fit_weight, noise, constrained, trained_with, occupation, remote_productivity,
-    link_bonus,
-    app_firm, app_wage, app_value, app_remote, app_score,
+    key, searchers, searcher_columns, firms, tables, minutes, search, wages, participation,
+    link, apps,
 ):
     """Stage 1: up to ``k`` applications per searcher, in slots ``s*k .. s*k+k-1``.
 
-    Empty slots have ``app_firm == -1``. The employer's score of each application
+    Args:
+        key: stream key of the round (``stream_key(seed, month, STAGES["applications"],
+            round)``).
+        searchers: (S,) int64 worker rows (they set the random counters).
+        searcher_columns: :class:`~sim.kernels.bundles.SearcherColumns`, the searchers'
+            columns gathered by :func:`gather_searchers` (row ``s`` is worker
+            ``searchers[s]``).
+        firms: :class:`~sim.kernels.bundles.FirmColumns` (productivity, place,
+            teleworkable share and skill demand are read).
+        tables: :class:`~sim.kernels.bundles.VacancyTables` from :func:`vacancy_weights`.
+        minutes: (P, P) travel minutes.
+        search: :class:`~sim.kernels.bundles.SearchRules`: ``k``, remote share, switch
+            premium, fit weight and noise of the score.
+        wages: :class:`~sim.kernels.bundles.WageRules`: bargaining power by place, skill
+            premium, commuting cost (GBP a week per minute), hybrid commute factor.
+        participation: :class:`~sim.kernels.bundles.Participation`: remote productivity by
+            occupation (neutral: 0).
+        link: :class:`~sim.kernels.bundles.EmployerLink`: score bonus of employer-linked
+            training (neutral: 0).
+        apps: :class:`~sim.kernels.bundles.Applications` (S k slots) to fill.
+
+    Empty slots have ``apps.firm == -1``. The employer's score of each application
     (skill fit, productivity and noise, see stage 2) is computed here, where the
     worker's row is at hand, so that ranking reads one contiguous array.
 
@@ -256,18 +309,53 @@ def draw_applications(
     A worker trained with local employers gets ``link_bonus`` on their score at firms
     in the place of the course.
 
-    ``home`` ... ``employer`` and ``constrained``, ``trained_with``, ``occupation`` are
-    the searchers' columns gathered by :func:`gather_searchers` (row ``s`` is worker
-    ``searchers[s]``, whose row still sets the random counters): a loop of their own
-    gathers them with many cache misses in flight, and the draws read them in
-    order. Measured at a million workers: about 20% less time per searcher than
-    reading the worker table inside the draw loop.
+    The searchers' columns are gathered in a loop of their own (many cache misses in
+    flight) and the draws read them in order. Measured at a million workers: about
+    20% less time per searcher than reading the worker table inside the draw loop.
     """
+    # The bundles' fields as locals before the parallel loop.
+    home = searcher_columns.home
+    skill = searcher_columns.skill
+    human_capital = searcher_columns.human_capital
+    status = searcher_columns.status
+    wage = searcher_columns.wage
+    reservation_wage = searcher_columns.reservation_wage
+    remote_capable = searcher_columns.remote_capable
+    remote = searcher_columns.remote
+    employer = searcher_columns.employer
+    constrained = searcher_columns.constrained
+    trained_with = searcher_columns.trained_with
+    occupation = searcher_columns.occupation
+    firm_productivity = firms.productivity
+    firm_place = firms.place
+    skill_demand = firms.skill_demand
+    vacancy_firm = tables.vacancy_firm
+    vacancy_start = tables.vacancy_start
+    vacancy_prob = tables.vacancy_prob
+    vacancy_alias = tables.vacancy_alias
+    cum_place = tables.cum_place
+    cum_place_remote = tables.cum_place_remote
+    k = search.applications
+    remote_share = search.remote_share
+    switch_premium = search.switch_premium
+    fit_weight = search.fit_weight
+    noise = search.noise
+    phi = wages.phi
+    skill_premium = wages.skill_premium
+    commute_cost = wages.commute_cost
+    hybrid_factor = wages.hybrid_factor
+    remote_productivity = participation.remote_productivity
+    link_bonus = link.link_bonus
+    app_firm = apps.firm
+    app_wage = apps.wage
+    app_value = apps.value
+    app_remote = apps.remote
+    app_score = apps.score
     n_places = vacancy_start.shape[0] - 1
     for s in prange(searchers.shape[0]):
         i = searchers[s]
         o = home[s]
-        employed = status[s] == _EMPLOYED
+        employed = status[s] == EMPLOYED
         if employed:
             j0 = employer[s]
             m0 = minutes[o, firm_place[j0]]
@@ -324,7 +412,7 @@ def draw_applications(
                 y *= 1.0 + remote_productivity[occupation[s]]
             if y <= outside:
                 continue
-            w = outside + phi[d] * (y - outside)
+            w = bargained_wage_jit(outside, phi[d], y)
             factor = hybrid_factor if aim_remote else 1.0
             # Value over the worker's threshold (reservation wage, or current job plus the
             # switch premium). The employed apply only where it is positive; the unemployed
@@ -343,13 +431,20 @@ def draw_applications(
 
 
 @njit(cache=True)
-def group_by_firm(app_firm, scores, n_firms, firm_start, firm_apps, firm_scores):
+def group_by_firm(apps, n_firms, queues):
     """Counting sort of the application slots by firm (stable: slot order within a firm).
 
+    Reads ``apps.firm`` and ``apps.score`` (:class:`~sim.kernels.bundles.Applications`)
+    and fills ``queues`` (:class:`~sim.kernels.bundles.FirmQueues`):
     ``firm_apps[firm_start[j]:firm_start[j+1]]`` are the slots that applied to ``j``, and
     ``firm_scores`` holds their scores in the same order, so that ranking reads one
     contiguous run per firm (the scatter here reads ``scores`` in order).
     """
+    app_firm = apps.firm
+    scores = apps.score
+    firm_start = queues.firm_start
+    firm_apps = queues.firm_apps
+    firm_scores = queues.firm_scores
     firm_start[:] = 0
     for a in range(app_firm.shape[0]):
         j = app_firm[a]
@@ -411,14 +506,20 @@ def _select_top(keys, idx, lo, hi, m):
 
 
 @njit(cache=True, parallel=True)
-def rank_and_offer(firm_start, firm_apps, firm_scores, vacancies, hiring_standard, offered):
+def rank_and_offer(queues, firms, search, offered):
     """Stage 2: each firm offers its open vacancies to its best acceptable applicants.
 
-    ``firm_scores`` are the employer's scores of the slots in ``firm_apps``
+    ``queues.firm_scores`` are the employer's scores of the slots in ``queues.firm_apps``
     (:func:`group_by_firm`; both are reordered within each firm). An applicant is
-    acceptable when the score reaches ``hiring_standard``; the firm offers its ``v_j``
-    best acceptable applicants (all of them, if fewer).
+    acceptable when the score reaches ``search.hiring_standard``; the firm offers its
+    ``firms.vacancies[j]`` best acceptable applicants (all of them, if fewer), setting
+    ``offered`` (one flag per slot).
     """
+    firm_start = queues.firm_start
+    firm_apps = queues.firm_apps
+    firm_scores = queues.firm_scores
+    vacancies = firms.vacancies
+    hiring_standard = search.hiring_standard
     n_firms = vacancies.shape[0]
     for j in prange(n_firms):
         lo = firm_start[j]
@@ -456,19 +557,44 @@ def _best_offers(k, offered, app_value, best_offer):
 
 
 @njit(cache=True)
-def accept_and_hire(
-    k, searchers, app_firm, app_wage, app_value, app_remote, offered,
-    status, employer, wage, months_unemployed, remote, home, firm_place,
-    vacancies, employment, hired, hires_by_place, hires_from_unemployment_by_home,
-    job_to_job_by_home,
-):
+def accept_and_hire(search, searchers, apps, offered, workers, firms, hires):
     """Stages 3 and 4: each searcher takes their best offer; tables are updated.
+
+    Args:
+        search: :class:`~sim.kernels.bundles.SearchRules` (``k`` slots per searcher).
+        searchers: (S,) int64 worker rows.
+        apps: :class:`~sim.kernels.bundles.Applications` of the round.
+        offered: (S k,) bool, slots offered a job (:func:`rank_and_offer`).
+        workers: :class:`~sim.kernels.bundles.WorkerColumns`: status, employer, wage,
+            spell and remote flag of the hired are updated.
+        firms: :class:`~sim.kernels.bundles.FirmColumns`: ``vacancies`` and
+            ``employment`` follow each hire.
+        hires: :class:`~sim.kernels.bundles.HireCounts`: ``hired`` flags by searcher and
+            the counts by place (added to).
 
     The choices are independent, so they are made in parallel; the hires, which
     change firms' counts, are then applied in searcher order.
 
     Returns the number of hires this round.
     """
+    k = search.applications
+    app_firm = apps.firm
+    app_wage = apps.wage
+    app_value = apps.value
+    app_remote = apps.remote
+    status = workers.status
+    employer = workers.employer
+    wage = workers.wage
+    months_unemployed = workers.months_unemployed
+    remote = workers.remote
+    home = workers.home
+    firm_place = firms.place
+    vacancies = firms.vacancies
+    employment = firms.employment
+    hired = hires.hired
+    hires_by_place = hires.hires_by_place
+    hires_from_unemployment_by_home = hires.hires_from_unemployment_by_home
+    job_to_job_by_home = hires.job_to_job_by_home
     best_offer = np.empty(searchers.shape[0], dtype=np.int64)
     _best_offers(k, offered, app_value, best_offer)
     n_hires = 0
@@ -482,12 +608,12 @@ def accept_and_hire(
         # one offer, so this cannot go below zero; checked by the tests.
         vacancies[j] -= 1
         employment[j] += 1
-        if status[i] == _EMPLOYED:
+        if status[i] == EMPLOYED:
             employment[employer[i]] -= 1
             job_to_job_by_home[home[i]] += 1
-        elif status[i] == _UNEMPLOYED:
+        elif status[i] == UNEMPLOYED:
             hires_from_unemployment_by_home[home[i]] += 1
-        status[i] = _EMPLOYED
+        status[i] = EMPLOYED
         employer[i] = j
         wage[i] = app_wage[best]
         remote[i] = app_remote[best]

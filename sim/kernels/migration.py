@@ -23,18 +23,15 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.kernels.rng import uniform
-
-_EMPLOYED, _UNEMPLOYED, _ABSENT = 0, 1, 4
-
 
 #: Rows per chunk of the parallel candidate draw.
 CHUNK = 1 << 16
 
 
 @njit(cache=True)
-def draw_candidates(key, status, age_months, skill, base_rate, young_age_months, old_age_months,
-                    age_multiplier, skill_multiplier, p_max, scratch):
+def draw_candidates(key, workers, rules, scratch):
     """Rows of the workers who consider moving this month (sorted).
 
     Worker ``i`` (present, not absent) considers a move with probability
@@ -50,24 +47,24 @@ def draw_candidates(key, status, age_months, skill, base_rate, young_age_months,
 
     Args:
         key: stream key.
-        status, age_months, skill: worker columns (read only).
-        base_rate: monthly probability of the reference group.
-        young_age_months, old_age_months: age band limits, months.
-        age_multiplier: (3,) multipliers for young, middle, old.
-        skill_multiplier: (3,) multipliers by skill level.
-        p_max: an upper bound of every worker's probability, in (0, 1].
+        workers: :class:`~sim.kernels.bundles.WorkerColumns` (status, age and skill are
+            read).
+        rules: :class:`~sim.kernels.bundles.MigrationRules`: ``base_rate`` (a month), the
+            age bands (months), the multipliers by age band and skill, and ``p_max``, an
+            upper bound of every worker's probability in [0, 1] (0: nobody).
         scratch: (N,) int32 work space (overwritten).
 
     Returns:
         int64 array of rows.
     """
+    status = workers.status
+    p_max = rules.p_max
     n = status.shape[0]
     if p_max <= 0.0 or n == 0:
         return np.empty(0, dtype=np.int64)
     n_chunks = (n + CHUNK - 1) // CHUNK
     found = np.zeros(n_chunks, dtype=np.int64)
-    _candidate_chunks(key, status, age_months, skill, base_rate, young_age_months,
-                      old_age_months, age_multiplier, skill_multiplier, p_max, scratch, found)
+    _candidate_chunks(key, workers, rules, scratch, found)
     out = np.empty(found.sum(), dtype=np.int64)
     m = 0
     for c in range(n_chunks):
@@ -78,8 +75,16 @@ def draw_candidates(key, status, age_months, skill, base_rate, young_age_months,
 
 
 @njit(cache=True, parallel=True)
-def _candidate_chunks(key, status, age_months, skill, base_rate, young_age_months,
-                      old_age_months, age_multiplier, skill_multiplier, p_max, scratch, found):
+def _candidate_chunks(key, workers, rules, scratch, found):
+    status = workers.status
+    age_months = workers.age_months
+    skill = workers.skill
+    base_rate = rules.base_rate
+    young_age_months = rules.young_age_months
+    old_age_months = rules.old_age_months
+    age_multiplier = rules.age_multiplier
+    skill_multiplier = rules.skill_multiplier
+    p_max = rules.p_max
     n = status.shape[0]
     log_q = math.log(1.0 - p_max) if p_max < 1.0 else -1e300
     for c in prange(found.shape[0]):
@@ -103,7 +108,7 @@ def _candidate_chunks(key, status, age_months, skill, base_rate, young_age_month
         m = 0
         for t in range(start, start + v):
             i = scratch[t]
-            if status[i] == _ABSENT:
+            if status[i] == ABSENT:
                 continue
             a = age_months[i]
             band = 0 if a < young_age_months else (2 if a >= old_age_months else 1)
@@ -115,12 +120,7 @@ def _candidate_chunks(key, status, age_months, skill, base_rate, young_age_month
 
 
 @njit(cache=True)
-def choose_and_move(key, movers, home, skill, status, employer, wage, reservation_wage,
-                    months_unemployed, remote, firm_place, firm_employment, place_value,
-                    skill_premium, expected_earnings, log_size, minutes, sigma, fixed_cost,
-                    cost_per_minute, commute_cost_per_minute, hybrid_factor,
-                    max_commute_minutes, job_loss_cost, replacement_ratio, benefit,
-                    moved_from, quit, in_moves, out_moves, in_adv, out_adv):
+def choose_and_move(key, movers, workers, firms, places, minutes, rules, wages, out):
     """Draw each candidate's destination and move them.
 
     Value of place ``d`` for worker ``i`` living in ``o`` (GBP a week)::
@@ -138,33 +138,47 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
 
     Args:
         key: stream key (counter = worker row).
-        movers: rows of the candidates.
-        home ... remote: worker columns (modified in place for movers).
-        firm_place, firm_employment: firm columns (employment modified on quits).
-        place_value: (P,) amenity (residual + place_state) minus housing cost, GBP a week.
-        skill_premium: (3,) earnings multiplier by skill.
-        expected_earnings: (P,) employment rate x median wage, GBP a week.
-        log_size: (P,) log housing stock (the size of each place's choice set).
+        movers: (M,) int64 rows of the candidates.
+        workers: :class:`~sim.kernels.bundles.WorkerColumns` (home, status, employer,
+            spell, reservation wage and remote flag modified in place for movers).
+        firms: :class:`~sim.kernels.bundles.FirmColumns` (place read; employment
+            modified on quits).
+        places: :class:`~sim.kernels.bundles.MigrationPlaces`: value of each place
+            (amenity minus housing cost), expected earnings (GBP a week) and log size.
         minutes: (P, P) travel minutes.
-        sigma: logit scale, GBP a week.
-        fixed_cost, cost_per_minute: moving cost, GBP a week equivalent.
-        commute_cost_per_minute: GBP a week per one-way minute.
-        hybrid_factor: share of days a hybrid worker commutes.
-        max_commute_minutes: longest (effective) one-way commute a mover keeps a job for.
-        job_loss_cost: subtracted from the expected earnings of a place where an employed
-            worker would lose the job, GBP a week.
-        replacement_ratio, benefit: reservation wage on quitting.
-        moved_from: (len(movers),) output, origin of each mover or -1 when staying.
-        quit: (len(movers),) bool output, True when the move ended the job.
-        in_moves, out_moves, in_adv, out_adv: (P,) int64 counts, added to.
+        rules: :class:`~sim.kernels.bundles.MigrationRules`: logit scale ``sigma``, moving
+            costs (GBP a week equivalent), longest commute kept (minutes) and the cost
+            of losing a job (GBP a week).
+        wages: :class:`~sim.kernels.bundles.WageRules`: skill premium, commuting cost
+            ``kappa`` (GBP a week per one-way minute), hybrid commute factor, and the
+            replacement ratio and benefit that set the reservation wage on quitting.
+        out: :class:`~sim.kernels.bundles.MoveCounts`: ``moved_from`` (M,) origin of each
+            mover or -1 when staying; ``quit`` (M,) True when the move ended the job;
+            moves into and out of each place, all and advanced skills (added to).
     """
+    home = workers.home
+    skill = workers.skill
+    status = workers.status
+    employer = workers.employer
+    wage = workers.wage
+    reservation_wage = workers.reservation_wage
+    months_unemployed = workers.months_unemployed
+    remote = workers.remote
+    firm_place = firms.place
+    firm_employment = firms.employment
+    commute_cost_per_minute = wages.commute_cost
+    hybrid_factor = wages.hybrid_factor
+    replacement_ratio = wages.replacement_ratio
+    benefit = wages.benefit
+    max_commute_minutes = rules.max_commute_minutes
+    moved_from = out.moved_from
+    quit = out.quit
+    in_moves = out.in_moves
+    out_moves = out.out_moves
+    in_adv = out.in_advanced
+    out_adv = out.out_advanced
     dest_of = np.empty(movers.shape[0], dtype=np.int64)
-    _choose_destinations(
-        key, movers, home, skill, status, employer, wage, reservation_wage, remote,
-        firm_place, place_value, skill_premium, expected_earnings, log_size, minutes, sigma,
-        fixed_cost, cost_per_minute, commute_cost_per_minute, hybrid_factor,
-        max_commute_minutes, job_loss_cost, dest_of,
-    )
+    _choose_destinations(key, movers, workers, firms, places, minutes, rules, wages, dest_of)
     for k in range(movers.shape[0]):
         i = movers[k]
         o = home[i]
@@ -174,7 +188,7 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
         if dest == o:
             continue
         s = skill[i]
-        employed = status[i] == _EMPLOYED
+        employed = status[i] == EMPLOYED
         q = -1
         f = 1.0
         if employed:
@@ -194,7 +208,7 @@ def choose_and_move(key, movers, home, skill, status, employer, wage, reservatio
             if eff > max_commute_minutes or net < reservation_wage[i]:
                 firm_employment[employer[i]] -= 1
                 employer[i] = -1
-                status[i] = _UNEMPLOYED
+                status[i] = UNEMPLOYED
                 remote[i] = False
                 months_unemployed[i] = 0
                 r = replacement_ratio * wage[i]
@@ -207,15 +221,30 @@ _BLOCK = 256
 
 
 @njit(cache=True, parallel=True)
-def _choose_destinations(
-    key, movers, home, skill, status, employer, wage, reservation_wage, remote, firm_place,
-    place_value, skill_premium, expected_earnings, log_size, minutes, sigma, fixed_cost,
-    cost_per_minute, commute_cost_per_minute, hybrid_factor, max_commute_minutes,
-    job_loss_cost, dest_of,
-):
+def _choose_destinations(key, movers, workers, firms, places, minutes, rules, wages, dest_of):
     """Destination of each candidate (its home when staying). Choices read only the
     candidate's own row and place-level values, so blocks of candidates run in
     parallel; the draw uses the candidate's own counter, so threads do not matter."""
+    # The bundles' fields as locals before the parallel loop.
+    home = workers.home
+    skill = workers.skill
+    status = workers.status
+    employer = workers.employer
+    wage = workers.wage
+    reservation_wage = workers.reservation_wage
+    remote = workers.remote
+    firm_place = firms.place
+    place_value = places.place_value
+    expected_earnings = places.expected_earnings
+    log_size = places.log_size
+    skill_premium = wages.skill_premium
+    commute_cost_per_minute = wages.commute_cost
+    hybrid_factor = wages.hybrid_factor
+    sigma = rules.logit_scale
+    fixed_cost = rules.fixed_cost
+    cost_per_minute = rules.cost_per_minute
+    max_commute_minutes = rules.max_commute_minutes
+    job_loss_cost = rules.job_loss_cost
     n_places = place_value.shape[0]
     n = movers.shape[0]
     n_blocks = (n + _BLOCK - 1) // _BLOCK
@@ -238,7 +267,7 @@ def _choose_destinations(
             g_skill[t] = skill[i]
             g_place[t] = -1
             g_factor[t] = 1.0
-            if status[i] == _EMPLOYED:
+            if status[i] == EMPLOYED:
                 g_place[t] = firm_place[employer[i]]
                 if remote[i]:
                     g_factor[t] = hybrid_factor

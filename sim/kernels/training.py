@@ -29,6 +29,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, TRAINING, UNEMPLOYED
 from sim.kernels.rng import uniform
 
 __all__ = ["training_month", "training_chunk", "CHUNK", "FUNDING_CAP"]
@@ -37,44 +38,38 @@ CHUNK = 1 << 16
 #: Highest skills-funding multiplier the entry draws allow (see the module docstring).
 FUNDING_CAP = 5.0
 
-_EMPLOYED, _UNEMPLOYED, _INACTIVE, _TRAINING, _ABSENT = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
-def training_month(
-    key, home, skill, human_capital, status, training_left, trained_with, months_unemployed,
-    searching, rate_by_status, funding, duration_by_skill, completion_rate, linked_share,
-    entries_by_place, completions_by_place,
-):
-    """Apply one month of training in place.
+def training_month(workers, searching, training):
+    """Apply one month of training in place (nothing when ``training.run`` is False).
 
     Args:
-        key: stream key (``stream_key(seed, month, STAGE)``).
-        home, skill, human_capital, status, training_left, trained_with, months_unemployed:
-            worker columns (modified in place).
+        workers: the worker columns (:class:`~sim.kernels.bundles.WorkerColumns`); home,
+            skill, human_capital, status, training_left, trained_with and
+            months_unemployed are read and modified in place.
         searching: (N,) bool, this month's searchers (new trainees stop searching;
             people leaving a full-time course start).
-        rate_by_status: (3,) monthly entry probability for employed, unemployed, inactive.
-        funding: (P,) multiplier of the entry probability by home place.
-        duration_by_skill: (2,) course length in months for a worker of skill 0 and 1.
-        completion_rate: probability a course is completed.
-        linked_share: share of courses run with local employers.
-        entries_by_place, completions_by_place: (P,) int64 outputs (added to).
+        training: :class:`~sim.kernels.bundles.TrainingArgs`: stream key, entry
+            probability by status (employed, unemployed, inactive, a month), funding
+            multiplier by home place, course length by skill (months), completion rate,
+            employer-linked share; its ``entries`` and ``completions`` by home place are
+            added to.
     """
-    n = home.shape[0]
-    n_places = entries_by_place.shape[0]
+    if not training.run:
+        return
+    n = workers.home.shape[0]
+    n_places = training.entries.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     chunk_in = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_out = np.zeros((n_chunks, n_places), dtype=np.int64)
-    _training_chunks(
-        key, home, skill, human_capital, status, training_left, trained_with,
-        months_unemployed, searching, rate_by_status, funding, duration_by_skill,
-        completion_rate, linked_share, chunk_in, chunk_out,
-    )
+    _training_chunks(workers, searching, training, chunk_in, chunk_out)
+    entries = training.entries
+    completions = training.completions
     for c in range(n_chunks):
         for p in range(n_places):
-            entries_by_place[p] += chunk_in[c, p]
-            completions_by_place[p] += chunk_out[c, p]
+            entries[p] += chunk_in[c, p]
+            completions[p] += chunk_out[c, p]
 
 
 @njit(cache=True, inline="always")
@@ -89,33 +84,38 @@ def _next_visit(key, i, log_keep):
 
 
 @njit(cache=True, parallel=True)
-def _training_chunks(
-    key, home, skill, human_capital, status, training_left, trained_with, months_unemployed,
-    searching, rate_by_status, funding, duration_by_skill, completion_rate, linked_share,
-    chunk_in, chunk_out,
-):
-    n = home.shape[0]
+def _training_chunks(workers, searching, training, chunk_in, chunk_out):
+    n = workers.home.shape[0]
     for c in prange(chunk_in.shape[0]):
         training_chunk(
-            key, c * CHUNK, min(c * CHUNK + CHUNK, n), home, skill, human_capital, status,
-            training_left, trained_with, months_unemployed, searching, rate_by_status, funding,
-            duration_by_skill, completion_rate, linked_share, chunk_in[c], chunk_out[c],
+            c * CHUNK, min(c * CHUNK + CHUNK, n), workers, searching, training, chunk_in[c],
+            chunk_out[c],
         )
 
 
 @njit(cache=True)
-def training_chunk(
-    key, start, stop, home, skill, human_capital, status, training_left, trained_with,
-    months_unemployed, searching, rate_by_status, funding, duration_by_skill, completion_rate,
-    linked_share, entries, completions,
-):
+def training_chunk(start, stop, workers, searching, training, entries, completions):
     """One month of training for rows ``start:stop`` (a chunk of :data:`CHUNK` rows, the
-    last one shorter); counts by place are added to ``entries`` and ``completions``.
+    last one shorter); counts by place are added to ``entries`` and ``completions``
+    (rows of the caller's per-chunk counts; ``training.entries`` is not touched).
 
     Rows are independent, so the flows kernel can call this for each of its chunks
     right after flowing them (while they are in cache) with the same result as
-    :func:`training_month` run after the flows.
+    :func:`training_month` run after the flows. Arguments as in :func:`training_month`.
     """
+    home = workers.home
+    skill = workers.skill
+    human_capital = workers.human_capital
+    status = workers.status
+    training_left = workers.training_left
+    trained_with = workers.trained_with
+    months_unemployed = workers.months_unemployed
+    key = training.key
+    rate_by_status = training.rate_by_status
+    funding = training.funding
+    duration_by_skill = training.duration_by_skill
+    completion_rate = training.completion_rate
+    linked_share = training.linked_share
     r_max = max(rate_by_status[0], max(rate_by_status[1], rate_by_status[2]))
     cap = min(r_max * FUNDING_CAP, 1.0)
     log_keep = math.log1p(-cap) if cap < 1.0 else -math.inf
@@ -126,13 +126,13 @@ def training_chunk(
     while i >= 0 and i < stop:
         if training_left[i] == 0:
             st = status[i]
-            if st <= _INACTIVE and skill[i] < 2:
+            if st <= INACTIVE and skill[i] < 2:
                 p = rate_by_status[st] * funding[home[i]] / cap
                 if uniform(key, 4 * i + 2) < p:
                     training_left[i] = -duration_by_skill[skill[i]]
                     entries[home[i]] += 1
-                    if st != _EMPLOYED:
-                        status[i] = _TRAINING
+                    if st != EMPLOYED:
+                        status[i] = TRAINING
                         searching[i] = False
         i = _next_visit(key, i + 1, log_keep)
     # 2. Countdown and completion: one light pass over training_left (rarely non-zero).
@@ -144,7 +144,7 @@ def training_chunk(
             training_left[i] = -left
             continue
         st = status[i]
-        if st == _ABSENT:  # retired during the course
+        if st == ABSENT:  # retired during the course
             training_left[i] = 0
             continue
         left -= 1
@@ -160,7 +160,7 @@ def training_chunk(
             if uniform(key, 4 * i + 1) < linked_share:
                 trained_with[i] = home[i]
             completions[home[i]] += 1
-        if st == _TRAINING:
-            status[i] = _UNEMPLOYED
+        if st == TRAINING:
+            status[i] = UNEMPLOYED
             months_unemployed[i] = 0
             searching[i] = True

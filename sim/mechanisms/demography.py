@@ -90,6 +90,7 @@ from pydantic import Field
 from sim.agents.draws import categorical, human_capital, remote_capable
 from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
 from sim.config.section import Section
+from sim.kernels.bundles import Retirement, make
 from sim.kernels.wages import bargained_wage
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.remote_work import assign_constraint
@@ -251,10 +252,12 @@ class Demography(Mechanism):
         return free[:n]
 
     # ------------------------------------------------------------------ step
-    def kernel_params(self) -> int:
-        """The flows kernel's retirement age in months (0, neutral: no retirement, when
-        the mechanism is disabled)."""
-        return self.params.retirement_age_years * 12 if self.enabled else 0
+    def kernel_params(self) -> Retirement:
+        """The flows kernel's retirement age (:class:`~sim.kernels.bundles.Retirement`;
+        neutral, nobody retires, when the mechanism is disabled)."""
+        if not self.enabled:
+            return Retirement.neutral()
+        return make(Retirement, retirement_age_months=self.params.retirement_age_years * 12)
 
     def step(self, state: MarketState) -> None:
         """Add this month's entrants in every place and record ``state.entrants``."""

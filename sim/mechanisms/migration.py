@@ -129,6 +129,15 @@ from pydantic import Field
 
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.section import Positive3, Section
+from sim.kernels.bundles import (
+    MigrationPlaces,
+    MigrationRules,
+    MoveCounts,
+    WageRules,
+    firm_columns,
+    make,
+    worker_columns,
+)
 from sim.kernels.migration import choose_and_move, draw_candidates
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.remote_work import refresh_remote_capable
@@ -329,11 +338,10 @@ class Migration(Mechanism):
         ps.housing_cost[:] = ps.base_housing_cost * ratio ** p.housing_cost_elasticity
 
         # Who considers moving.
-        p_max = float(min(p.base_rate * self._age.max() * self._skill.max(), 1.0))
+        rules = MigrationRules.from_params(p)
+        workers = worker_columns(wk)
         cand = draw_candidates(
-            state.stream_key("migration", 0, month=month), wk.status, wk.age_months, wk.skill,
-            float(p.base_rate), int(12 * p.young_age_years), int(12 * p.old_age_years),
-            self._age, self._skill, p_max,
+            state.stream_key("migration", 0, month=month), workers, rules,
             wk.scratch[0],  # the workers' scratch space (free after the flows pass)
         )
         self.considered = int(cand.size)
@@ -352,17 +360,14 @@ class Migration(Mechanism):
                         np.where(wk.age_months[cand] >= 12 * p.old_age_years, 2, 1))
         skill = wk.skill[cand].astype(np.int64)
         choose_and_move(
-            state.stream_key("migration", 1, month=month), cand, wk.home, wk.skill, wk.status,
-            wk.employer, wk.wage, wk.reservation_wage, wk.months_unemployed, wk.remote,
-            f.place, f.employment, place_value, np.asarray(state.skill_premium, dtype=float),
-            np.ascontiguousarray(self._earnings(state), dtype=np.float64),
-            np.log(np.maximum(ps.housing_stock, 1e-9)), state.travel.minutes,
-            float(p.logit_scale_gbp_week), float(p.fixed_cost_gbp_week),
-            float(p.cost_per_minute_gbp_week), float(wc.commute_cost_gbp_per_minute),
-            float(wc.hybrid_commute_factor), float(p.max_commute_minutes),
-            float(p.job_loss_cost_gbp_week),
-            float(wc.replacement_ratio), float(wc.benefit_gbp_week), moved_from, quit,
-            self.in_moves, self.out_moves, self.in_advanced, self.out_advanced,
+            state.stream_key("migration", 1, month=month), cand, workers, firm_columns(f),
+            make(MigrationPlaces, place_value=place_value,
+                 expected_earnings=np.ascontiguousarray(self._earnings(state), dtype=np.float64),
+                 log_size=np.log(np.maximum(ps.housing_stock, 1e-9))),
+            state.travel.minutes, rules, WageRules.from_scenario(wc, state.bargaining_power),
+            make(MoveCounts, moved_from=moved_from, quit=quit, in_moves=self.in_moves,
+                 out_moves=self.out_moves, in_advanced=self.in_advanced,
+                 out_advanced=self.out_advanced),
         )
         moved = moved_from >= 0
         self.quits = int(quit.sum())

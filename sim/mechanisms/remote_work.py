@@ -93,7 +93,7 @@ Indicators: ``remote_share``, ``remote_capable_share`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from numba import njit, prange
@@ -101,6 +101,7 @@ from pydantic import BeforeValidator, Field
 
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE
 from sim.config.section import Section, list_to_tuple
+from sim.kernels.bundles import Participation
 from sim.kernels.rng import uniform
 from sim.mechanisms.base import Mechanism
 from sim.world.resources import telework_by_occupation
@@ -114,7 +115,6 @@ _Effect = Annotated[float, Field(ge=-0.5, le=0.5)]
 __all__ = [
     "RemoteWorkParams",
     "RemoteWork",
-    "RemoteWorkRules",
     "assign_constraint",
     "refresh_remote_capable",
 ]
@@ -172,7 +172,7 @@ def _refresh_places(key, home, occupation, status, changed, telework, broadband,
     """Re-derive ``remote_capable`` for the workers living in a ``changed`` place."""
     for i in prange(home.shape[0]):
         p = home[i]
-        if status[i] == 4 or not changed[p]:
+        if status[i] == ABSENT or not changed[p]:
             continue
         remote_capable[i] = (uniform(key, 3 * i) < telework[occupation[i]]) and (
             uniform(key, 3 * i + 1) < broadband[p]
@@ -201,28 +201,6 @@ def _hybrid_rows(key, rows, out):
 
 
 # ---------------------------------------------------------------------- helpers
-class RemoteWorkRules(NamedTuple):
-    """What the flows, matching and aggregation kernels take from this mechanism.
-
-    Attributes:
-        remote_productivity: (9,) proportional productivity effect of a remote job by
-            SOC major group, share.
-        constrained_search_share: constrained inactive who search, a month, share.
-        constrained_exit_multiplier: exit rates of constrained people over everyone's.
-        remote_exit_multiplier: the same in a remote job, or unemployed and remote-capable.
-    """
-
-    remote_productivity: np.ndarray
-    constrained_search_share: float
-    constrained_exit_multiplier: float
-    remote_exit_multiplier: float
-
-    @classmethod
-    def neutral(cls) -> RemoteWorkRules:
-        """The values when the mechanism is disabled: no effect at all."""
-        return cls(np.zeros(9), 0.0, 1.0, 1.0)
-
-
 def _stable_key(state: MarketState) -> np.uint64:
     """Key of a worker row's fixed draws (month 0 of the stable stream)."""
     return state.stream_key("remote_work_stable", month=0)
@@ -310,22 +288,17 @@ class RemoteWork(Mechanism):
         super().__init__(state)
         self.telework = telework_by_occupation()
         self._broadband = np.array(state.places.broadband_share, dtype=np.float64)
-        p: RemoteWorkParams = self.params
         self._rules = (
-            RemoteWorkRules(
-                p.remote_productivity + np.asarray(p.remote_productivity_by_occupation),
-                p.constrained_search_share, p.constrained_exit_multiplier,
-                p.remote_exit_multiplier,
-            )
-            if self.enabled else RemoteWorkRules.neutral()
+            Participation.from_params(self.params) if self.enabled else Participation.neutral()
         )
         if not self.enabled:
             return
         self._derive_remote(state)
         self.rates = self._assign_initial(state)
 
-    def kernel_params(self) -> RemoteWorkRules:
-        """This mechanism's parameters for the kernels (neutral when disabled)."""
+    def kernel_params(self) -> Participation:
+        """This mechanism's parameters for the flows, matching and aggregation kernels
+        (:class:`~sim.kernels.bundles.Participation`; neutral when disabled)."""
         return self._rules
 
     # -------------------------------------------------------------- construction

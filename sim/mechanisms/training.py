@@ -53,6 +53,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field
 
 from sim.config.section import Section, list_to_tuple
+from sim.kernels.bundles import EmployerLink, TrainingArgs, make, worker_columns
 from sim.kernels.training import training_month
 from sim.mechanisms.base import Mechanism
 
@@ -127,23 +128,28 @@ class Training(Mechanism):
         if np.any(self._duration < 1):
             raise ValueError("training.duration_months must be at least 1 month")
 
-    def kernel_params(self) -> float:
-        """The matching kernel's employer-link bonus: ``employer_link_bonus`` when
-        enabled, 0 (neutral) when not."""
-        return self.params.employer_link_bonus if self.enabled else 0.0
+    def kernel_params(self) -> EmployerLink:
+        """The matching kernel's employer-link bonus (:class:`~sim.kernels.bundles.EmployerLink`;
+        neutral, no bonus, when the mechanism is disabled)."""
+        if not self.enabled:
+            return EmployerLink.neutral()
+        return make(EmployerLink, link_bonus=self.params.employer_link_bonus)
 
-    def kernel_args(self, state: MarketState) -> tuple:
-        """This month's arguments of the training kernel after the worker columns:
-        stream key, entry rates, funding, durations, completion rate, linked share.
+    def kernel_args(self, state: MarketState) -> TrainingArgs:
+        """This month's arguments of the training kernel (``run``: the mechanism is
+        enabled), with :attr:`entries` and :attr:`completions` as its counts.
 
         Resets :attr:`entries` and :attr:`completions`, which the kernel adds to.
         """
         p: TrainingParams = self.params
         self.entries[:] = 0
         self.completions[:] = 0
-        key = state.stream_key("training")
-        return (key, self._rates, self.funding, self._duration, p.completion_rate,
-                p.employer_linked_share)
+        return make(
+            TrainingArgs, run=self.enabled, key=state.stream_key("training"),
+            rate_by_status=self._rates, funding=self.funding, duration_by_skill=self._duration,
+            completion_rate=p.completion_rate, linked_share=p.employer_linked_share,
+            entries=self.entries, completions=self.completions,
+        )
 
     def step(self, state: MarketState) -> None:
         """One month of course entries, countdown and completions, as a pass of its own.
@@ -151,10 +157,6 @@ class Training(Mechanism):
         The model's schedule does not call this: it runs the same kernel inside its
         flows pass (:meth:`kernel_args`). It is here for use outside the schedule.
         """
-        wk = state.workers
-        key, *rest = self.kernel_args(state)
         training_month(
-            key, wk.home, wk.skill, wk.human_capital, wk.status, wk.training_left,
-            wk.trained_with, wk.months_unemployed, wk.searching, *rest, self.entries,
-            self.completions,
+            worker_columns(state.workers), state.workers.searching, self.kernel_args(state)
         )

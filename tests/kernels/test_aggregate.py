@@ -23,6 +23,8 @@ from sim.kernels.aggregate import (
     count_at_or_above,
     histogram_quantile,
 )
+from sim.kernels.bundles import Participation, TallyOutput, make
+from tests.kernels.bundle_helpers import firm_bundle, wage_rules, worker_bundle
 
 COL = {name: k for k, name in enumerate(COUNT_COLUMNS)}
 BIN_LOG_WIDTH = 1.0 / _BIN_PER_LOG  # width of a bin in log wage (about 0.0121)
@@ -83,13 +85,21 @@ def _aggregate(e):
     hist = np.full((p, N_BINS), 3, dtype=np.int64)
     hist_good = np.full((p, N_BINS), 5, dtype=np.int64)
     profit = np.full(e["firm_productivity"].size, -3.0)  # garbage: must be overwritten
+    cols = {c: e[c] for c in ("home", "status", "skill", "wage", "employer", "remote",
+                              "constrained", "remote_capable", "human_capital")}
+    if "occupation" in e:
+        cols["occupation"] = e["occupation"]
     aggregate_workers(
-        e["home"], e["status"], e["skill"], e["wage"], e["employer"], e["remote"],
-        e["constrained"], e["remote_capable"],
-        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
-        e.get("remote_productivity", np.zeros(9)), e["human_capital"], e["firm_place"],
-        e["firm_skill"], e["firm_productivity"], e["skill_premium"], e["minutes"], e["km"],
-        e["hybrid"], counts, hist, hist_good, profit,
+        worker_bundle(cols),
+        firm_bundle(e["firm_productivity"].size, place=e["firm_place"],
+                    skill_demand=e["firm_skill"], productivity=e["firm_productivity"]),
+        wage_rules(p, skill_premium=e["skill_premium"], hybrid_factor=e["hybrid"]),
+        make(Participation, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
+             remote_exit_multiplier=1.0,
+             remote_productivity=e.get("remote_productivity", np.zeros(9))),
+        e["minutes"], e["km"],
+        make(TallyOutput, counts=counts, hist=hist, hist_good_skill=hist_good,
+             firm_profit=profit),
     )
     e["profit_out"] = profit
     return counts, hist, hist_good

@@ -20,8 +20,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
+from sim.kernels.bundles import (
+    FlowRates,
+    FlowsOutput,
+    Participation,
+    Retirement,
+    TrainingArgs,
+    make,
+)
 from sim.kernels.flows import CHUNK, monthly_flows
 from sim.kernels.rng import STAGES, stream_key, uniform
+from tests.kernels.bundle_helpers import firm_bundle, search_rules, wage_rules, worker_bundle
 
 EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
 WORKER_COLUMNS = (
@@ -105,11 +114,29 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     return {"workers": w, "par": par, "key": key}
 
 
-def _no_training(n: int, n_places: int) -> tuple:
-    """The training arguments of monthly_flows with training off."""
-    return (np.zeros(n, dtype=np.int16), np.full(n, -1, dtype=np.int16), False,
-            np.uint64(0), np.zeros(3), np.ones(n_places), np.ones(2, dtype=np.int16), 0.0,
-            0.0, np.zeros(n_places, dtype=np.int64), np.zeros(n_places, dtype=np.int64))
+def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations,
+           retirements, scratch, training: TrainingArgs | None = None):
+    """monthly_flows with the bundles built from the test's columns and parameters."""
+    return monthly_flows(
+        key, worker_bundle(w),
+        firm_bundle(q["n_firms"], place=q["firm_place"], productivity=q["firm_productivity"],
+                    employment=employment),
+        q["firm_exiting"],
+        make(FlowRates, layoff_rate=q["layoff_rate"], exit_employed=q["exit_employed"],
+             exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"]),
+        search_rules(ojs_share=q["ojs_share"]),
+        wage_rules(q["n_places"], phi=q["phi"], skill_premium=q["skill_premium"],
+                   benefit=q["benefit"], replacement_ratio=q["replacement_ratio"],
+                   reservation_decay=q["reservation_decay"], adjustment=q["wage_adjustment"]),
+        make(Participation, constrained_search_share=q["constrained_search_share"],
+             constrained_exit_multiplier=q["constrained_exit_multiplier"],
+             remote_exit_multiplier=q["remote_exit_multiplier"],
+             remote_productivity=q.get("remote_productivity", np.zeros(9))),
+        make(Retirement, retirement_age_months=q["retirement_age_months"]),
+        TrainingArgs.neutral(q["n_places"]) if training is None else training,
+        make(FlowsOutput, searching=searching, separations_by_place=separations,
+             retirements_by_place=retirements, scratch=scratch),
+    )
 
 
 def _run(e: dict, key=None, employment_out: list | None = None):
@@ -125,21 +152,8 @@ def _run(e: dict, key=None, employment_out: list | None = None):
     searching = np.ones(n, dtype=np.bool_)  # garbage: every row must be written
     separations = np.zeros(q["n_places"], dtype=np.int64)
     retirements = np.zeros(q["n_places"], dtype=np.int64)
-    retired_rows = monthly_flows(
-        e["key"] if key is None else key,
-        w["home"], w["skill"], w["human_capital"], w["status"], w["employer"], w["wage"],
-        w["months_unemployed"], w["reservation_wage"], w["age_months"], w["remote"],
-        w["constrained"], w["remote_capable"],
-        w.get("occupation", np.zeros(w["home"].size, dtype=np.int8)),
-        q.get("remote_productivity", np.zeros(9)), q["firm_place"], q["firm_productivity"],
-        q["firm_exiting"], employment, q["layoff_rate"],
-        q["exit_employed"], q["exit_unemployed"], q["entry_rate"], q["ojs_share"],
-        q["constrained_search_share"], q["constrained_exit_multiplier"],
-        q["remote_exit_multiplier"], q["retirement_age_months"], q["phi"],
-        q["skill_premium"], q["benefit"], q["replacement_ratio"], q["reservation_decay"],
-        q["wage_adjustment"], searching, separations, retirements, scratch,
-        *_no_training(n, q["n_places"]),
-    )
+    retired_rows = _flows(e["key"] if key is None else key, w, q, employment, searching,
+                          separations, retirements, scratch)
     # The rows that became absent are returned, ascending.
     became_absent = (e["workers"]["status"] != ABS) & (w["status"] == ABS)
     np.testing.assert_array_equal(retired_rows, np.flatnonzero(became_absent))
@@ -575,19 +589,21 @@ def test_remote_productivity_raises_the_going_rate_of_remote_workers_only() -> N
     occupation = np.array([1, 1], dtype=np.int8)
     rp = np.zeros(9)
     rp[1] = 0.25
-    searching = np.zeros(n, dtype=np.bool_)
-    sep = np.zeros(1, dtype=np.int64)
-    ret = np.zeros(1, dtype=np.int64)
-    monthly_flows(
-        stream_key(1, 0, STAGES["flows"]), home, skill, hc, status, employer, wage,
-        np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.float32),
-        np.full(n, 400, dtype=np.int16), remote, np.zeros(n, dtype=np.bool_), remote,
-        occupation, rp, np.zeros(1, dtype=np.int16), np.array([1000.0], dtype=np.float32),
-        np.zeros(1, dtype=np.bool_), np.array([2], dtype=np.int32), np.zeros(3), 0.0,
-        0.0, np.zeros(1), 0.0, 0.0, 1.0, 1.0, 0, np.array([0.5]), np.ones(3), 100.0, 0.7,
-        0.0, 1.0, searching, sep, ret, np.empty((2, n), dtype=np.int32),
-        *_no_training(n, 1),
-    )
+    w = {"home": home, "skill": skill, "human_capital": hc, "status": status,
+         "employer": employer, "wage": wage, "age_months": np.full(n, 400, dtype=np.int16),
+         "remote": remote, "remote_capable": remote, "occupation": occupation}
+    q = {"n_places": 1, "n_firms": 1, "firm_place": np.zeros(1, dtype=np.int16),
+         "firm_productivity": np.array([1000.0], dtype=np.float32),
+         "firm_exiting": np.zeros(1, dtype=np.bool_), "layoff_rate": np.zeros(3),
+         "exit_employed": 0.0, "exit_unemployed": 0.0, "entry_rate": np.zeros(1),
+         "ojs_share": 0.0, "constrained_search_share": 0.0,
+         "constrained_exit_multiplier": 1.0, "remote_exit_multiplier": 1.0,
+         "retirement_age_months": 0, "phi": np.array([0.5]), "skill_premium": np.ones(3),
+         "benefit": 100.0, "replacement_ratio": 0.7, "reservation_decay": 0.0,
+         "wage_adjustment": 1.0, "remote_productivity": rp}
+    _flows(stream_key(1, 0, STAGES["flows"]), w, q, np.array([2], dtype=np.int32),
+           np.zeros(n, dtype=np.bool_), np.zeros(1, dtype=np.int64),
+           np.zeros(1, dtype=np.int64), np.empty((2, n), dtype=np.int32))
     np.testing.assert_allclose(wage, [100 + 0.5 * (1000 - 100), 100 + 0.5 * (1250 - 100)])
 
 
@@ -657,35 +673,25 @@ def test_training_inside_the_flows_pass_equals_training_after_it(seed: int, n: i
     p = q["n_places"]
     t_left0 = np.where(rng.random(n) < 0.2, rng.integers(1, 5, n), 0).astype(np.int16)
     t_with0 = np.full(n, -1, dtype=np.int16)
-    t_args = (stream_key(seed, 3, 12), rng.uniform(0.0, 0.2, 3), rng.uniform(0.0, 6.0, p),
-              np.array([2, 3], dtype=np.int16), float(rng.uniform()), float(rng.uniform()))
+    t_args = dict(key=stream_key(seed, 3, 12), rate_by_status=rng.uniform(0.0, 0.2, 3),
+                  funding=rng.uniform(0.0, 6.0, p), duration_by_skill=np.array([2, 3], np.int16),
+                  completion_rate=float(rng.uniform()), linked_share=float(rng.uniform()))
     results = []
     for fused in (True, False):
         w = {c: a.copy() for c, a in e["workers"].items()}
         t_left, t_with = t_left0.copy(), t_with0.copy()
+        w["training_left"], w["trained_with"] = t_left, t_with
         searching = np.zeros(n, dtype=np.bool_)
         sep, ret = np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.int64)
         t_in, t_out = np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.int64)
         employment = np.bincount(w["employer"][w["status"] == EMP],
                                  minlength=q["n_firms"]).astype(np.int32)
-        monthly_flows(
-            e["key"], w["home"], w["skill"], w["human_capital"], w["status"], w["employer"],
-            w["wage"], w["months_unemployed"], w["reservation_wage"], w["age_months"],
-            w["remote"], w["constrained"], w["remote_capable"], np.zeros(n, dtype=np.int8),
-            np.zeros(9), q["firm_place"], q["firm_productivity"], q["firm_exiting"],
-            employment, q["layoff_rate"], q["exit_employed"], q["exit_unemployed"],
-            q["entry_rate"], q["ojs_share"], q["constrained_search_share"],
-            q["constrained_exit_multiplier"], q["remote_exit_multiplier"],
-            q["retirement_age_months"], q["phi"], q["skill_premium"], q["benefit"],
-            q["replacement_ratio"], q["reservation_decay"], q["wage_adjustment"], searching,
-            sep, ret, np.empty((2, n), dtype=np.int32), t_left, t_with, fused, *t_args,
-            t_in, t_out,
-        )
+        training = make(TrainingArgs, run=True, entries=t_in, completions=t_out, **t_args)
+        _flows(e["key"], w, q, employment, searching, sep, ret,
+               np.empty((2, n), dtype=np.int32),
+               training if fused else training._replace(run=False))
         if not fused:
-            training_month(
-                t_args[0], w["home"], w["skill"], w["human_capital"], w["status"], t_left,
-                t_with, w["months_unemployed"], searching, *t_args[1:], t_in, t_out,
-            )
+            training_month(worker_bundle(w), searching, training)
         results.append([*w.values(), t_left, t_with, searching, sep, ret, t_in, t_out])
     for a, b in zip(*results, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -27,6 +27,25 @@ from hypothesis import strategies as st
 from numba import njit
 
 import sim
+from sim.kernels.bundles import (
+    Applications,
+    EmployerLink,
+    FirmColumns,
+    FirmQueues,
+    FlowRates,
+    FlowsOutput,
+    HireCounts,
+    Participation,
+    Retirement,
+    SearcherColumns,
+    SearchRules,
+    TrainingArgs,
+    VacancyTables,
+    WageRules,
+    WorkerColumns,
+    make,
+    select_rows,
+)
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     _DRAWS,
@@ -39,6 +58,7 @@ from sim.kernels.matching import (
     vacancy_weights,
 )
 from sim.kernels.rng import STAGES, logistic, stream_key
+from tests.kernels.bundle_helpers import firm_bundle, search_rules, wage_rules, worker_bundle
 
 EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
 seeds = st.integers(0, 2**32 - 1)
@@ -124,6 +144,31 @@ def make_economy(seed: int) -> dict:
     return econ
 
 
+def _workers(e: dict) -> WorkerColumns:
+    """The economy's worker columns (missing ones added to ``e``)."""
+    return worker_bundle(e)
+
+
+def _firms(e: dict) -> FirmColumns:
+    """The economy's firm columns (shared arrays)."""
+    return firm_bundle(e["F"], place=e["firm_place"], productivity=e["productivity"],
+                       skill_demand=e["skill_demand"], teleworkable=e["teleworkable"],
+                       vacancies=e["vacancies"], employment=e["employment"])
+
+
+def _search(e: dict) -> SearchRules:
+    return search_rules(applications=e["k"], remote_share=e["remote_share"],
+                        switch_premium=e["switch_premium"],
+                        fit_weight=e["fit_weight"], noise=e["noise"],
+                        hiring_standard=e["hiring_standard"])
+
+
+def _wages(e: dict) -> WageRules:
+    return wage_rules(e["P"], phi=e["phi"], skill_premium=e["skill_premium"],
+                      benefit=e["benefit"], commute_cost=e["commute_cost"],
+                      hybrid_factor=e["hybrid"])
+
+
 @njit(cache=False)
 def _logistic_at(key, counters):
     out = np.empty(counters.shape[0])
@@ -157,9 +202,10 @@ def build_tables(e: dict):
     vacancy_prob = np.empty(vacancy_firm.size)
     vacancy_alias = np.empty(vacancy_firm.size, dtype=np.int32)
     vac_place = vacancy_weights(
-        e["vacancies"], e["teleworkable"], e["firms_by_place"], e["place_start"],
-        e["decay"], e["decay_remote"], cum_place, cum_place_remote, vacancy_firm, vacancy_start,
-        vacancy_prob, vacancy_alias,
+        _firms(e), e["firms_by_place"], e["place_start"], e["decay"], e["decay_remote"],
+        make(VacancyTables, vacancy_firm=vacancy_firm, vacancy_start=vacancy_start,
+             vacancy_prob=vacancy_prob, vacancy_alias=vacancy_alias, cum_place=cum_place,
+             cum_place_remote=cum_place_remote),
     )
     np.testing.assert_array_equal(e["vacancies"], vac0)
     expected = np.bincount(e["firm_place"], weights=vac0, minlength=p)
@@ -204,22 +250,20 @@ def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vac
     app_value = np.empty(n_slots, dtype=np.float32)
     app_remote = np.zeros(n_slots, dtype=np.bool_)
     app_score = np.full(n_slots, np.nan)
-    g = gather_searchers(
-        searchers, e["home"], e["skill"], e["human_capital"], e["status"], e["wage"],
-        e["reservation_wage"], e["remote_capable"], e["remote"], e["employer"],
-        e["constrained"], e["trained_with"],
-        e.get("occupation", np.zeros(e["home"].size, dtype=np.int8)),
-    )
+    g = gather_searchers(searchers, _workers(e))
     draw_applications(
-        key, searchers, e["k"], *g[:9],
-        e["productivity"], e["firm_place"], e["teleworkable"], vacancy_firm, vacancy_start,
-        vacancy_prob, vacancy_alias, cum_place, cum_place_remote, e["minutes"], e["phi"],
-        e["skill_premium"],
-        e["remote_share"], e["commute_cost"], e["hybrid"], e["switch_premium"], e["benefit"],
-        e["skill_demand"], e["fit_weight"], e["noise"], *g[9:],
-        e.get("remote_productivity_by_occupation", np.full(9, e["remote_productivity"])),
-        e["link_bonus"],
-        app_firm, app_wage, app_value, app_remote, app_score,
+        key, searchers, g, _firms(e),
+        make(VacancyTables, vacancy_firm=vacancy_firm, vacancy_start=vacancy_start,
+             vacancy_prob=vacancy_prob, vacancy_alias=vacancy_alias, cum_place=cum_place,
+             cum_place_remote=cum_place_remote),
+        e["minutes"], _search(e), _wages(e),
+        make(Participation, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
+             remote_exit_multiplier=1.0,
+             remote_productivity=e.get("remote_productivity_by_occupation",
+                                       np.full(9, e["remote_productivity"]))),
+        make(EmployerLink, link_bonus=e["link_bonus"]),
+        make(Applications, firm=app_firm, wage=app_wage, value=app_value, remote=app_remote,
+             score=app_score),
     )
     return app_firm, app_wage, app_value, app_remote, app_score
 
@@ -305,7 +349,11 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     firm_start = np.zeros(f + 1, dtype=np.int64)
     firm_apps = np.empty(n_slots, dtype=np.int64)
     firm_scores = np.empty(n_slots)
-    group_by_firm(app_firm, scores, f, firm_start, firm_apps, firm_scores)
+    apps = make(Applications, firm=app_firm, wage=app_wage, value=app_value,
+                remote=app_remote, score=scores)
+    queues = make(FirmQueues, firm_start=firm_start, firm_apps=firm_apps,
+                  firm_scores=firm_scores)
+    group_by_firm(apps, f, queues)
     np.testing.assert_array_equal(firm_scores[:firm_start[-1]], scores[firm_apps[:firm_start[-1]]])
     assert firm_start[0] == 0 and firm_start[-1] == np.count_nonzero(valid)
     np.testing.assert_array_equal(np.diff(firm_start), np.bincount(app_firm[valid], minlength=f))
@@ -317,8 +365,7 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     offered = np.zeros(n_slots, dtype=np.bool_)
     apps_before = firm_apps.copy()
     scores_before = scores.copy()
-    rank_and_offer(firm_start, firm_apps, firm_scores, e["vacancies"], e["hiring_standard"],
-                   offered)
+    rank_and_offer(queues, _firms(e), _search(e), offered)
     np.testing.assert_array_equal(scores, scores_before)  # read only
     # The firm-ordered scores were permuted with their slots.
     n_valid = firm_start[-1]
@@ -367,10 +414,9 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     hired = np.zeros(n_s, dtype=np.bool_)
     hires_before = {c: a.copy() for c, a in acc.items()}
     n_hires = accept_and_hire(
-        k, searchers, app_firm, app_wage, app_value, app_remote, offered,
-        e["status"], e["employer"], e["wage"], e["months_unemployed"], e["remote"], e["home"],
-        e["firm_place"], e["vacancies"], e["employment"], hired, acc["hires"], acc["hires_u"],
-        acc["j2j"],
+        _search(e), searchers, apps, offered, _workers(e), _firms(e),
+        make(HireCounts, hired=hired, hires_by_place=acc["hires"],
+             hires_from_unemployment_by_home=acc["hires_u"], job_to_job_by_home=acc["j2j"]),
     )
     off2 = offered.reshape(n_s, k)
     assert n_hires == np.count_nonzero(hired)
@@ -489,18 +535,23 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
         retirements = np.zeros(e["P"], dtype=np.int64)
         was_emp = e["status"] == EMP
         present = np.count_nonzero(e["status"] != ABS)
+        e["age_months"] = age
         monthly_flows(
-            stream_key(e["seed"], month, STAGES["flows"]), e["home"], e["skill"],
-            e["human_capital"], e["status"], e["employer"], e["wage"], e["months_unemployed"],
-            e["reservation_wage"], age, e["remote"], e["constrained"], e["remote_capable"],
-            np.zeros(e["home"].size, dtype=np.int8), np.zeros(9), e["firm_place"],
-            e["productivity"], exiting, e["employment"], layoff, 0.02, 0.05, entry, 0.2,
-            cons_share, 3.0, 1.5, retirement_age, e["phi"], e["skill_premium"], e["benefit"],
-            0.8, 0.02, 0.3, searching, separations, retirements,
-            np.empty((2, e["N"]), dtype=np.int32), np.zeros(e["N"], dtype=np.int16),
-            e["trained_with"], False, np.uint64(0), np.zeros(3), np.ones(e["P"]),
-            np.ones(2, dtype=np.int16), 0.0, 0.0, np.zeros(e["P"], dtype=np.int64),
-            np.zeros(e["P"], dtype=np.int64),
+            stream_key(e["seed"], month, STAGES["flows"]), _workers(e), _firms(e), exiting,
+            make(FlowRates, layoff_rate=layoff, exit_employed=0.02, exit_unemployed=0.05,
+                 entry_rate=entry),
+            search_rules(ojs_share=0.2),
+            wage_rules(e["P"], phi=e["phi"], skill_premium=e["skill_premium"],
+                       benefit=e["benefit"], replacement_ratio=0.8, reservation_decay=0.02,
+                       adjustment=0.3),
+            make(Participation, constrained_search_share=cons_share,
+                 constrained_exit_multiplier=3.0, remote_exit_multiplier=1.5,
+                 remote_productivity=np.zeros(9)),
+            make(Retirement, retirement_age_months=retirement_age),
+            TrainingArgs.neutral(e["P"]),
+            make(FlowsOutput, searching=searching, separations_by_place=separations,
+                 retirements_by_place=retirements,
+                 scratch=np.empty((2, e["N"]), dtype=np.int32)),
         )
         assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
         assert np.count_nonzero(e["status"] != ABS) == present - retirements.sum()
@@ -961,11 +1012,12 @@ def test_gathered_columns_are_the_searchers_rows_and_survive_compaction(seed: in
              "occupation")
     e.setdefault("occupation", np.zeros(e["home"].size, dtype=np.int8))
     searchers = e["searchers"]
-    g = gather_searchers(searchers, *(e[c] for c in names))
+    g = gather_searchers(searchers, _workers(e))
+    assert isinstance(g, SearcherColumns) and g._fields == names
     for col, name in zip(g, names, strict=True):
         np.testing.assert_array_equal(col, e[name][searchers])
         assert col.dtype == e[name].dtype
     keep = np.random.default_rng(seed).random(searchers.size) < 0.5
-    again = gather_searchers(searchers[keep], *(e[c] for c in names))
-    for a, b in zip(again, (col[keep] for col in g), strict=True):
+    again = gather_searchers(searchers[keep], _workers(e))
+    for a, b in zip(again, select_rows(g, keep), strict=True):
         np.testing.assert_array_equal(a, b)

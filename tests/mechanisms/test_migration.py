@@ -155,8 +155,10 @@ def test_with_demography_population_changes_by_moves_entrants_and_retirements():
 def test_candidate_draw_rates_order_and_chunks():
     """Who considers moving: sorted present rows, each group at its probability (within
     six standard errors), and a chunk's rows drawn the same whatever follows it."""
+    from sim.kernels.bundles import MigrationRules, make
     from sim.kernels.migration import CHUNK, draw_candidates
     from sim.kernels.rng import stream_key
+    from tests.kernels.bundle_helpers import worker_bundle
 
     n = 3 * CHUNK + 999
     rng = np.random.default_rng(3)
@@ -167,8 +169,13 @@ def test_candidate_draw_rates_order_and_chunks():
     base, young, old = 0.02, 30 * 12, 50 * 12
     p_max = base * 3.0 * 1.5
     key = stream_key(1, 5, 18)
-    args = (base, young, old, age_mult, skill_mult, p_max)
-    rows = draw_candidates(key, status, age, skill, *args, np.empty(n, dtype=np.int32))
+    rules = MigrationRules.neutral()._replace(
+        base_rate=base, young_age_months=young, old_age_months=old, age_multiplier=age_mult,
+        skill_multiplier=skill_mult, p_max=p_max,
+    )
+    rules = make(MigrationRules, **rules._asdict())  # checked like any bundle
+    workers = worker_bundle({"status": status, "age_months": age, "skill": skill})
+    rows = draw_candidates(key, workers, rules, np.empty(n, dtype=np.int32))
     assert np.all(np.diff(rows) > 0) and np.all(status[rows] != 4)
     band = np.where(age < young, 0, np.where(age >= old, 2, 1))
     p = base * age_mult[band] * skill_mult[skill]
@@ -181,6 +188,9 @@ def test_candidate_draw_rates_order_and_chunks():
             se = np.sqrt(pg * (1 - pg) / group.sum())
             assert abs(chosen[group].mean() - pg) < 6 * se
     # The first chunk alone gives the same rows for itself.
-    first = draw_candidates(key, status[:CHUNK], age[:CHUNK], skill[:CHUNK], *args,
-                            np.empty(CHUNK, dtype=np.int32))
+    first = draw_candidates(
+        key, worker_bundle({"status": status[:CHUNK], "age_months": age[:CHUNK],
+                            "skill": skill[:CHUNK]}),
+        rules, np.empty(CHUNK, dtype=np.int32),
+    )
     np.testing.assert_array_equal(first, rows[rows < CHUNK])

@@ -13,8 +13,10 @@ import pytest
 import sim
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, TRAINING, UNEMPLOYED
 from sim.core.model import LabourMarket
+from sim.kernels.bundles import TrainingArgs, make
 from sim.kernels.rng import stream_key
 from sim.kernels.training import training_month
+from tests.kernels.bundle_helpers import worker_bundle
 
 OTHERS_OFF = {
     f"{name}.enabled": False
@@ -44,10 +46,11 @@ def _run_kernel(cols: dict, rates=(0.0, 0.0, 0.0), completion=1.0, linked=0.0, f
     entries = np.zeros(3, dtype=np.int64)
     completions = np.zeros(3, dtype=np.int64)
     training_month(
-        stream_key(1, 0, 12), cols["home"], cols["skill"], cols["human_capital"],
-        cols["status"], cols["training_left"], cols["trained_with"], cols["months_unemployed"],
-        cols["searching"], np.asarray(rates, dtype=float), np.full(3, funding),
-        np.array([12, 24], dtype=np.int16), completion, linked, entries, completions,
+        worker_bundle(cols), cols["searching"],
+        make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
+             rate_by_status=np.asarray(rates, dtype=float), funding=np.full(3, funding),
+             duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=completion,
+             linked_share=linked, entries=entries, completions=completions),
     )
     return entries, completions
 
@@ -114,10 +117,11 @@ def test_employed_entry_by_thinning_has_the_right_rate_and_common_random_numbers
     funding = np.array([5.0, 2.0, 2.0])  # 2.5 times the entry rate in place 0
     entries2 = np.zeros(3, dtype=np.int64)
     training_month(
-        stream_key(1, 0, 12), base["home"], base["skill"], base["human_capital"],
-        base["status"], base["training_left"], base["trained_with"], base["months_unemployed"],
-        base["searching"], np.array([0.001, 0.0, 0.0]), funding,
-        np.array([12, 24], dtype=np.int16), 1.0, 0.0, entries2, np.zeros(3, dtype=np.int64),
+        worker_bundle(base), base["searching"],
+        make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
+             rate_by_status=np.array([0.001, 0.0, 0.0]), funding=funding,
+             duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=1.0,
+             linked_share=0.0, entries=entries2, completions=np.zeros(3, dtype=np.int64)),
     )
     other = base["home"] != 0
     assert np.array_equal(base["training_left"][other], cols["training_left"][other])
