@@ -41,8 +41,10 @@ from sim.agents.economy import build_economy
 from sim.agents.regions import PLACE_INDICATORS, Region
 from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
+from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
 from sim.core.metrics import INEQUALITY_INDICATORS, coefficient_of_variation, theil_index
+from sim.kernels import configure_threads
 from sim.kernels.aggregate import (
     COUNT_COLUMNS,
     N_BINS,
@@ -121,8 +123,12 @@ class LabourMarket(mesa.Model):
         if not isinstance(scenario, Scenario):
             raise TypeError(f"scenario must be a Scenario or a path, got {type(scenario).__name__}")
         seed = scenario.run.seed if rng is None else rng
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"rng must be a non-negative integer seed, got {seed!r}")
+        if (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+            or not 0 <= seed < 2**63
+        ):
+            raise ValueError(f"rng must be an integer seed with 0 <= seed < 2**63, got {seed!r}")
+        configure_threads()  # the kernels' threading layer, unless the process chose one
         super().__init__(rng=int(seed))
         self._scenario_config = scenario
         self.seed = int(seed)
@@ -132,6 +138,7 @@ class LabourMarket(mesa.Model):
         self.geography = geography_from_options(
             scenario.run.geography, scenario.geography_options.model_dump()
         )
+        validate_for_geography(scenario, self.geography, n_workers=n_workers)
         economy = build_economy(self.geography, scenario, self.rng, n_workers=n_workers)
         self.workers = economy.workers
         self.firms = economy.firms
