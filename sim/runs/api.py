@@ -24,9 +24,11 @@ the sizes, the wall time, ``"complete": true`` and a ``scenario`` block that
 from __future__ import annotations
 
 import platform
+import re
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -159,10 +161,11 @@ def run(
 
     from sim import __version__
     from sim.agents.workers import ABSENT
-    from sim.config.checks import count_agents
+    from sim.config.checks import count_agents, validate_for_geography
     from sim.core.model import LabourMarket
     from sim.kernels import configure_threads, threading_info
     from sim.runs.output import StagedOutput, write_run_json, write_table
+    from sim.world.geography import geography_from_options
 
     if isinstance(scenario, (str, Path)):
         scenario_file: str | None = str(scenario)
@@ -183,9 +186,19 @@ def run(
     try:
         configure_threads()
         started = time.perf_counter()
+        # What needs the places is checked before the progress bar starts (the model
+        # checks it again, silently: the geography is cheap to build, and cached).
+        geography = geography_from_options(spec.geography, scenario.geography_options.model_dump())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            validate_for_geography(scenario, geography)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
         total = spec.burn_in_months + spec.months
         with tqdm(total=total, desc=spec.name, unit="month", disable=not progress,
-                  file=sys.stderr) as bar:
+                  file=sys.stderr) as bar, warnings.catch_warnings():
+            for w in caught:
+                warnings.filterwarnings("ignore", message=re.escape(str(w.message)))
             model = LabourMarket(scenario, rng=spec.seed, on_month=bar.update, debug=debug)
             bar.set_postfix_str("recording")
             for _ in range(spec.months):

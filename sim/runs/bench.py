@@ -149,6 +149,13 @@ def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) ->
         raise ValueError(f"--months must be >= 1, got {months}")
     if repeat < 1:
         raise ValueError(f"--repeat must be >= 1, got {repeat}")
+    from sim.config.checks import check_memory
+
+    firms = _scenario().firms
+    # Refused at once when the economy cannot fit in memory (ScenarioError, a ValueError).
+    check_memory(
+        f"--workers {workers}", workers, workers / (1.0 - firms.vacancy_rate) / firms.mean_size
+    )
     import numba
 
     t = time.perf_counter()
