@@ -102,7 +102,7 @@ class GeographyOptions(Section):
     n_periphery: int = Field(8, ge=1, le=2000, description="periphery places in core-periphery")
     minutes_per_edge: float = Field(40.0, gt=0.0, le=1440.0, description="minutes")
     population: float = Field(1_000_000.0, gt=0.0, le=1e10, description="people per place")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, lt=2**63, description="seed of the random geography")
 
 
 class Search(Section):

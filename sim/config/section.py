@@ -52,13 +52,13 @@ def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        return str(int(value))
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return repr(float(value))
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace(
             "\u2029", "\\u2029"
@@ -98,8 +98,8 @@ class Section(BaseModel):
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PerSkill = Annotated[tuple[Share, Share, Share], BeforeValidator(list_to_tuple)]
-_Positive = Annotated[float, Field(gt=0.0)]
-_NonNegative = Annotated[float, Field(ge=0.0)]
+_Positive = Annotated[float, Field(gt=0.0, le=100.0)]
+_NonNegative = Annotated[float, Field(ge=0.0, le=100.0)]
 Positive3 = Annotated[tuple[_Positive, _Positive, _Positive], BeforeValidator(list_to_tuple)]
 NonNegative3 = Annotated[
     tuple[_NonNegative, _NonNegative, _NonNegative], BeforeValidator(list_to_tuple)
