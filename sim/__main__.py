@@ -1,9 +1,11 @@
 """``python -m sim`` runs the ``placejobs`` command line.
 
-SIGINT and SIGTERM are caught from the first line (before the library is
-imported): either ends the process with ``error: interrupted`` and exit status
-130 (SIGINT) or 143 (SIGTERM, 128 + 15). :func:`sim.cli.main` keeps that promise
-from then on.
+SIGINT and SIGTERM are caught from this module's first lines (before the
+library is imported): either ends the process with ``error: interrupted`` and
+exit status 130 (SIGINT) or 143 (SIGTERM, 128 + 15). :func:`sim.cli.main` keeps
+that promise from then on. (A signal in the few milliseconds the interpreter
+takes to start, before any of this runs, has Python's default effect; a signal
+the parent process ignores, as a shell does for ``&`` jobs, stays ignored.)
 """
 
 import signal
@@ -19,8 +21,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 try:
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
+    for _sig in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(_sig) is not signal.SIG_IGN:  # ignored (nohup, &): stays so
+            signal.signal(_sig, _interrupt)
     from sim.cli import main
 
     status = main()

@@ -190,7 +190,8 @@ def _catch_signals() -> Iterator[_Signals]:
     previous = {}
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            previous[sig] = signal.signal(sig, state.handler)
+            if signal.getsignal(sig) is not signal.SIG_IGN:  # ignored by the parent: stays so
+                previous[sig] = signal.signal(sig, state.handler)
     except ValueError:  # not the main thread: leave the handlers alone
         pass
     try:
