@@ -26,7 +26,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from sim.config.section import PerSkill, Positive3, Section, Share, rule_error, toml_value
 from sim.mechanisms.demography import DemographyParams
@@ -272,13 +280,18 @@ class Scenario(Section):
         that ``parse_scenario(scenario.to_dict()) == scenario``. ``source`` is not a value
         and is left out.
         """
+        return self.model_dump(mode="json")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Every dump (``model_dump``, ``to_dict``) keeps only the geography options used."""
         from sim.world.geography import GEOGRAPHY_OPTIONS
 
-        data = self.model_dump(mode="json")
-        used = GEOGRAPHY_OPTIONS.get(self.run.geography, ())
-        data["geography_options"] = {
-            k: v for k, v in data["geography_options"].items() if k in used
-        }
+        data = handler(self)
+        options = data.get("geography_options")
+        if isinstance(options, dict):
+            used = GEOGRAPHY_OPTIONS.get(self.run.geography, ())
+            data["geography_options"] = {k: v for k, v in options.items() if k in used}
         return data
 
 

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -180,10 +181,10 @@ def run(
             raise TypeError(f"{name} must be true or false, got {flag!r}")
     spec = scenario.run
 
-    staged = StagedOutput(out, force=force) if out is not None else None
-    if staged is not None:
-        staged.__enter__()  # checks the directory before anything runs
-    try:
+    # Entering the staging context checks the output directory before anything runs;
+    # leaving it without a commit (an error, an interrupt) deletes what was staged.
+    staging = StagedOutput(out, force=force) if out is not None else nullcontext(None)
+    with staging as staged:
         configure_threads()
         started = time.perf_counter()
         # What needs the places is checked before the progress bar starts (the model
@@ -247,6 +248,3 @@ def run(
         write_run_json(staged.dir / "run.json", info)  # last: the run is complete
         final = staged.commit()
         return RunResult(places, national, info, final, model)
-    finally:
-        if staged is not None:
-            staged.__exit__(None, None, None)

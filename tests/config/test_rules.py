@@ -235,3 +235,11 @@ def test_small_scale_warns_and_counts_the_places_raised():
         warnings.simplefilter("error")
         validate_for_geography(Scenario(), geo)  # the baseline scale: no warning
     assert count_agents(Scenario(), geo).raised.sum() == 0
+
+
+def test_model_dump_parses_back_too():
+    """The notebook's pattern: dump, edit, validate again."""
+    for s in (Scenario(), parse_scenario({"run": {"geography": "grid"},
+                                          "geography_options": {"rows": 2}})):
+        data = s.with_overrides(burn_in_months=24).model_dump()
+        assert parse_scenario(data) == s.with_overrides(burn_in_months=24)
