@@ -2,20 +2,36 @@
 
 Commands::
 
-    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force] [--debug]
+    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force]
+                           [--quiet] [--debug]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
+``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
+work: validation, the run, the results directory) and prints the summary.
+
 A user's mistake (a bad scenario file, a bad value on the command line, an
-output directory that already holds results) prints one line starting with
-``error:`` and exits with status 2, without a traceback.
+output directory that holds results or cannot be written, an economy too big for
+the memory) prints one line starting with ``error:`` and exits with status 2,
+without a traceback; messages about a command-line value name the option
+(``error: --seed -1: must be >= 0``). A warning (some places raised to one
+agent) is one line starting with ``warning:``.
+
+Ctrl-C (SIGINT) or SIGTERM at any moment prints ``error: interrupted`` and exits
+with status 130 (SIGINT) or 143 (SIGTERM: 128 + 15), leaving no results
+directory behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sim.runs import interrupts
 
 __all__ = ["main"]
 
@@ -62,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=None, help="random seed (overrides the file)")
     run.add_argument("--months", type=int, default=None, help="reported months after burn-in")
     run.add_argument("--scale", type=float, default=None, help="agents per real person")
-    run.add_argument("--force", action="store_true", help="write into a non-empty directory")
+    run.add_argument("--force", action="store_true",
+                     help="replace a non-empty results directory (once the run is complete)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.add_argument("--debug", action="store_true",
                      help="check stock-flow identities every month (slower)")
@@ -97,69 +114,51 @@ def _summary(model, max_rows: int = 24) -> str:
     return table.to_string() + note
 
 
-def _run(args: argparse.Namespace) -> int:
-    import numpy as np
-    from tqdm import tqdm
+_FLAGS = {"run.seed": "--seed", "run.months": "--months", "run.scale": "--scale"}
 
-    from sim import __version__
-    from sim.agents.workers import ABSENT
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object,
+                  **kwargs: object) -> None:
+    """A warning is one line: ``warning: ...`` on stderr."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     from sim.config.scenario import ScenarioError, load_scenario
-    from sim.core.model import LabourMarket
-    from sim.runs.output import OutputError, prepare_output_dir, write_run_json, write_table
-    from sim.viz.plots import write_standard_plots
+    from sim.config.section import toml_value
+    from sim.runs.api import run
+    from sim.runs.output import OutputError
     from sim.world.geography import GeographyError
 
+    overrides = {"seed": args.seed, "months": args.months, "scale": args.scale}
     try:
-        scenario = load_scenario(args.scenario).with_overrides(
-            seed=args.seed, months=args.months, scale=args.scale
-        )
+        scenario = load_scenario(args.scenario)
+        try:
+            scenario = scenario.with_overrides(**overrides)
+        except ScenarioError as exc:
+            flag = _FLAGS.get(exc.key or "")
+            if flag is None:
+                raise
+            value = overrides[flag.removeprefix("--")]
+            raise UserError(f"{flag} {toml_value(value)}: {exc.reason}") from None
         out = args.out or Path("results") / scenario.run.name
-        out = prepare_output_dir(out, force=args.force)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", UserWarning)
+            warnings.showwarning = _show_warning
+            result = run(scenario, out=out, progress=not args.quiet, force=args.force,
+                         debug=args.debug)
     except (ScenarioError, OutputError, GeographyError) as exc:
         raise UserError(str(exc)) from None
 
-    run = scenario.run
-    started = time.perf_counter()
-    total = run.burn_in_months + run.months
-    with tqdm(total=total, desc=run.name, unit="month", disable=args.quiet,
-              file=sys.stderr) as bar:
-        model = LabourMarket(scenario, rng=run.seed, on_month=bar.update, debug=args.debug)
-        bar.set_postfix_str("recording")
-        for _ in range(run.months):
-            model.step()
-            bar.update()
-    wall = time.perf_counter() - started
-
-    info = {
-        "placejobs_version": __version__,
-        "scenario_file": str(args.scenario),
-        "scenario_name": run.name,
-        "seed": run.seed,
-        "geography": model.geography.name,
-        "scale": run.scale,
-        "burn_in_months": run.burn_in_months,
-        "months": run.months,
-        "workers": int(np.count_nonzero(model.workers.status != ABSENT)),
-        "firms": int(model.firms.alive.sum()),
-        "wall_seconds": round(wall, 3),
-        "scenario": scenario.to_dict(),
-    }
-    meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
-    places = model.places_frame()
-    write_table(places, out / "places.parquet", meta)
-    write_table(model.national_frame(), out / "national.parquet", meta)
-    write_run_json(out / "run.json", info)
-    caption = (
-        f"placejobs {__version__}; scenario {run.name} ({args.scenario}); seed {run.seed}; "
-        f"scale {run.scale}"
-    )
-    plots = write_standard_plots(places, model.geography, out / "plots", caption=caption)
     if not args.quiet:
-        print(_summary(model))
+        info = result.info
+        n_plots = len(list((result.out / "plots").glob("*.png")))
+        print(_summary(result.model))
         print(
-            f"\n{info['workers']:,} workers, {int(model.firms.alive.sum()):,} firms, "
-            f"{run.burn_in_months} + {run.months} months in {wall:.1f} s; "
-            f"wrote {out}/places.parquet, national.parquet, run.json and {len(plots)} plots"
+            f"\n{info['workers']:,} workers, {info['firms']:,} firms, "
+            f"{info['burn_in_months']} + {info['months']} months in "
+            f"{info['wall_seconds']:.1f} s; wrote {result.out}/places.parquet, "
+            f"national.parquet, run.json and {n_plots} plots"
         )
     return 0
 
@@ -174,19 +173,79 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``placejobs`` console script. Returns the exit status."""
-    args = _parser().parse_args(argv)
+class _Signals:
+    """SIGINT and SIGTERM raise :class:`KeyboardInterrupt` once; later ones are ignored."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+
+    def handler(self, signum: int, frame: object) -> None:
+        if self.received is None:
+            self.received = signum
+            if interrupts.holding():  # inside a run's months: raised between months
+                interrupts.hold()
+                return
+            raise KeyboardInterrupt
+
+    @property
+    def status(self) -> int:
+        """128 + the signal number: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + (self.received or signal.SIGINT)
+
+
+@contextmanager
+def _catch_signals() -> Iterator[_Signals]:
+    state = _Signals()
+    previous = {}
     try:
-        if args.command == "run":
-            return _run(args)
-        return _bench(args)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(sig) is not signal.SIG_IGN:  # ignored by the parent: stays so
+                previous[sig] = signal.signal(sig, state.handler)
+    except ValueError:  # not the main thread: leave the handlers alone
+        pass
+    try:
+        yield state
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _from_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a KeyboardInterrupt."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``placejobs`` console script. Returns the exit status.
+
+    0: done; 2: a user's mistake (one ``error:`` line); 130 / 143: interrupted by
+    SIGINT / SIGTERM (``error: interrupted``).
+    """
+    with _catch_signals() as signals:
+        try:
+            args = _parser().parse_args(argv)
+            if args.command == "run":
+                return _run(args)
+            return _bench(args)
+        except UserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except SystemExit:
+            raise
+        except BaseException as exc:
+            # An interrupt can surface as another exception (numba's cache loader, say,
+            # turns it into a SystemError); once a signal arrived, any error is its echo.
+            if signals.received is None and not _from_interrupt(exc):
+                raise
+            signals.received = signals.received or signal.SIGINT  # ignore further signals
+            print("error: interrupted", file=sys.stderr)
+            return signals.status
 
 
 if __name__ == "__main__":  # pragma: no cover

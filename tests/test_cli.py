@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -123,23 +125,28 @@ def test_bad_scenario_in_a_subprocess(tmp_path):
 
 # --------------------------------------------------------------------- bad command-line values
 @pytest.mark.parametrize(
-    ("flag", "value", "key"),
-    [("--scale", "5", "run.scale"), ("--scale", "0", "run.scale"),
-     ("--months", "0", "run.months"), ("--months", "-3", "run.months"),
-     ("--seed", "-1", "run.seed")],
+    ("flag", "value", "expected"),
+    [("--scale", "5", "error: --scale 5.0: must be <= 1.0"),
+     ("--scale", "0", "error: --scale 0.0: must be > 0.0"),
+     ("--scale", "nan", "error: --scale nan: must be a finite number (not nan or inf)"),
+     ("--months", "0", "error: --months 0: must be >= 1"),
+     ("--months", "-3", "error: --months -3: must be >= 1"),
+     ("--seed", "-1", "error: --seed -1: must be >= 0"),
+     ("--seed", str(2**63), f"error: --seed {2**63}: must be < {2**63}")],
 )
-def test_bad_override_exits_2_with_one_line(tmp_path, capsys, flag, value, key):
+def test_bad_override_names_the_option_not_the_file(tmp_path, capsys, flag, value, expected):
     path = _scenario(tmp_path)
     rc, out, err = _main(["run", path, flag, value, "--out", tmp_path / "out"], capsys)
-    line = _assert_one_error_line(rc, out, err, str(path), key)
-    assert value.lstrip("-") in line
+    line = _assert_one_error_line(rc, out, err)
+    assert line == expected
+    assert str(path) not in line
     assert not (tmp_path / "out").exists()
 
 
 def test_bad_override_in_a_subprocess(tmp_path):
     path = _scenario(tmp_path)
     proc = _sub(["run", path, "--scale", "5", "--out", tmp_path / "out"], tmp_path)
-    _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr, "run.scale", "5")
+    _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr, "--scale 5.0")
     assert not (tmp_path / "out").exists()
 
 
@@ -357,3 +364,168 @@ def test_bench_bad_values_in_process(capsys, args, part):
 def test_no_command_is_a_usage_error(capsys):
     rc, _, err = _main([], capsys)
     assert rc == 2 and "Traceback" not in err
+
+
+# --------------------------------------------------------------------- validation at the door
+REFUSED = [
+    ("vacancy-rate-one", "[firms]\nvacancy_rate = 1.0\n", "firms.vacancy_rate = 1.0"),
+    ("course-zero", "[training]\nduration_months = [0, 12]\n", "training.duration_months[0] = 0"),
+    ("course-overflow", "[training]\nduration_months = [40000, 12]\n",
+     "training.duration_months[0] = 40000"),
+    ("population-inf", '[run]\ngeography = "grid"\n[geography_options]\npopulation = inf\n',
+     "geography_options.population = inf"),
+    ("unused-option", "[geography_options]\nrows = 4\n", "geography_options.rows = 4"),
+    ("young-not-below-old", "[migration]\nyoung_age_years = 45\n", "migration.young_age_years"),
+    ("negative-age-multiplier", "[migration]\nage_multiplier = [1.0, -0.5, 1.0]\n",
+     "migration.age_multiplier[1] = -0.5"),
+    ("vanishing-logit-scale", "[migration]\nlogit_scale_gbp_week = 1e-12\n",
+     "migration.logit_scale_gbp_week = 1e-12"),
+    ("unknown-place-code", TINY + '[green]\nprogramme_places = ["TLI", "XX"]\n',
+     'green.programme_places = ["TLI", "XX"]: unknown place codes ["XX"]'),
+]
+
+
+@pytest.mark.parametrize(("text", "part"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
+def test_values_that_crashed_a_run_exit_2_with_one_line(tmp_path, capsys, text, part):
+    path = _scenario(tmp_path, text, "bad.toml")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out"], capsys)  # bar not quiet
+    _assert_one_error_line(rc, out, err, str(path), part)
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # nothing created
+
+
+@pytest.mark.parametrize("name", ["../../x", "/tmp/placejobs-abs", "a/b"])
+def test_a_run_name_cannot_write_outside_results(tmp_path, capsys, monkeypatch, name):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    path = _scenario(work, TINY.replace('name = "tiny"', f'name = "{name}"'))
+    monkeypatch.chdir(work)
+    rc, out, err = _main(["run", path, "--quiet"], capsys)
+    _assert_one_error_line(rc, out, err, "run.name", "plain file name")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "tiny.toml"]
+    assert not Path("/tmp/placejobs-abs").exists()
+
+
+def test_too_big_for_memory_stops_at_once_with_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sim.config.checks.available_memory_bytes", lambda: 8 * 10**9)
+    path = _scenario(tmp_path, '[run]\ngeography = "grid"\nscale = 1.0\n'
+                               "[geography_options]\npopulation = 3e7\n", "big.toml")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out"], capsys)
+    _assert_one_error_line(rc, out, err, str(path), "run.scale = 1.0",
+                           "geography_options.population = 30000000.0", "needs about")
+    assert not (tmp_path / "out").exists()
+
+
+def test_bench_too_big_for_memory_in_a_subprocess(tmp_path):
+    from sim.config.checks import MAX_WORKERS, available_memory_bytes
+
+    available = available_memory_bytes() or 0
+    workers = min(max(200_000_000, available // 50), MAX_WORKERS + 1)
+    proc = _sub(["bench", "--workers", workers], tmp_path)
+    _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr, f"--workers {workers}")
+    assert "warm-up" not in proc.stdout  # refused before anything ran
+
+
+def test_small_scale_prints_one_warning_line_and_records_it(tmp_path, capsys):
+    path = _scenario(tmp_path, '[run]\nname = "thin"\nscale = 1e-7\nburn_in_months = 0\n'
+                               "months = 1\n")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out", "--quiet"], capsys)
+    assert rc == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: "), err
+    assert "fewer than one agent" in lines[0]
+    info = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert info["scale"] == 1e-7 and info["agents"]["places_raised_to_one_agent"] >= 1
+
+
+def test_out_that_cannot_be_written_is_found_before_running(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["run", path, "--out", "/proc/placejobs-test/out"], capsys)
+    _assert_one_error_line(rc, out, err, "/proc/placejobs-test/out", "cannot")
+    assert "tiny:" not in err  # no progress bar: nothing ran
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_existing_read_only_out_is_found_before_running(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    out_dir = tmp_path / "ro"
+    out_dir.mkdir()
+    (out_dir / "old.txt").write_text("x")
+    out_dir.chmod(0o500)
+    try:
+        rc, out, err = _main(["run", path, "--out", out_dir, "--force"], capsys)
+    finally:
+        out_dir.chmod(0o700)
+    _assert_one_error_line(rc, out, err, str(out_dir), "cannot write")
+
+
+def test_run_json_says_complete_and_its_scenario_parses_back(small_run):
+    info = json.loads((small_run["out"] / "run.json").read_text())
+    assert info["complete"] is True
+    assert sim.parse_scenario(info["scenario"]) == load_scenario(small_run["path"])
+    assert {"git_commit", "versions", "numba"} <= set(info)
+
+
+# --------------------------------------------------------------------- interrupts
+LONG = TINY.replace("months = 4", "months = 2400").replace("scale = 0.0005", "scale = 0.002")
+
+
+def _signalled(tmp_path: Path, sig: int, when: float | str, *extra: str):
+    """Start a long run, send ``sig`` after ``when`` seconds (or once it is staging)."""
+    path = _scenario(tmp_path, LONG, "long.toml")
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "run", str(path), "--out", str(out_dir), "--quiet",
+         *extra],
+        cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        if when == "running":
+            deadline = time.monotonic() + SUBPROCESS_TIMEOUT
+            while not list(tmp_path.glob(".out.partial-*")) and time.monotonic() < deadline:
+                assert proc.poll() is None, proc.communicate()
+                time.sleep(0.05)
+            time.sleep(1.0)  # building the model or running months
+        else:
+            time.sleep(when)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err, out_dir
+
+
+@pytest.mark.parametrize(
+    ("sig", "when"),
+    [(signal.SIGINT, 0.5), (signal.SIGINT, 1.5), (signal.SIGINT, "running"),
+     (signal.SIGTERM, 1.0), (signal.SIGTERM, "running")],
+    ids=["int-startup", "int-imports", "int-running", "term-startup", "term-running"],
+)
+def test_a_signal_at_any_moment_ends_in_one_line_and_leaves_nothing(tmp_path, sig, when):
+    rc, out, err, out_dir = _signalled(tmp_path, sig, when)
+    assert err == "error: interrupted\n", err
+    assert out == ""
+    assert rc == 128 + sig  # 130 for SIGINT, 143 for SIGTERM
+    assert not out_dir.exists()
+    assert not list(tmp_path.glob(".out*"))  # no staging directory either
+
+
+def test_an_interrupted_force_run_keeps_the_old_results(tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "run.json").write_text('{"complete": true, "seed": 1}')
+    rc, _, err, _ = _signalled(tmp_path, signal.SIGINT, "running", "--force")
+    assert rc == 130 and err == "error: interrupted\n"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["run.json"]
+    assert json.loads((out_dir / "run.json").read_text()) == {"complete": True, "seed": 1}
+    assert not list(tmp_path.glob(".out*"))
+
+
+def test_a_killed_run_leaves_no_directory_that_looks_finished(tmp_path):
+    rc, _, _, out_dir = _signalled(tmp_path, signal.SIGKILL, "running")
+    assert rc == -signal.SIGKILL
+    assert not out_dir.exists()  # only a hidden .out.partial-* directory may remain
+    for staged in tmp_path.glob(".out.partial-*"):
+        assert not (staged / "run.json").exists()

@@ -149,10 +149,13 @@ class EconomyParams(Section):
         description="mean length so far of the unemployed's spells at the start, months "
         "(geometric; ESTIMATE: a 10% monthly exit rate)",
     )
-    initial_age_years: Annotated[tuple[int, int], BeforeValidator(list_to_tuple)] = Field(
+    initial_age_years: Annotated[
+        tuple[Annotated[int, Field(ge=14, le=30)], Annotated[int, Field(ge=50, le=100)]],
+        BeforeValidator(list_to_tuple),
+    ] = Field(
         (16, 65),
-        description="ages of workers at the start, uniform from the first (included) to the "
-        "second (excluded), years",
+        description="ages of workers at the start, uniform from the first (14 to 30, "
+        "included) to the second (50 to 100, excluded), years",
     )
     initial_firm_age_max_months: int = Field(
         240, ge=1, le=1200, description="ages of firms at the start, uniform below this, months"
@@ -174,13 +177,6 @@ class EconomyParams(Section):
     def _rows_add_up(cls, v: tuple[tuple[float, ...], ...]) -> tuple[tuple[float, ...], ...]:
         for k, row in enumerate(v):
             _sums_to_one(row, f"the probabilities of row {k}")
-        return v
-
-    @field_validator("initial_age_years")
-    @classmethod
-    def _ages(cls, v: tuple[int, int]) -> tuple[int, int]:
-        if not 14 <= v[0] < v[1] <= 100:
-            raise ValueError("must be two ages with 14 <= first < second <= 100")
         return v
 
 

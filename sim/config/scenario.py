@@ -3,13 +3,21 @@
 A scenario names the geography, the population scale, the horizon and every
 behavioural parameter of the model, each with its unit and its allowed range.
 Files are read with :mod:`tomllib` and validated with pydantic, so that a user's
-mistake stops with one line naming the file, the key, the value and what is
-allowed::
+mistake stops with one line naming the file, the key, the value (written as in
+TOML) and what is allowed::
 
     scenarios/bad.toml: search.applications_per_searcher = -3: must be >= 1
 
 Every table and key is optional; what is left out takes the documented default
-(the UK baseline). Unknown keys are errors, never silently ignored.
+(the UK baseline). Unknown keys are errors, never silently ignored, and so are
+``[geography_options]`` that the chosen geography does not use. NaN and
+infinity are refused in every float. Rules that link keys (for example
+``migration.young_age_years < migration.old_age_years``) are checked here too;
+what needs the places themselves (place codes, memory) is checked by
+:func:`sim.config.checks.validate_for_geography` once the geography is known.
+
+:meth:`Scenario.to_dict` gives a block that :func:`parse_scenario` reads back
+into an equal scenario (``run.json`` stores it).
 """
 
 from __future__ import annotations
@@ -18,10 +26,27 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from sim.agents.economy import EconomyParams
-from sim.config.section import PerSkill, Positive3, Section, Share, list_to_tuple
+from sim.config.section import (
+    PerSkill,
+    Positive3,
+    Section,
+    Share,
+    list_to_tuple,
+    rule_error,
+    toml_value,
+)
 from sim.mechanisms.demography import DemographyParams
 from sim.mechanisms.firm_dynamics import FirmDynamicsParams
 from sim.mechanisms.green import GreenParams
@@ -29,17 +54,38 @@ from sim.mechanisms.knowledge import KnowledgeParams
 from sim.mechanisms.migration import MigrationParams
 from sim.mechanisms.remote_work import RemoteWorkParams
 from sim.mechanisms.training import TrainingParams
+from sim.world.geography import GEOGRAPHY_OPTIONS
 
 __all__ = ["Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
 
+#: Characters a run name may not hold: it names the directory ``results/<name>``.
+_NAME_FORBIDDEN = ("/", "\\", "\0")
+
+
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; the message is one line meant for the user."""
+    """A scenario that cannot be used; the message is one line meant for the user.
+
+    Attributes:
+        key: the dotted key at fault (``"run.seed"``), when there is one.
+        value: the value refused (as given).
+        reason: what is allowed, in words (``"must be >= 0"``).
+    """
+
+    def __init__(
+        self, message: str, *, key: str | None = None, value: Any = None, reason: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.key = key
+        self.value = value
+        self.reason = reason
 
 
 class Run(Section):
     """What to simulate: where, how many agents, how long."""
 
-    name: str = "baseline"
+    name: str = Field(
+        "baseline", description="the run's name: a plain file name (results go to results/<name>)"
+    )
     description: str = ""
     geography: Literal["uk-itl1", "uk-lad", "grid", "random-geometric", "core-periphery"] = (
         "uk-itl1"
@@ -49,17 +95,33 @@ class Run(Section):
     burn_in_months: int = Field(60, ge=0, le=1200, description="months run before recording")
     months: int = Field(120, ge=1, le=2400, description="reported horizon in months")
 
+    @field_validator("name")
+    @classmethod
+    def _plain_file_name(cls, v: str) -> str:
+        if (
+            not v.strip() or v in (".", "..") or any(c in v for c in _NAME_FORBIDDEN)
+            or not v.isprintable()
+        ):
+            raise ValueError(
+                "must be a plain file name (printable, no path separator, not \".\" or \"..\")"
+            )
+        return v
+
 
 class GeographyOptions(Section):
-    """Options passed to the synthetic geography generators (ignored by uk-itl1)."""
+    """Options of the synthetic geography generators.
+
+    Each geography uses some of them (:data:`sim.world.geography.GEOGRAPHY_OPTIONS`); an
+    option given for a geography that does not use it is an error.
+    """
 
     rows: int = Field(3, ge=1, le=50)
     cols: int = Field(3, ge=1, le=50)
     n: int = Field(10, ge=2, le=2000, description="places in a random-geometric geography")
     n_periphery: int = Field(8, ge=1, le=2000, description="periphery places in core-periphery")
     minutes_per_edge: float = Field(40.0, gt=0.0, le=1440.0, description="minutes")
-    population: float = Field(1_000_000.0, gt=0.0, description="people per place")
-    seed: int = Field(0, ge=0)
+    population: float = Field(1_000_000.0, gt=0.0, le=1e10, description="people per place")
+    seed: int = Field(0, ge=0, lt=2**63, description="seed of the random geography")
 
 
 class Search(Section):
@@ -118,35 +180,26 @@ class Wages(Section):
         (0.80, 1.0, 1.45), description="productivity by skill level, relative to intermediate"
     )
     hours_per_week: float = Field(32.0, gt=0.0, le=80.0, description="paid hours a week")
-    bargaining_power_bounds: Annotated[tuple[float, float], BeforeValidator(list_to_tuple)] = (
-        Field(
-            (0.01, 0.99),
-            description="lowest and highest bargaining power the wage curve allows, share "
-            "(a numerical guard, ESTIMATE)",
-        )
+    bargaining_power_bounds: Annotated[
+        tuple[
+            Annotated[float, Field(gt=0.0, lt=0.5)], Annotated[float, Field(ge=0.5, lt=1.0)]
+        ],
+        BeforeValidator(list_to_tuple),
+    ] = Field(
+        (0.01, 0.99),
+        description="lowest (below 0.5) and highest (0.5 or more) bargaining power the wage "
+        "curve allows, share (a numerical guard, ESTIMATE)",
     )
-
-    @field_validator("bargaining_power_bounds")
-    @classmethod
-    def _bounds(cls, v: tuple[float, float]) -> tuple[float, float]:
-        if not 0.0 < v[0] < v[1] < 1.0:
-            raise ValueError("must be two shares with 0 < low < high < 1")
-        return v
-
-    @field_validator("skill_premium")
-    @classmethod
-    def _positive(cls, v: tuple[float, float, float]) -> tuple[float, float, float]:
-        if any(x <= 0 for x in v):
-            raise ValueError("every skill premium must be > 0")
-        return v
 
 
 class Firms(Section):
     """Firm creation and vacancy posting."""
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
-    vacancy_rate: Share = Field(
-        0.015, description="open vacancies / jobs the firms aim for (model steady state)"
+    vacancy_rate: float = Field(
+        0.015, ge=0.0, lt=1.0,
+        description="open vacancies / jobs the firms aim for (model steady state), share; "
+        "jobs = employed / (1 - vacancy_rate)",
     )
     productivity_dispersion: float = Field(
         0.25, ge=0.0, le=3.0, description="s.d. of log firm productivity"
@@ -173,14 +226,49 @@ class Scenario(Section):
     training: TrainingParams = TrainingParams()
     remote_work: RemoteWorkParams = RemoteWorkParams()
     migration: MigrationParams = MigrationParams()
-    source: str | None = Field(None, description="file the scenario was read from")
+    source: str | None = Field(
+        None, exclude=True, description="file the scenario was read from (not a value)"
+    )
+
+    @model_validator(mode="after")
+    def _geography_options_used(self) -> Scenario:
+        used = GEOGRAPHY_OPTIONS.get(self.run.geography, ())
+        given = self.geography_options.model_fields_set
+        for name in GeographyOptions.model_fields:
+            if name in given and name not in used:
+                uses = ", ".join(used) or "none"
+                raise rule_error(
+                    f"geography_options.{name}", getattr(self.geography_options, name),
+                    f"not used by geography {toml_value(self.run.geography)} (it uses: {uses}); "
+                    "leave it out",
+                )
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every value is equal (where each was read from does not matter)."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(repr(self.to_dict()))
+
+    def _data(self) -> dict[str, Any]:
+        """Every value, with only the ``[geography_options]`` given (for revalidation)."""
+        data = self.model_dump()
+        data["geography_options"] = self.geography_options.model_dump(exclude_unset=True)
+        return data
 
     def with_overrides(self, **run_overrides: Any) -> Scenario:
-        """Return a copy with fields of ``[run]`` replaced (``None`` values are ignored)."""
+        """Return a copy with fields of ``[run]`` replaced (``None`` values are ignored).
+
+        Raises:
+            ScenarioError: a value that is not allowed; ``key`` is ``"run.<field>"``.
+        """
         changes = {k: v for k, v in run_overrides.items() if v is not None}
         if not changes:
             return self
-        data = self.model_dump()
+        data = self._data()
         data["run"].update(changes)
         return parse_scenario(data, source=self.source or "<overrides>")
 
@@ -193,11 +281,11 @@ class Scenario(Section):
         Raises:
             ScenarioError: an unknown key or a value that is not allowed.
         """
-        data = self.model_dump()
+        data = self._data()
         for dotted, value in changes.items():
             section, _, key = dotted.partition(".")
             if not key or section not in data or not isinstance(data[section], dict):
-                sections = ", ".join(k for k in data if k != "source")
+                sections = ", ".join(data)
                 raise ScenarioError(
                     f"{dotted}: not a scenario key; use 'section.key' with a section of: "
                     f"{sections}"
@@ -206,8 +294,23 @@ class Scenario(Section):
         return parse_scenario(data, source=self.source or "<changes>")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dictionary (JSON-ready) of every value, defaults included."""
+        """Plain dictionary (JSON-ready) of every value, defaults included.
+
+        ``[geography_options]`` holds the options the geography uses (and no others), so
+        that ``parse_scenario(scenario.to_dict()) == scenario``. ``source`` is not a value
+        and is left out.
+        """
         return self.model_dump(mode="json")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Every dump (``model_dump``, ``to_dict``) keeps only the geography options used."""
+        data = handler(self)
+        options = data.get("geography_options")
+        if isinstance(options, dict):
+            used = GEOGRAPHY_OPTIONS.get(self.run.geography, ())
+            data["geography_options"] = {k: v for k, v in options.items() if k in used}
+        return data
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -218,9 +321,13 @@ def _describe(error: dict[str, Any]) -> str:
         return "unknown key"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}"
+    if kind == "finite_number":
+        return "must be a finite number (not nan or inf)"
     for bound, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
         if bound in ctx:
-            return f"must be {word} {ctx[bound]}"
+            return f"must be {word} {toml_value(ctx[bound])}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
     return error["msg"].lower().replace("input should be", "must be")
 
 
@@ -232,9 +339,19 @@ def _lookup(data: Any, path: list[str]) -> Any:
     return list(data) if isinstance(data, tuple) else data
 
 
-def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> str:
+def _error(source: str, key: str, value: Any, reason: str) -> ScenarioError:
+    """The one-line error ``source: key = value: reason`` (the value in TOML form)."""
+    message = f"{source}: {key} = {toml_value(value)}: {reason}"
+    return ScenarioError(message, key=key, value=value, reason=reason)
+
+
+def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> ScenarioError:
     error = exc.errors()[0]
     loc = [str(p) for p in error["loc"]]
+    ctx = error.get("ctx") or {}
+    if error["type"] == "scenario_rule":  # a rule linking keys names its own key
+        key = ".".join([*loc, ctx["key"]])
+        return _error(source, key, ctx["value"], ctx["reason"])
     # tuple-valued fields report their position; name it like TOML does (key[0]).
     key_parts: list[str] = []
     for part in loc:
@@ -251,13 +368,11 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> st
             path = [p for p in loc if not p.isdigit()]
             value = _lookup(data, path)
             expected = len(_lookup(Scenario().model_dump(), path) or ())
-            return f"{source}: {key} = {value!r}: must have exactly {expected} values"
-        return f"{source}: {key}: missing"
-    if isinstance(value, tuple):
-        value = list(value)
+            return _error(source, key, value, f"must have exactly {expected} values")
+        return ScenarioError(f"{source}: {key}: missing", key=key, reason="missing")
     if error["type"] in ("too_short", "too_long"):
         expected = len(_lookup(Scenario().model_dump(), list(loc)) or ())
-        return f"{source}: {key} = {value!r}: must have exactly {expected} values"
+        return _error(source, key, value, f"must have exactly {expected} values")
     allowed = _describe(error)
     if error["type"] == "extra_forbidden":
         section = ".".join(k for k in key_parts[:-1])
@@ -271,7 +386,7 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> st
         where = f"[{section}]" if section else "the top level"
         allowed = f"unknown key; {where} allows: {names}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{source}: {key} = {value!r}: {allowed}{more}"
+    return _error(source, key, value, allowed + more)
 
 
 def parse_scenario(data: dict[str, Any], *, source: str = "<scenario>") -> Scenario:
@@ -280,12 +395,15 @@ def parse_scenario(data: dict[str, Any], *, source: str = "<scenario>") -> Scena
     Raises:
         ScenarioError: one line naming the source, the key, the value and what is allowed.
     """
-    payload = dict(data)
-    payload.setdefault("source", source)
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario is a table of sections, got {toml_value(data)}")
+    if "source" in data:
+        raise _error(source, "source", data["source"], "unknown key (reserved)")
+    payload = {**data, "source": source}
     try:
         return Scenario.model_validate(payload)
     except ValidationError as exc:
-        raise ScenarioError(_format_error(source, exc, payload)) from None
+        raise _format_error(source, exc, payload) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -314,6 +432,4 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
-    if "source" in data:
-        raise ScenarioError(f"{path}: source = {data['source']!r}: unknown key (reserved)")
     return parse_scenario(data, source=str(path))

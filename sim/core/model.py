@@ -58,10 +58,12 @@ from sim.agents.economy import build_economy
 from sim.agents.regions import PLACE_INDICATORS, Region
 from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
+from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
 from sim.core.indicators import NATIONAL_COLUMNS, ratio
 from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
+from sim.kernels import configure_threads
 from sim.kernels.aggregate import (
     COUNT_COLUMNS,
     N_BINS,
@@ -202,7 +204,8 @@ class LabourMarket(mesa.Model):
             isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
             or not 0 <= seed < 2**63
         ):
-            raise ValueError(f"rng must be an integer seed with 0 <= rng < 2**63, got {seed!r}")
+            raise ValueError(f"rng must be an integer seed with 0 <= seed < 2**63, got {seed!r}")
+        configure_threads()  # the kernels' threading layer, unless the process chose one
         super().__init__(scenario=MesaScenario.from_config(scenario, rng=int(seed)))
         self.seed = int(seed)
         self.record = record
@@ -211,6 +214,7 @@ class LabourMarket(mesa.Model):
         self.geography = geography_from_options(
             scenario.run.geography, scenario.geography_options.model_dump()
         )
+        validate_for_geography(scenario, self.geography, n_workers=n_workers)
         economy = build_economy(self.geography, scenario, self.rng, n_workers=n_workers)
         self.workers = economy.workers
         self.firms = economy.firms

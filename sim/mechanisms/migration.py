@@ -125,10 +125,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
-from sim.config.section import Positive3, Section
+from sim.config.section import NonNegative3, Section, rule_error
 from sim.kernels.bundles import (
     MigrationPlaces,
     MigrationRules,
@@ -160,16 +160,20 @@ class MigrationParams(Section):
         0.0036, ge=0.0, le=1.0,
         description="monthly probability of considering a move, ages 30-44, intermediate skill",
     )
-    young_age_years: int = Field(30, ge=16, le=100, description="upper limit of 'young', years")
-    old_age_years: int = Field(45, ge=16, le=100, description="lower limit of 'older', years")
-    age_multiplier: Positive3 = Field(
+    young_age_years: int = Field(
+        30, ge=16, le=99, description="upper limit of 'young', years (below old_age_years)"
+    )
+    old_age_years: int = Field(45, ge=17, le=100, description="lower limit of 'older', years")
+    age_multiplier: NonNegative3 = Field(
         (2.2, 1.0, 0.45), description="consideration multipliers: young, middle, older"
     )
-    skill_multiplier: Positive3 = Field(
+    skill_multiplier: NonNegative3 = Field(
         (0.8, 1.0, 1.6), description="consideration multipliers: basic, intermediate, advanced"
     )
     logit_scale_gbp_week: float = Field(
-        80.0, gt=0.0, le=1e5, description="sigma of the destination logit, GBP a week"
+        80.0, ge=1.0, le=1e5,
+        description="sigma of the destination logit, GBP a week (at least 1: a vanishing "
+        "scale overflows exp(V / sigma))",
     )
     fixed_cost_gbp_week: float = Field(
         80.0, ge=0.0, le=1e5, description="fixed cost of leaving the place, GBP a week equiv."
@@ -193,6 +197,15 @@ class MigrationParams(Section):
     calibrate_amenity: bool = Field(
         True, description="set the residual amenity so that the start is a steady state"
     )
+
+    @model_validator(mode="after")
+    def _young_below_old(self) -> MigrationParams:
+        if self.young_age_years >= self.old_age_years:
+            raise rule_error(
+                "young_age_years", self.young_age_years,
+                f"must be < migration.old_age_years = {self.old_age_years}",
+            )
+        return self
 
 
 class Migration(Mechanism):

@@ -63,6 +63,10 @@ if TYPE_CHECKING:
 __all__ = ["TrainingParams", "Training"]
 
 
+#: A course length, months (``training_left`` is a 16-bit counter; 50 years is plenty).
+_Months = Annotated[int, Field(ge=1, le=600)]
+
+
 class TrainingParams(Section):
     """Parameters of ``[training]``."""
 
@@ -89,7 +93,7 @@ class TrainingParams(Section):
         1.0, ge=0.0, le=5.0,
         description="multiplier of the entry rates in every place (policies set it by place)",
     )
-    duration_months: Annotated[tuple[int, int], BeforeValidator(list_to_tuple)] = Field(
+    duration_months: Annotated[tuple[_Months, _Months], BeforeValidator(list_to_tuple)] = Field(
         (12, 24),
         description="course length for basic -> intermediate and intermediate -> advanced, "
         "months",

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.config.checks import check_memory
 from sim.config.scenario import parse_scenario
 from sim.core.model import LabourMarket
 
@@ -148,6 +149,12 @@ def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) ->
         raise ValueError(f"--months must be >= 1, got {months}")
     if repeat < 1:
         raise ValueError(f"--repeat must be >= 1, got {repeat}")
+
+    firms = _scenario().firms
+    # Refused at once when the economy cannot fit in memory (ScenarioError, a ValueError).
+    check_memory(
+        f"--workers {workers}", workers, workers / (1.0 - firms.vacancy_rate) / firms.mean_size
+    )
     import numba
 
     t = time.perf_counter()

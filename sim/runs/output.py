@@ -4,13 +4,23 @@ A results directory holds::
 
     places.parquet    one row per place and month
     national.parquet  one row per month
-    run.json          scenario (every value), seed, version, workers, firms, wall time
+    run.json          scenario (every value), seed, versions, git commit, workers, firms,
+                      wall time, and "complete": true
     plots/            PNG figures
 
-Existing results are never overwritten silently: :func:`prepare_output_dir`
-refuses a non-empty directory unless ``force`` is given. Tables are written to
-a temporary file and renamed into place, so an interrupted run never leaves a
-half-written table behind.
+A run can never be mistaken for another, nor a part of one for a whole:
+
+* :func:`check_output_dir` finds, before anything runs, a path that is a file,
+  a non-empty directory (without ``force``), or a directory (or parent) that
+  cannot be written (it creates and removes a probe file);
+* :class:`StagedOutput` writes everything into a hidden sibling directory
+  (``.<name>.partial-<pid>-<random>``) and renames it into place only when the
+  run is complete; with ``force`` the old directory is swapped out at that moment
+  and then deleted. An interrupted run removes its staging directory; a killed one
+  leaves only a hidden ``.partial`` directory, never a directory that looks
+  finished. Two runs into one directory never overwrite each other silently: the
+  second to finish is refused (without ``force``) and told where its results are.
+* Tables are written to a temporary file and renamed into place.
 """
 
 from __future__ import annotations
@@ -18,38 +28,161 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
+import shutil
+import tempfile
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pandas as pd
 
 from sim.core.indicators import column_metadata
 
-__all__ = ["OutputError", "prepare_output_dir", "write_table", "write_run_json"]
+__all__ = [
+    "OutputError",
+    "StagedOutput",
+    "check_output_dir",
+    "prepare_output_dir",
+    "write_run_json",
+    "write_table",
+]
 
 
 class OutputError(ValueError):
     """The output directory cannot be used (one-line message for the user)."""
 
 
-def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
-    """Create ``path`` if needed; refuse a non-empty directory unless ``force``.
+def _probe(directory: Path, what: str) -> None:
+    """Create and remove a file in ``directory``; refuse in one line if it cannot be done."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".placejobs-probe-", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{what}: cannot write there: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(name)
+
+
+def check_output_dir(path: str | Path, *, force: bool = False) -> Path:
+    """Check, before a run, that its results can be written to ``path``.
+
+    Creates the missing parents of ``path`` (not ``path`` itself) and probes them.
 
     Raises:
-        OutputError: the path is a file, or a non-empty directory without ``force``.
+        OutputError: the path is a file; a non-empty directory without ``force``; or it,
+            or its parent, cannot be created or written.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path}: exists and is not a directory")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise OutputError(
-            f"{path}: directory is not empty; choose another --out or pass --force to overwrite"
-        )
+    if path.is_dir():
+        try:
+            full = any(path.iterdir())
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot read the directory: {exc.strerror}") from None
+        if full and not force:
+            raise OutputError(
+                f"{path}: directory is not empty; choose another --out or pass --force to "
+                "overwrite"
+            )
+    parent = path.absolute().parent
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
+    _probe(parent, f"{path}: its parent directory {parent}")
+    if path.is_dir():
+        _probe(path, str(path))
+    return path
+
+
+def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
+    """Check ``path`` (:func:`check_output_dir`) and create it (writing straight into it).
+
+    Runs use :class:`StagedOutput` instead, which never leaves a half-written directory.
+
+    Raises:
+        OutputError: as :func:`check_output_dir`.
+    """
+    path = check_output_dir(path, force=force)
+    try:
+        path.mkdir(exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
     return path
+
+
+class StagedOutput:
+    """A results directory written whole or not at all.
+
+    Example:
+        >>> with StagedOutput("results/x", force=False) as staged:
+        ...     write_table(df, staged.dir / "places.parquet")
+        ...     staged.commit()  # results/x appears, complete
+
+    Entering checks the path (:func:`check_output_dir`) and creates the hidden
+    staging directory next to it; :meth:`commit` renames it into place; leaving
+    without a commit (an error, an interrupt) deletes it.
+
+    Attributes:
+        path: where the results go.
+        dir: the staging directory to write into (inside the same parent).
+    """
+
+    def __init__(self, path: str | Path, *, force: bool = False) -> None:
+        self.path = Path(path)
+        self.force = force
+        self.dir = self.path
+        self._committed = False
+
+    def __enter__(self) -> StagedOutput:
+        check_output_dir(self.path, force=self.force)
+        parent = self.path.absolute().parent
+        name = f".{self.path.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.mkdir(parent / name)  # honours the umask, unlike tempfile.mkdtemp
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write there: {exc.strerror}") from None
+        self.dir = self.path.with_name(name)
+        return self
+
+    def commit(self) -> Path:
+        """Put the staged results in place (replacing the old ones with ``force``).
+
+        Raises:
+            OutputError: without ``force``, another run has filled the directory since
+                this one started; this run's results stay in :attr:`dir` (named in the
+                message).
+        """
+        old: Path | None = None
+        if self.force and self.path.exists():
+            old = self.path.with_name(
+                f".{self.path.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+            )
+            os.rename(self.path, old)
+        try:
+            os.rename(self.dir, self.path)  # replaces an empty directory, never a full one
+        except OSError as exc:
+            if old is not None and not self.path.exists():
+                os.rename(old, self.path)
+            self._committed = True  # keep the staged results: the message names them
+            raise OutputError(
+                f"{self.path}: another run wrote results there while this one ran "
+                f"({exc.strerror}); this run's results are in {self.dir}"
+            ) from None
+        self._committed = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return self.path
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed and self.dir != self.path:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 from sim.world.geography import (
     GEOGRAPHIES,
+    GEOGRAPHY_OPTIONS,
     Geography,
     GeographyError,
     core_periphery,
@@ -64,16 +65,6 @@ def load_geography(name: str, **options: object) -> Geography:
             f"unknown option(s) {', '.join(unknown)} for geography {key!r}; allowed: {allowed}"
         )
     return builder(**options)
-
-
-#: The ``[geography_options]`` each geography uses (the others must be left out).
-GEOGRAPHY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "uk-itl1": (),
-    "uk-lad": (),
-    "grid": ("rows", "cols", "minutes_per_edge", "population", "seed"),
-    "random-geometric": ("n", "seed"),
-    "core-periphery": ("n_periphery", "seed"),
-}
 
 
 def geography_from_options(name: str, options: Mapping[str, object]) -> Geography:

@@ -58,6 +58,7 @@ __all__ = [
     "COMMUTE_MINUTES_RANGE",
     "COMMUTE_SPEED_KMH",
     "GEOGRAPHIES",
+    "GEOGRAPHY_OPTIONS",
     "RATE_COLUMNS",
     "REQUIRED_COLUMNS",
     "SKILL_COLUMNS",
@@ -1055,3 +1056,13 @@ def core_periphery(
     )
     link_rows += [(ring_codes[a], ring_codes[b], ring_minutes, "road") for a, b in ring_pairs]
     return build_from_tables("core-periphery", places, _links_frame(link_rows))
+
+
+#: The ``[geography_options]`` each geography uses (the others must be left out).
+GEOGRAPHY_OPTIONS: dict[str, tuple[str, ...]] = {
+    "uk-itl1": (),
+    "uk-lad": (),
+    "grid": ("rows", "cols", "minutes_per_edge", "population", "seed"),
+    "random-geometric": ("n", "seed"),
+    "core-periphery": ("n_periphery", "seed"),
+}

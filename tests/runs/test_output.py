@@ -10,7 +10,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.runs.output import OutputError, prepare_output_dir, write_run_json, write_table
+from sim.runs.output import (
+    OutputError,
+    StagedOutput,
+    check_output_dir,
+    prepare_output_dir,
+    write_run_json,
+    write_table,
+)
 
 
 def _frame() -> pd.DataFrame:
@@ -153,3 +160,102 @@ def test_write_run_json_round_trip(tmp_path):
     assert list(back)[:4] == ["seed", "workers", "scenario", "path"]  # order kept
     assert "python" not in info  # the caller's dict is not changed
     assert sorted(os.listdir(tmp_path)) == ["run.json"]
+
+
+# --------------------------------------------------------------------- checks and staging
+def test_check_refuses_a_directory_that_cannot_be_created():
+    with pytest.raises(OutputError) as info:
+        check_output_dir("/proc/placejobs-test/out")
+    assert "\n" not in str(info.value) and "cannot" in str(info.value)
+
+
+def test_check_creates_the_parents_but_not_the_directory(tmp_path):
+    target = tmp_path / "a" / "b"
+    assert check_output_dir(target) == target
+    assert (tmp_path / "a").is_dir() and not target.exists()
+    assert list((tmp_path / "a").iterdir()) == []  # the probe file is gone
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_check_refuses_a_read_only_directory(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="cannot write"):
+            check_output_dir(out, force=True)
+    finally:
+        out.chmod(0o700)
+
+
+def test_staged_output_appears_only_when_committed(tmp_path):
+    out = tmp_path / "out"
+    with StagedOutput(out) as staged:
+        assert staged.dir.parent == tmp_path and staged.dir.name.startswith(".out.partial-")
+        (staged.dir / "run.json").write_text("{}")
+        assert not out.exists()
+        assert staged.commit() == out
+    assert (out / "run.json").read_text() == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert oct(out.stat().st_mode & 0o777) == oct(0o777 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_staged_output_is_removed_on_an_error_or_an_interrupt(tmp_path):
+    for exc in (RuntimeError, KeyboardInterrupt):
+        with pytest.raises(exc), StagedOutput(tmp_path / "out") as staged:
+            (staged.dir / "places.parquet").write_text("half")
+            raise exc
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_force_keeps_the_old_directory_until_the_commit(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with StagedOutput(out, force=True) as staged:
+        (staged.dir / "new.txt").write_text("new")
+        assert (out / "old.txt").read_text() == "old"  # untouched while running
+        staged.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]  # replaced whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # old copy deleted
+
+
+def test_force_interrupted_before_the_commit_keeps_the_old_results(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(KeyboardInterrupt), StagedOutput(out, force=True) as staged:
+        (staged.dir / "new.txt").write_text("new")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_two_runs_into_one_directory_never_overwrite_each_other(tmp_path):
+    out = tmp_path / "out"
+    first, second = StagedOutput(out), StagedOutput(out)
+    with first, second:  # both checked an empty place before running
+        (first.dir / "run.json").write_text("first")
+        (second.dir / "run.json").write_text("second")
+        first.commit()
+        with pytest.raises(OutputError) as info:
+            second.commit()
+    msg = str(info.value)
+    assert "another run" in msg and str(second.dir) in msg and "\n" not in msg
+    assert (out / "run.json").read_text() == "first"
+    assert (second.dir / "run.json").read_text() == "second"  # kept, and named
+
+
+def test_staged_output_refuses_before_staging(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x").write_text("x")
+    with pytest.raises(OutputError, match="--force"), StagedOutput(out):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

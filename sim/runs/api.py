@@ -1,0 +1,252 @@
+"""Running a scenario end to end: :func:`run` (``sim.run``), what ``placejobs run`` calls.
+
+Example:
+    >>> import sim
+    >>> result = sim.run("scenarios/baseline.toml", seed=7, months=24, out="results/b7")
+    >>> result.places.head()          # one row per place and month
+    >>> result.info["git_commit"]     # the metadata written to run.json
+
+:func:`run` validates everything it can before the first agent is built: the
+scenario and the overrides, the output directory (:func:`~sim.runs.output.check_output_dir`),
+then, once the geography is known, the place codes and the memory the economy
+needs (:func:`~sim.config.checks.validate_for_geography`). Results go to a
+staging directory renamed into place when complete
+(:class:`~sim.runs.output.StagedOutput`), so an interrupted run leaves nothing
+that looks like a result. ``out=None`` writes nothing.
+
+``run.json`` (and :attr:`RunResult.info`) records the version and git commit of
+the source, the versions of Python and the main libraries, the numba thread count
+and threading layer, the seed, the scale asked for and the agents actually used,
+the sizes, the wall time, ``"complete": true`` and a ``scenario`` block that
+:func:`sim.parse_scenario` reads back into an equal scenario.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import subprocess
+import sys
+import time
+import warnings
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+from sim import __version__
+from sim.agents.workers import ABSENT
+from sim.config.checks import count_agents, validate_for_geography
+from sim.config.scenario import Scenario, ScenarioError, load_scenario
+from sim.config.section import toml_value
+from sim.core.model import LabourMarket
+from sim.kernels import configure_threads, threading_info
+from sim.runs import interrupts
+from sim.runs.output import StagedOutput, write_run_json, write_table
+from sim.viz.plots import write_standard_plots
+from sim.world.geographies import geography_from_options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RunResult", "run", "source_commit", "library_versions"]
+
+#: Libraries whose versions run.json records.
+LIBRARIES = ("numpy", "numba", "mesa", "pandas", "pyarrow", "pydantic", "scipy", "networkx")
+_OVERRIDES = ("seed", "months", "scale")
+
+
+@dataclass
+class RunResult:
+    """The outcome of :func:`run`.
+
+    Attributes:
+        places: one row per place and month (``places.parquet``).
+        national: one row per month (``national.parquet``).
+        info: the run's metadata, as written to ``run.json``.
+        out: the results directory, or ``None`` when nothing was written.
+        model: the :class:`~sim.core.model.LabourMarket` at the end of the run.
+    """
+
+    places: pd.DataFrame
+    national: pd.DataFrame
+    info: dict[str, Any]
+    out: Path | None
+    model: LabourMarket
+
+
+def source_commit() -> tuple[str | None, bool | None]:
+    """The git commit of the source tree ``sim`` is imported from, and whether it is modified.
+
+    Returns:
+        ``(commit, dirty)``; ``(None, None)`` when the package is not in a git checkout
+        (an installed wheel, say) or git is not available. ``dirty`` is true when a
+        tracked file of the package differs from that commit.
+    """
+    package = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", "-C", str(package), *args], capture_output=True, text=True, timeout=20
+        )
+
+    try:
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0 or git("ls-files", "--error-unmatch", "__init__.py").returncode:
+            return None, None
+        status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+    return head.stdout.strip() or None, dirty
+
+
+def library_versions() -> dict[str, str | None]:
+    """Versions of Python and of :data:`LIBRARIES` (``None`` for one not installed)."""
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _with_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
+    """Apply ``seed``/``months``/``scale``; an error names the argument, not the file."""
+    try:
+        return scenario.with_overrides(**overrides)
+    except ScenarioError as exc:
+        name = (exc.key or "").removeprefix("run.")
+        if name not in overrides:
+            raise
+        raise ScenarioError(
+            f"{name}={toml_value(overrides[name])}: {exc.reason}",
+            key=exc.key, value=exc.value, reason=exc.reason,
+        ) from None
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    seed: int | None = None,
+    months: int | None = None,
+    scale: float | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+    force: bool = False,
+    debug: bool = False,
+) -> RunResult:
+    """Run a scenario: burn-in, the recorded months, and (with ``out``) its results.
+
+    Args:
+        scenario: a :class:`~sim.config.scenario.Scenario` or the path of a TOML file.
+        seed: random seed, 0 <= seed < 2**63 (default ``run.seed``).
+        months: recorded months after burn-in (default ``run.months``).
+        scale: agents per real working-age person, in (0, 1] (default ``run.scale``).
+        out: results directory (``places.parquet``, ``national.parquet``, ``run.json``,
+            ``plots/``); ``None`` writes nothing.
+        progress: show a progress bar (months) on stderr.
+        force: replace an existing non-empty ``out`` (when the run is complete).
+        debug: check stock-flow identities every month (slower).
+
+    Returns:
+        The tables, the metadata, the results directory and the model.
+
+    Raises:
+        ScenarioError: a bad scenario or argument, unknown place codes, or an economy
+            too big for this machine's memory (one line).
+        OutputError: ``out`` is a file, is not empty (without ``force``), or cannot be
+            written.
+        GeographyError: the geography cannot be built from its options.
+
+    Warns:
+        UserWarning: the scale gives some places fewer than one agent (they get one).
+    """
+    if isinstance(scenario, (str, Path)):
+        scenario_file: str | None = str(scenario)
+        scenario = load_scenario(scenario)
+    elif isinstance(scenario, Scenario):
+        scenario_file = scenario.source
+    else:
+        raise TypeError(f"scenario must be a Scenario or a path, got {type(scenario).__name__}")
+    scenario = _with_overrides(scenario, seed=seed, months=months, scale=scale)
+    for name, flag in (("progress", progress), ("force", force), ("debug", debug)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be true or false, got {flag!r}")
+    spec = scenario.run
+
+    # Entering the staging context checks the output directory before anything runs;
+    # leaving it without a commit (an error, an interrupt) deletes what was staged.
+    staging = StagedOutput(out, force=force) if out is not None else nullcontext(None)
+    with staging as staged:
+        configure_threads()
+        started = time.perf_counter()
+        # What needs the places is checked before the progress bar starts (the model
+        # checks it again, silently: the geography is cheap to build, and cached).
+        geography = geography_from_options(spec.geography, scenario.geography_options.model_dump())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            validate_for_geography(scenario, geography)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        total = spec.burn_in_months + spec.months
+        with tqdm(total=total, desc=spec.name, unit="month", disable=not progress,
+                  file=sys.stderr) as bar, warnings.catch_warnings(), interrupts.safe_points():
+
+            def month_done() -> None:
+                bar.update()
+                interrupts.check()  # a Ctrl-C held by the command line ends the run here
+
+            for w in caught:
+                warnings.filterwarnings("ignore", message=re.escape(str(w.message)))
+            model = LabourMarket(scenario, rng=spec.seed, on_month=month_done, debug=debug)
+            bar.set_postfix_str("recording")
+            for _ in range(spec.months):
+                model.step()
+                month_done()
+        wall = time.perf_counter() - started
+
+        commit, dirty = source_commit()
+        count = count_agents(scenario, model.geography)
+        info: dict[str, Any] = {
+            "placejobs_version": __version__,
+            "complete": True,
+            "scenario_file": scenario_file,
+            "scenario_name": spec.name,
+            "seed": spec.seed,
+            "geography": model.geography.name,
+            "scale": spec.scale,
+            "agents": count.summary(),
+            "burn_in_months": spec.burn_in_months,
+            "months": spec.months,
+            "workers": int((model.workers.status != ABSENT).sum()),
+            "firms": int(model.firms.alive.sum()),
+            "wall_seconds": round(wall, 3),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": commit,
+            "git_dirty": dirty,
+            "versions": library_versions(),
+            "numba": threading_info(),
+            "scenario": scenario.to_dict(),
+        }
+        places = model.places_frame()
+        national = model.national_frame()
+        if staged is None:
+            return RunResult(places, national, info, None, model)
+
+        meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
+        write_table(places, staged.dir / "places.parquet", meta)
+        write_table(national, staged.dir / "national.parquet", meta)
+        caption = (
+            f"placejobs {__version__}; scenario {spec.name} ({scenario_file or 'in memory'}); "
+            f"seed {spec.seed}; scale {spec.scale}"
+        )
+        write_standard_plots(places, model.geography, staged.dir / "plots", caption=caption)
+        write_run_json(staged.dir / "run.json", info)  # last: the run is complete
+        final = staged.commit()
+        return RunResult(places, national, info, final, model)
