@@ -1,9 +1,12 @@
 """Numba kernels: the heavy loops of the model, over plain arrays.
 
-Modules: :mod:`~sim.kernels.rng` (counter-based random streams),
-:mod:`~sim.kernels.flows` (separations and participation),
-:mod:`~sim.kernels.matching` (search and matching),
-:mod:`~sim.kernels.aggregate` (indicators by place).
+Modules: :mod:`~sim.kernels.rng` (counter-based random streams and the one list
+of stream stages), :mod:`~sim.kernels.bundles` (the kernels' typed parameter
+bundles), :mod:`~sim.kernels.flows` (separations and participation),
+:mod:`~sim.kernels.training` (courses), :mod:`~sim.kernels.matching` (search and
+matching), :mod:`~sim.kernels.migration` (who moves and where),
+:mod:`~sim.kernels.aggregate` (indicators by place), :mod:`~sim.kernels.wages`
+(the bargained wage).
 
 Threading: parallel kernels use Numba's ``workqueue`` layer unless
 ``NUMBA_THREADING_LAYER`` says otherwise. OpenMP's default spin-waiting keeps

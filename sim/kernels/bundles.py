@@ -323,6 +323,8 @@ class Participation(NamedTuple):
             everyone's, ratio.
         remote_exit_multiplier: the same for a constrained person in a remote job, or
             unemployed and remote-capable, ratio.
+        constrained_remote_search_share: applications of a constrained, remote-capable
+            searcher aimed at remote vacancies (the others go to their own place), share.
         remote_productivity: (9,) proportional productivity effect of a remote job by
             occupation (SOC major group), share.
     """
@@ -330,13 +332,15 @@ class Participation(NamedTuple):
     constrained_search_share: float
     constrained_exit_multiplier: float
     remote_exit_multiplier: float
+    constrained_remote_search_share: float
     remote_productivity: _a(np.float64, N_OCCUPATIONS)
 
     @classmethod
     def neutral(cls) -> Self:
         """No constrained search, no extra exits, no remote productivity effect."""
         return make(cls, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
-                    remote_exit_multiplier=1.0, remote_productivity=np.zeros(N_OCCUPATIONS))
+                    remote_exit_multiplier=1.0, constrained_remote_search_share=0.0,
+                    remote_productivity=np.zeros(N_OCCUPATIONS))
 
     @classmethod
     def from_params(cls, remote_work: Any) -> Self:
@@ -345,6 +349,7 @@ class Participation(NamedTuple):
             cls, constrained_search_share=remote_work.constrained_search_share,
             constrained_exit_multiplier=remote_work.constrained_exit_multiplier,
             remote_exit_multiplier=remote_work.remote_exit_multiplier,
+            constrained_remote_search_share=remote_work.constrained_remote_search_share,
             remote_productivity=remote_work.remote_productivity
             + np.asarray(remote_work.remote_productivity_by_occupation, dtype=np.float64),
         )

@@ -303,7 +303,8 @@ def draw_applications(
     worker's row is at hand, so that ranking reads one contiguous array.
 
     A constrained worker (caring or disability constraint) applies only to remote
-    vacancies (half the time, when remote-capable) or to vacancies in their own place.
+    vacancies (a share ``constrained_remote_search_share`` of the time, when
+    remote-capable) or to vacancies in their own place.
     A remote job's value added is ``(1 + remote_productivity[occupation])`` times the
     on-site one (``remote_productivity``: one value per SOC major group).
     A worker trained with local employers gets ``link_bonus`` on their score at firms
@@ -345,6 +346,7 @@ def draw_applications(
     commute_cost = wages.commute_cost
     hybrid_factor = wages.hybrid_factor
     remote_productivity = participation.remote_productivity
+    constrained_remote_share = participation.constrained_remote_search_share
     link_bonus = link.link_bonus
     app_firm = apps.firm
     app_wage = apps.wage
@@ -377,7 +379,9 @@ def draw_applications(
             aim_remote = False
             cons = constrained[s]
             if remote_capable[s] and total_r > 0.0:
-                aim_remote = uniform(key, base + 2) < (0.5 if cons else remote_share)
+                aim_remote = uniform(key, base + 2) < (
+                    constrained_remote_share if cons else remote_share
+                )
             if aim_remote:
                 x = uniform(key, base) * total_r
                 d = _search_row(cum_place_remote, o, n_places, x)

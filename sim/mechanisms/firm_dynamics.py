@@ -123,7 +123,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from sim.agents.draws import categorical, firm_productivity, sector_probabilities
+from sim.agents.draws import categorical, firm_productivity, human_capital, sector_probabilities
 from sim.config.section import Section
 from sim.mechanisms.base import Mechanism
 
@@ -396,7 +396,9 @@ class FirmDynamics(Mechanism):
             )
             * self.multiplier[place]
         )
-        base = self._mean_target0[place] * np.exp(rng.standard_normal(n_new) - 0.5)
+        base = self._mean_target0[place] * human_capital(
+            rng.standard_normal(n_new), econ.firm_size_dispersion
+        )
 
         f.place[rows] = place
         f.sector[rows] = sector

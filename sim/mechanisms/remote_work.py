@@ -34,7 +34,8 @@ is of no consequence for any aggregate.
 **2. Participation constraint.** A share :math:`c` of working-age people have
 a caring or disability constraint: they can work only remotely or in their own
 place (:mod:`sim.kernels.matching` restricts their applications to remote
-vacancies, half the time when remote-capable, or to vacancies in their own
+vacancies, a share ``constrained_remote_search_share`` (0.5) of the time when
+remote-capable, or to vacancies in their own
 place; a constrained inactive person searches with probability
 ``constrained_search_share`` a month without becoming unemployed, and a
 constrained person leaves employment or unemployment for inactivity
@@ -143,6 +144,11 @@ class RemoteWorkParams(Section):
         1.0, ge=1.0, le=20.0,
         description="the same ratio for a constrained person in a remote job, or unemployed "
         "and remote-capable (ESTIMATE: remote work removes the barrier)",
+    )
+    constrained_remote_search_share: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="applications of a constrained, remote-capable searcher aimed at remote "
+        "vacancies (the others go to their own place), share (ESTIMATE)",
     )
     constrained_search_share: float = Field(
         0.04, ge=0.0, le=1.0,

@@ -22,7 +22,6 @@ import math
 import warnings
 from collections.abc import Sequence
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
 from sim.core.indicators import INDICATORS
+from sim.world.resources import data_path
 
 __all__ = [
     "MISSING_COLOUR",
@@ -290,9 +290,10 @@ def load_boundaries(filename: str, key: str) -> dict[str, tuple[PolygonRings, ..
         ValueError: If the file is not a GeoJSON FeatureCollection, a feature lacks ``key``,
             or a geometry is neither a Polygon nor a MultiPolygon.
     """
-    resource = files("sim") / "data" / "geo" / filename
-    if not resource.is_file():
-        raise FileNotFoundError(f"boundary file {filename!r} is not in sim/data/geo")
+    try:
+        resource = data_path(f"geo/{filename}")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"boundary file {filename!r} is not in sim/data/geo") from None
     data = json.loads(resource.read_text(encoding="utf-8"))
     if data.get("type") != "FeatureCollection":
         raise ValueError(f"{filename} is not a GeoJSON FeatureCollection")

@@ -95,7 +95,7 @@ def _aggregate(e):
                     skill_demand=e["firm_skill"], productivity=e["firm_productivity"]),
         wage_rules(p, skill_premium=e["skill_premium"], hybrid_factor=e["hybrid"]),
         make(Participation, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
-             remote_exit_multiplier=1.0,
+             constrained_remote_search_share=0.5, remote_exit_multiplier=1.0,
              remote_productivity=e.get("remote_productivity", np.zeros(9))),
         e["minutes"], e["km"],
         make(TallyOutput, counts=counts, hist=hist, hist_good_skill=hist_good,

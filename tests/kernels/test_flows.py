@@ -130,6 +130,7 @@ def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations
                    reservation_decay=q["reservation_decay"], adjustment=q["wage_adjustment"]),
         make(Participation, constrained_search_share=q["constrained_search_share"],
              constrained_exit_multiplier=q["constrained_exit_multiplier"],
+             constrained_remote_search_share=0.5,
              remote_exit_multiplier=q["remote_exit_multiplier"],
              remote_productivity=q.get("remote_productivity", np.zeros(9))),
         make(Retirement, retirement_age_months=q["retirement_age_months"]),
