@@ -53,8 +53,11 @@ __all__ = [
 BYTES_PER_WORKER = 110
 #: Bytes a firm agent needs (its table row, about 35 bytes, and the model's per-firm arrays).
 BYTES_PER_FIRM = 100
-#: Share of the available memory a run may plan to use.
-MEMORY_SHARE = 0.8
+#: Share of the available memory a run may plan to use. The rest is for what the
+#: estimate leaves out (the recorded tables, the figures, the system): with 80% a
+#: 3 x 3 grid of 3e7 people a place at scale 1 (19 GB) slipped past on a 24 GB machine
+#: and ground through its build for minutes.
+MEMORY_SHARE = 0.6
 #: Most worker agents: the kernels index workers with 32-bit integers.
 MAX_WORKERS = 2**31 - 1
 #: How many place codes a message lists.
