@@ -85,6 +85,48 @@ def test_no_import_cycles_between_modules():
     assert cycles == [], f"import cycles: {cycles[:3]}"
 
 
+#: The layers from the bottom: a module imports (at run time) only its own layer and
+#: those below it. ``sim.config.section`` (the strict section base) is at the bottom;
+#: the scenario schema (``sim.config.scenario``, ``sim.config.checks``) sits above the
+#: mechanisms because it gathers the parameter sections each layer defines next to its
+#: equations. The package root imports nothing at run time (its names load lazily).
+LAYERS = (
+    ("sim", 0),
+    ("sim.config.section", 0),
+    ("sim.world", 1),
+    ("sim.agents", 2),
+    ("sim.kernels", 3),
+    ("sim.mechanisms", 4),
+    ("sim.config", 5),
+    ("sim.core", 6),
+    ("sim.viz", 7),
+    ("sim.runs", 8),
+    ("sim.cli", 9),
+    ("sim.__main__", 9),
+)
+
+
+def _layer(module: str) -> int:
+    best, rank = "", None
+    for prefix, r in LAYERS:
+        exact = prefix == "sim"
+        if (module == prefix or (not exact and module.startswith(prefix + "."))) and len(
+            prefix
+        ) >= len(best):
+            best, rank = prefix, r
+    assert rank is not None, f"{module} is in no layer"
+    return rank
+
+
+def test_each_layer_imports_only_itself_and_the_layers_below():
+    upward = []
+    for name, tree in _modules().items():
+        for target in _runtime_imports(tree):
+            if _layer(target) > _layer(name):
+                upward.append(f"{name} -> {target}")
+    assert upward == []
+
+
 def test_no_package_import_inside_a_function():
     offenders = []
     for name, tree in _modules().items():

@@ -19,10 +19,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
-from sim.agents.regions import PLACE_INDICATORS
 from sim.cli import main
 from sim.config.scenario import load_scenario
-from sim.core.indicators import INEQUALITY_INDICATORS
+from sim.core.indicators import INEQUALITY_INDICATORS, PLACE_INDICATORS
 
 TINY = """\
 [run]

@@ -57,9 +57,9 @@ from sim.agents.draws import (
     sector_probabilities,
 )
 from sim.agents.firms import Firms
+from sim.agents.wages import bargained_wage
 from sim.agents.workers import EMPLOYED, INACTIVE, UNEMPLOYED, Workers
 from sim.config.section import Section, Share, list_to_tuple
-from sim.kernels.wages import bargained_wage
 from sim.world.geography import Geography
 from sim.world.resources import telework_by_occupation
 

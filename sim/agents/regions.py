@@ -9,19 +9,17 @@ them. Workers and firms, by contrast, live in array tables
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import mesa
-
-from sim.core.indicators import INDICATORS, PLACE_INDICATORS
 
 if TYPE_CHECKING:
     import numpy as np
 
     from sim.core.model import LabourMarket
 
-__all__ = ["Region", "PLACE_INDICATORS"]
+__all__ = ["Region"]
 
 
 class Region(mesa.Agent):
@@ -33,41 +31,55 @@ class Region(mesa.Agent):
         name: display name.
         broadband_share: premises with superfast broadband (share).
         gva_per_hour_gbp: GVA per hour worked, GBP (data, start of the run).
-        population ... remote_capable_share: this month's value of each indicator of
-            :data:`PLACE_INDICATORS` (units and meanings in the indicator registry,
-            :mod:`sim.core.indicators`; NaN before the first aggregation).
+        population ... remote_capable_share: this month's value of each indicator the
+            model records (``indicators``: the place indicators of the registry,
+            :data:`sim.core.indicators.PLACE_INDICATORS`, where their units and
+            meanings are; NaN before the first aggregation).
+
+    Args:
+        model: the model.
+        index, code, name: the place.
+        indicators: names of the place indicators the region holds.
+        **data: place data (``broadband_share``, ``gva_per_hour_gbp``).
     """
 
-    def __init__(self, model: LabourMarket, index: int, code: str, name: str, **data: float):
+    def __init__(
+        self, model: LabourMarket, index: int, code: str, name: str, *,
+        indicators: Sequence[str], **data: float,
+    ):
         super().__init__(model)
         self.index = index
         self.code = code
         self.name = name
         self.broadband_share = float(data.get("broadband_share", math.nan))
         self.gva_per_hour_gbp = float(data.get("gva_per_hour_gbp", math.nan))
-        for indicator in PLACE_INDICATORS:
+        self._indicators = tuple(indicators)
+        for indicator in self._indicators:
             setattr(self, indicator, math.nan)
 
     def indicators(self) -> dict[str, float]:
         """This month's indicators as a dictionary."""
-        return {k: getattr(self, k) for k in PLACE_INDICATORS}
+        return {k: getattr(self, k) for k in self._indicators}
 
     def set_indicators(self, per_place: Mapping[str, np.ndarray]) -> None:
         """Take this month's values from arrays by place (rows in geography order).
 
         Raises:
-            ValueError: if an indicator of :data:`PLACE_INDICATORS` is missing.
+            ValueError: if an indicator the region holds is missing.
         """
-        missing = [k for k in PLACE_INDICATORS if k not in per_place]
+        missing = [k for k in self._indicators if k not in per_place]
         if missing:
             raise ValueError(f"region {self.code}: no values for {missing}")
         p = self.index
-        for key in PLACE_INDICATORS:
+        for key in self._indicators:
             setattr(self, key, float(per_place[key][p]))
 
     def __repr__(self) -> str:
-        u, wage = INDICATORS["unemployment_rate"], INDICATORS["median_wage"]
+        u = getattr(self, "unemployment_rate", math.nan)
+        wage = getattr(self, "median_wage", math.nan)
+        u_text = "-" if math.isnan(u) else f"{u:.1%}"
+        wage_text = "-" if math.isnan(wage) else f"{wage:.0f}"
         return (
-            f"Region({self.code} {self.name}: unemployment {u.format(self.unemployment_rate)}, "
-            f"median wage {wage.format(self.median_wage)} {wage.unit})"
+            f"Region({self.code} {self.name}: unemployment {u_text}, "
+            f"median wage {wage_text} GBP a week)"
         )

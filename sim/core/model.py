@@ -55,12 +55,12 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.economy import build_economy
-from sim.agents.regions import PLACE_INDICATORS, Region
+from sim.agents.regions import Region
 from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
-from sim.core.indicators import NATIONAL_COLUMNS, ratio
+from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS, ratio
 from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
 from sim.kernels import configure_threads
@@ -219,6 +219,10 @@ class LabourMarket(mesa.Model):
         self.workers = economy.workers
         self.firms = economy.firms
         self._entry_rate = economy.entry_rate
+        # The kernels' rules that do not change during a run (validated once).
+        self._flow_rates = FlowRates.from_scenario(scenario.flows, self._entry_rate)
+        self._search_rules = SearchRules.from_scenario(scenario.search)
+        self._wages: WageRules | None = None  # rebuilt when the bargaining power changes
         self.place_state = PlaceState.from_geography(
             self.geography, housing_cost_share=scenario.economy.housing_cost_share_of_pay
         )
@@ -233,7 +237,7 @@ class LabourMarket(mesa.Model):
         for p, code in enumerate(places.index):
             row = places.loc[code]
             Region(
-                self, p, str(code), str(row["name"]),
+                self, p, str(code), str(row["name"]), indicators=PLACE_INDICATORS,
                 broadband_share=row["broadband_share"], gva_per_hour_gbp=row["gva_per_hour_gbp"],
             )
         self.regions = self.agents_by_type[Region].sort("index", ascending=True)
@@ -347,7 +351,6 @@ class LabourMarket(mesa.Model):
 
     def _stage_flows(self) -> None:
         """Flows (and training inside the pass); starts the month's accounts."""
-        sc = self.state.scenario
         wk, f = self.workers, self.firms
         state = self.state
         n_places = self.geography.n_places
@@ -357,8 +360,7 @@ class LabourMarket(mesa.Model):
         exiting[state.exiting_firms] = True
         state.retired_rows = monthly_flows(
             state.stream_key("flows"), worker_columns(wk), firm_columns(f), exiting,
-            FlowRates.from_scenario(sc.flows, self._entry_rate),
-            SearchRules.from_scenario(sc.search), self._wage_rules(),
+            self._flow_rates, self._search_rules, self._wage_rules(),
             self.mechanisms["remote_work"].kernel_params(),
             self.mechanisms["demography"].kernel_params(),
             self.mechanisms["training"].kernel_args(state),
@@ -376,7 +378,10 @@ class LabourMarket(mesa.Model):
 
     def _wage_rules(self) -> WageRules:
         """The kernels' wage rules: ``[wages]`` and this month's bargaining power."""
-        return WageRules.from_scenario(self.state.scenario.wages, self.state.bargaining_power)
+        phi = self.state.bargaining_power
+        if self._wages is None or self._wages.phi is not phi:
+            self._wages = WageRules.from_scenario(self.state.scenario.wages, phi)
+        return self._wages
 
     def _stage_vacancies(self) -> None:
         """Each firm posts ``max(target_size - employment, 0)`` vacancies."""
@@ -397,7 +402,7 @@ class LabourMarket(mesa.Model):
         if self._firm_start.size != len(f) + 1:
             self._firm_start = np.zeros(len(f) + 1, dtype=np.int64)
         workers, firms = worker_columns(wk), firm_columns(f)
-        search, wages = SearchRules.from_scenario(s), self._wage_rules()
+        search, wages = self._search_rules, self._wage_rules()
         participation = self.mechanisms["remote_work"].kernel_params()
         link = self.mechanisms["training"].kernel_params()
         searchers = np.flatnonzero(wk.searching)

@@ -5,8 +5,8 @@ of stream stages), :mod:`~sim.kernels.bundles` (the kernels' typed parameter
 bundles), :mod:`~sim.kernels.flows` (separations and participation),
 :mod:`~sim.kernels.training` (courses), :mod:`~sim.kernels.matching` (search and
 matching), :mod:`~sim.kernels.migration` (who moves and where),
-:mod:`~sim.kernels.aggregate` (indicators by place), :mod:`~sim.kernels.wages`
-(the bargained wage).
+:mod:`~sim.kernels.aggregate` (indicators by place). The bargained wage they
+share with the starting economy is in :mod:`sim.agents.wages`.
 
 Threading: parallel kernels use Numba's ``workqueue`` layer unless
 ``NUMBA_THREADING_LAYER`` says otherwise. OpenMP's default spin-waiting keeps

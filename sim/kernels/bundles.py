@@ -710,11 +710,16 @@ def select_rows[B: tuple](bundle: B, rows: np.ndarray) -> B:
 
 
 def worker_columns(workers: Workers) -> WorkerColumns:
-    """The columns of a worker table as a :class:`WorkerColumns` (the arrays themselves)."""
-    return make(WorkerColumns, **{name: getattr(workers, name) for name in WorkerColumns._fields})
+    """The columns of a worker table as a :class:`WorkerColumns` (the arrays themselves).
+
+    Not checked field by field: the table's ``SCHEMA`` fixes the dtypes, the same as
+    the bundle's (a test checks they agree), and this runs several times a month.
+    """
+    return WorkerColumns(*[getattr(workers, name) for name in WorkerColumns._fields])
 
 
 def firm_columns(firms: Firms) -> FirmColumns:
-    """The columns of a firm table as a :class:`FirmColumns` (the arrays themselves)."""
-    return make(FirmColumns, **{name: getattr(firms, name) for name in FirmColumns._fields})
+    """The columns of a firm table as a :class:`FirmColumns` (the arrays themselves;
+    dtypes fixed by the table's ``SCHEMA``, like :func:`worker_columns`)."""
+    return FirmColumns(*[getattr(firms, name) for name in FirmColumns._fields])
 

@@ -51,10 +51,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.wages import bargained_wage_jit
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.kernels.rng import uniform
 from sim.kernels.training import CHUNK, training_chunk
-from sim.kernels.wages import bargained_wage_jit
 
 
 class _FlowChunks(NamedTuple):

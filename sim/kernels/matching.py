@@ -59,10 +59,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from sim.agents.wages import bargained_wage_jit
 from sim.agents.workers import EMPLOYED, UNEMPLOYED
 from sim.kernels.bundles import SearcherColumns
 from sim.kernels.rng import logistic, uniform
-from sim.kernels.wages import bargained_wage_jit
 
 _DRAWS = 8  # counters reserved per application: place, firm, remote, alias, score
 

@@ -88,10 +88,10 @@ import numpy as np
 from pydantic import Field
 
 from sim.agents.draws import categorical, human_capital, remote_capable
+from sim.agents.wages import bargained_wage
 from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
 from sim.config.section import Section
 from sim.kernels.bundles import Retirement, make
-from sim.kernels.wages import bargained_wage
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.remote_work import assign_constraint
 from sim.world.resources import telework_by_occupation
@@ -178,6 +178,10 @@ class Demography(Mechanism):
         self._hist_k = np.full((lag, n_places), np.nan)
         self._k_ref = np.full(n_places, np.nan)
         self._persons = np.maximum(self._initial, 1.0)
+        self._retirement = (
+            make(Retirement, retirement_age_months=p.retirement_age_years * 12)
+            if self.enabled else Retirement.neutral()
+        )
         #: Latent skill shift of this month's cohort by place (for inspection).
         self.shift = np.zeros(n_places)
         # Spare (absent) rows for the first months' entrants, reserved at build time:
@@ -255,9 +259,7 @@ class Demography(Mechanism):
     def kernel_params(self) -> Retirement:
         """The flows kernel's retirement age (:class:`~sim.kernels.bundles.Retirement`;
         neutral, nobody retires, when the mechanism is disabled)."""
-        if not self.enabled:
-            return Retirement.neutral()
-        return make(Retirement, retirement_age_months=self.params.retirement_age_years * 12)
+        return self._retirement
 
     def step(self, state: MarketState) -> None:
         """Add this month's entrants in every place and record ``state.entrants``."""

@@ -11,7 +11,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.agents.regions import PLACE_INDICATORS as REGION_INDICATORS
 from sim.cli import SUMMARY_COLUMNS, _summary
 from sim.config.scenario import parse_scenario
 from sim.core import indicators as ind
@@ -55,7 +54,6 @@ EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_
 # --------------------------------------------------------------------- the registry
 def test_column_order_is_unchanged():
     assert PLACE_INDICATORS == EXPECTED_PLACE_COLUMNS
-    assert REGION_INDICATORS == EXPECTED_PLACE_COLUMNS
     spread = tuple(c for k in EXPECTED_SPREAD for c in (f"theil_{k}", f"cv_{k}"))
     assert NATIONAL_COLUMNS == EXPECTED_PLACE_COLUMNS + spread
     assert INEQUALITY_INDICATORS == EXPECTED_SPREAD

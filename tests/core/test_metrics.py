@@ -95,7 +95,7 @@ def test_returns_python_floats():
 
 
 def test_inequality_indicators_are_place_indicators():
-    from sim.agents.regions import PLACE_INDICATORS
+    from sim.core.indicators import PLACE_INDICATORS
 
     assert set(INEQUALITY_INDICATORS) <= set(PLACE_INDICATORS)
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.agents.firms import Firms
-from sim.agents.regions import PLACE_INDICATORS, Region
+from sim.agents.regions import Region
 from sim.agents.workers import (
     ABSENT,
     EMPLOYED,
@@ -22,7 +22,7 @@ from sim.agents.workers import (
     Workers,
 )
 from sim.config.scenario import Scenario, load_scenario, parse_scenario
-from sim.core.indicators import INEQUALITY_INDICATORS
+from sim.core.indicators import INEQUALITY_INDICATORS, PLACE_INDICATORS
 from sim.core.model import LabourMarket, StockFlowError
 
 ROOT = Path(__file__).resolve().parents[2]

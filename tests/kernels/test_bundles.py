@@ -221,3 +221,19 @@ def test_no_numba_kernel_takes_more_than_16_parameters() -> None:
         if len(inspect.signature(d.py_func).parameters) > MAX_PARAMETERS
     }
     assert not too_many, f"kernels with more than {MAX_PARAMETERS} parameters: {too_many}"
+
+
+def test_table_bundles_declare_the_tables_dtypes() -> None:
+    """worker_columns/firm_columns skip the field checks because these agree."""
+    from sim.kernels.bundles import _spec
+
+    for bundle, table in ((WorkerColumns, Workers), (FirmColumns, Firms)):
+        spec = _spec(bundle)
+        for name, dtype in table.SCHEMA.items():
+            assert spec[name].dtype == dtype, f"{bundle.__name__}.{name}"
+            assert len(spec[name].shape) == 1
+        # And a column of the table always has its schema's dtype, also after growing.
+        t = table(3)
+        t.grow(2)
+        for name, dtype in table.SCHEMA.items():
+            assert getattr(t, name).dtype == dtype

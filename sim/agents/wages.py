@@ -13,7 +13,8 @@ incumbents' wages towards it (the going rate, with the benefit level as the
 outside option), and the starting economy and entrants take it as their
 potential wage. :func:`bargained_wage` works on numbers and numpy arrays;
 :func:`bargained_wage_jit` is the same function compiled for use inside numba
-kernels.
+kernels. It sits with the agents (below the kernels) so that the kernels and the
+starting economy share it without the agents layer importing the kernels.
 """
 
 from __future__ import annotations
