@@ -3,7 +3,7 @@
 Random small economies (1..8 places, 1..40 firms, 1..300 workers, random
 vacancies, travel times, ``k`` and parameters) are derived from a drawn seed
 with numpy's ``default_rng`` and run through matching rounds exactly as
-``LabourMarket._advance_month`` calls the kernels:
+``LabourMarket``'s flows and matching stages call the kernels:
 ``vacancy_weights -> draw_applications -> group_by_firm -> rank_and_offer ->
 accept_and_hire``, the hired searchers leaving the pool between rounds. After
 every stage the stock-flow invariants are checked against the state at the
