@@ -130,6 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.runs.output import OutputError
     from sim.world.geography import GeographyError
 
+    interrupts.check()  # the library is loaded: a safe point
     overrides = {"seed": args.seed, "months": args.months, "scale": args.scale}
     try:
         scenario = load_scenario(args.scenario)
@@ -182,7 +183,7 @@ class _Signals:
     def handler(self, signum: int, frame: object) -> None:
         if self.received is None:
             self.received = signum
-            if interrupts.holding():  # inside a run's months: raised between months
+            if interrupts.holding():  # the command raises it at its next safe point
                 interrupts.hold()
                 return
             raise KeyboardInterrupt
@@ -229,10 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     with _catch_signals() as signals:
         try:
-            args = _parser().parse_args(argv)
-            if args.command == "run":
-                return _run(args)
-            return _bench(args)
+            # A signal is held and raised at the command's next safe point (between
+            # imports, checks and months: sim.runs.interrupts), never inside numba.
+            with interrupts.safe_points():
+                args = _parser().parse_args(argv)
+                if args.command == "run":
+                    return _run(args)
+                return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -188,7 +188,9 @@ def run(
         started = time.perf_counter()
         # What needs the places is checked before the progress bar starts (the model
         # checks it again, silently: the geography is cheap to build, and cached).
+        interrupts.check()
         geography = geography_from_options(spec.geography, scenario.geography_options.model_dump())
+        interrupts.check()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
             validate_for_geography(scenario, geography)
@@ -240,6 +242,7 @@ def run(
             return RunResult(places, national, info, None, model)
 
         meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
+        interrupts.check()
         write_table(places, staged.dir / "places.parquet", meta)
         write_table(national, staged.dir / "national.parquet", meta)
         caption = (
@@ -247,6 +250,7 @@ def run(
             f"seed {spec.seed}; scale {spec.scale}"
         )
         write_standard_plots(places, model.geography, staged.dir / "plots", caption=caption)
+        interrupts.check()
         write_run_json(staged.dir / "run.json", info)  # last: the run is complete
         final = staged.commit()
         return RunResult(places, national, info, final, model)

@@ -30,6 +30,7 @@ from pathlib import Path
 from sim.config.checks import check_memory
 from sim.config.scenario import parse_scenario
 from sim.core.model import LabourMarket
+from sim.runs import interrupts
 
 __all__ = ["BenchResult", "run_benchmark"]
 
@@ -158,7 +159,9 @@ def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) ->
     import numba
 
     t = time.perf_counter()
+    interrupts.check()
     run_once(20_000, 2)
+    interrupts.check()
     print(
         f"warm-up (compile or load kernels): {time.perf_counter() - t:.1f} s; "
         f"threads: {numba.get_num_threads()}, layer: {numba.threading_layer()}",
@@ -170,6 +173,7 @@ def run_benchmark(workers: int, months: int, repeat: int = 5, out=sys.stdout) ->
     results = []
     context = mp.get_context("spawn")
     for r in range(repeat):
+        interrupts.check()  # a Ctrl-C held by the command line ends the bench here
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             res = pool.submit(_fresh_process_run, workers, months, 1 + r).result()
         results.append(res)

@@ -4,10 +4,13 @@ A signal handler that raises :class:`KeyboardInterrupt` at once can fire while n
 dispatcher is working out the types of a kernel's arguments (it calls back into Python
 for the kernels' named-tuple bundles), and an exception there crashes the process
 (measured: about one SIGINT in fifteen sent while months were running ended in a
-segmentation fault). So while a model is built and run, the command line's handler
-only records the signal (:func:`hold`), and the run raises the interrupt itself
-between months (:func:`check`). Outside :func:`safe_points` the handler raises at once
-as usual.
+segmentation fault, and so did a SIGTERM while the library and its cached kernels
+were loading). So for the whole of a command the command line's handler only
+records the signal (:func:`hold`), and the command raises the interrupt itself at its
+safe points (:func:`check`): once the library is loaded, around the geography and the
+checks, after each month of burn-in and of the run, between writing the outputs, and
+between the repeats of a benchmark. Outside :func:`safe_points` (a script calling the
+library) a signal has Python's usual effect.
 """
 
 from __future__ import annotations
