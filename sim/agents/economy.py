@@ -44,7 +44,7 @@ Employment Survey. The draws shared with entrants and entering firms are in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from pydantic import BeforeValidator, Field, field_validator
@@ -59,7 +59,7 @@ from sim.agents.draws import (
 from sim.agents.firms import Firms
 from sim.agents.wages import bargained_wage
 from sim.agents.workers import EMPLOYED, INACTIVE, UNEMPLOYED, Workers
-from sim.config.section import Section, Share, list_to_tuple
+from sim.config.section import Positive, Section, Share, list_to_tuple
 from sim.world.geography import Geography
 from sim.world.resources import telework_by_occupation
 
@@ -69,17 +69,9 @@ if TYPE_CHECKING:
 __all__ = ["Economy", "EconomyParams", "build_economy", "workers_per_place"]
 
 
-def _nested_tuple(value: Any) -> Any:
-    """TOML arrays of arrays arrive as lists of lists; store tuples of tuples."""
-    if isinstance(value, list):
-        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    return value
-
-
-_Positive = Annotated[float, Field(gt=0.0, le=100.0)]
 _Five = Annotated[tuple[Share, Share, Share, Share, Share], BeforeValidator(list_to_tuple)]
 _FivePositive = Annotated[
-    tuple[_Positive, _Positive, _Positive, _Positive, _Positive], BeforeValidator(list_to_tuple)
+    tuple[Positive, Positive, Positive, Positive, Positive], BeforeValidator(list_to_tuple)
 ]
 _Row3 = Annotated[tuple[Share, Share, Share], BeforeValidator(list_to_tuple)]
 _Row9 = Annotated[
@@ -116,7 +108,7 @@ class EconomyParams(Section):
         description="share of a sector's jobs that can be done in a hybrid way (ESTIMATE)",
     )
     skill_demand_by_sector: Annotated[
-        tuple[_Row3, _Row3, _Row3, _Row3, _Row3], BeforeValidator(_nested_tuple)
+        tuple[_Row3, _Row3, _Row3, _Row3, _Row3], BeforeValidator(list_to_tuple)
     ] = Field(
         (
             (0.45, 0.35, 0.20),
@@ -129,7 +121,7 @@ class EconomyParams(Section):
         "up to 1 (ESTIMATE)",
     )
     occupation_by_skill: Annotated[
-        tuple[_Row9, _Row9, _Row9], BeforeValidator(_nested_tuple)
+        tuple[_Row9, _Row9, _Row9], BeforeValidator(list_to_tuple)
     ] = Field(
         (
             (0.05, 0.02, 0.06, 0.12, 0.15, 0.14, 0.12, 0.12, 0.22),

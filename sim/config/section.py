@@ -26,6 +26,7 @@ __all__ = [
     "Section",
     "Share",
     "PerSkill",
+    "Positive",
     "Positive3",
     "NonNegative3",
     "list_to_tuple",
@@ -98,9 +99,10 @@ class Section(BaseModel):
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PerSkill = Annotated[tuple[Share, Share, Share], BeforeValidator(list_to_tuple)]
-_Positive = Annotated[float, Field(gt=0.0, le=100.0)]
+#: A positive number up to 100 (multipliers, ratios).
+Positive = Annotated[float, Field(gt=0.0, le=100.0)]
 _NonNegative = Annotated[float, Field(ge=0.0, le=100.0)]
-Positive3 = Annotated[tuple[_Positive, _Positive, _Positive], BeforeValidator(list_to_tuple)]
+Positive3 = Annotated[tuple[Positive, Positive, Positive], BeforeValidator(list_to_tuple)]
 NonNegative3 = Annotated[
     tuple[_NonNegative, _NonNegative, _NonNegative], BeforeValidator(list_to_tuple)
 ]

@@ -103,6 +103,7 @@ from sim.mechanisms.migration import Migration
 from sim.mechanisms.remote_work import RemoteWork
 from sim.mechanisms.training import Training
 from sim.world.geographies import geography_from_options
+from sim.world.geography import Geography
 from sim.world.places import PlaceState, straight_line_km
 from sim.world.travel import TravelTimes
 
@@ -166,6 +167,9 @@ class LabourMarket(mesa.Model):
         record: collect indicators each month (turn off for pure throughput runs).
         debug: check stock-flow identities every month (slower).
         on_month: called after each burn-in month (for a progress bar).
+        geography: the scenario's geography if it is already built (the run API builds
+            it to check the scenario before its progress bar starts); by default it is
+            built from ``run.geography`` and ``[geography_options]``.
 
     Attributes:
         scenario: Mesa's scenario (:class:`~sim.core.mesa_scenario.MesaScenario`): the
@@ -192,6 +196,7 @@ class LabourMarket(mesa.Model):
         record: bool = True,
         debug: bool = False,
         on_month: Callable[[], Any] | None = None,
+        geography: Geography | None = None,
     ) -> None:
         if scenario is None:
             scenario = Scenario()
@@ -211,10 +216,17 @@ class LabourMarket(mesa.Model):
         self.record = record
         self.debug = debug
 
-        self.geography = geography_from_options(
-            scenario.run.geography, scenario.geography_options.model_dump()
-        )
-        validate_for_geography(scenario, self.geography, n_workers=n_workers)
+        if geography is None:
+            geography = geography_from_options(
+                scenario.run.geography, scenario.geography_options.model_dump()
+            )
+        elif geography.name != scenario.run.geography:
+            raise ValueError(
+                f"geography {geography.name!r} is not the scenario's {scenario.run.geography!r}"
+            )
+        self.geography = geography
+        #: Worker agents by place the scenario asked for (and the places raised to one).
+        self.agent_count = validate_for_geography(scenario, geography, n_workers=n_workers)
         economy = build_economy(self.geography, scenario, self.rng, n_workers=n_workers)
         self.workers = economy.workers
         self.firms = economy.firms
@@ -467,13 +479,6 @@ class LabourMarket(mesa.Model):
         if self.debug:
             self.check_stock_flow()
 
-    def _stage_aggregate(self) -> None:
-        flows = self._flows
-        self._aggregate(
-            flows.vacancies_posted, flows.hires, flows.hires_from_unemployment,
-            flows.job_to_job, flows.separations, flows.unemployed_searching,
-        )
-
     # ------------------------------------------------------------------ checks
     def check_stock_flow(self) -> None:
         """Raise :class:`StockFlowError` if an accounting identity fails.
@@ -504,8 +509,7 @@ class LabourMarket(mesa.Model):
         if present != expected:
             raise StockFlowError(
                 f"workers not conserved: {present} present, expected {expected} "
-                f"({self._present} + {int(self.state.entrants.sum())} entrants - "
-                f"{int(self.state.retirements.sum())} retirements)"
+                f"({self._present} + {entrants} entrants - {retirements} retirements)"
             )
 
     # ------------------------------------------------------------------ outputs
@@ -520,10 +524,11 @@ class LabourMarket(mesa.Model):
                  hist_good_skill=self._hist_good, firm_profit=profit),
         )
 
-    def _aggregate(self, vacancies_posted, hires, hires_u, j2j, separations, u_searching) -> None:
+    def _stage_aggregate(self) -> None:
         """Tally the workers, compute this month's indicators (see :mod:`sim.core.indicators`),
         and hand them to the Region agents."""
         sc = self.state.scenario
+        month = self._flows
         f = self.firms
         self._tally()
         ps = self.place_state
@@ -535,12 +540,12 @@ class LabourMarket(mesa.Model):
         for mech in self.mechanisms.values():
             provided.update(mech.place_indicators(self.state))
         flows = {
-            "vacancies": vacancies_posted,
-            "hires": hires,
-            "hires_from_unemployment": hires_u,
-            "job_to_job": j2j,
-            "separations": separations,
-            "unemployed_searching": u_searching,
+            "vacancies": month.vacancies_posted,
+            "hires": month.hires,
+            "hires_from_unemployment": month.hires_from_unemployment,
+            "job_to_job": month.job_to_job,
+            "separations": month.separations,
+            "unemployed_searching": month.unemployed_searching,
             "retirements": self.state.retirements,
             "entrants": self.state.entrants,
             "firms": np.bincount(f.place[f.alive], minlength=self.geography.n_places),
@@ -557,10 +562,7 @@ class LabourMarket(mesa.Model):
     def _stage_wage_curve(self) -> None:
         """Next month's bargaining power by place, from this month's local tightness."""
         wpar = self.state.scenario.wages
-        flows = self._flows
-        v = np.asarray(flows.vacancies_posted, dtype=float)
-        u = np.asarray(flows.unemployed_searching, dtype=float)
-        theta = ratio(v, u)
+        theta = ratio(self._flows.vacancies_posted, self._flows.unemployed_searching)
         theta = np.where(np.isfinite(theta) & (theta > 0), theta, self._theta_ref)
         phi = wpar.bargaining_power * (theta / self._theta_ref) ** wpar.tightness_elasticity
         low, high = wpar.bargaining_power_bounds

@@ -101,13 +101,14 @@ unit of the institutions index, :math:`b_b` = 2.0 per unit of coverage (10
 points raise the odds by 22%).
 
 An entrant reuses a free row (or the table grows), draws its sector from the
-UK shares (:data:`sim.agents.economy.SECTOR_SHARES`, the knowledge-intensive share
-tilted by the place's knowledge stock per working-age person, as at start),
-its skill demand from :data:`sim.agents.economy.SKILL_DEMAND_BY_SECTOR`, its
+UK shares (``economy.sector_shares``, the knowledge-intensive share tilted by
+the place's knowledge stock per working-age person, as at start), its skill
+demand from ``economy.skill_demand_by_sector``, its
 productivity as at start (place GVA per hour x paid hours x sector multiplier
 x lognormal, times the place's knowledge multiplier :math:`m_p`) and its base
 target as the place's mean firm target at start times a lognormal with mean 1
-(s.d. of log 1, as in :mod:`sim.agents.economy`). It starts with no workers; its
+(s.d. of log ``economy.firm_size_dispersion``, 1, as in :mod:`sim.agents.economy`).
+It starts with no workers; its
 vacancies are posted this month.
 
 Indicators: ``firm_entries`` and ``firm_exits``, counts of firm agents this
@@ -213,7 +214,8 @@ class FirmDynamics(Mechanism):
         multiplier: (P,) knowledge productivity multiplier ``m_p`` now.
         profit: (F,) last month's profit by firm, GBP a month.
         entries, exits: (P,) firm agents that entered / exited this month.
-        exited_rows, entered_rows: firm rows that exited / entered this month.
+        entered_rows: firm rows that entered this month (the rows that exit are
+            ``state.exiting_firms``).
     """
 
     SECTION = "firm_dynamics"
@@ -246,7 +248,6 @@ class FirmDynamics(Mechanism):
         self._firms = f
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.exits = np.zeros(n_places, dtype=np.int64)
-        self.exited_rows = np.zeros(0, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
 
     @property
@@ -338,7 +339,6 @@ class FirmDynamics(Mechanism):
             col[rows] = 0
         f.base_target[rows] = 0.0
         f.own_target[rows] = 0
-        self.exited_rows = rows
         state.exiting_firms = rows
 
         # Losses and ageing of the firms that stay.
@@ -370,7 +370,7 @@ class FirmDynamics(Mechanism):
         # Rows of firms exiting this month still hold their workers until the flows
         # pass lays them off, so entrants do not reuse them until next month.
         free_mask = ~f.alive
-        free_mask[self.exited_rows] = False
+        free_mask[state.exiting_firms] = False
         free = np.flatnonzero(free_mask)
         if free.size < n_new:
             old = len(f)

@@ -239,6 +239,7 @@ class Migration(Mechanism):
         p = self.params
         self._age = np.asarray(p.age_multiplier, dtype=np.float64)
         self._skill = np.asarray(p.skill_multiplier, dtype=np.float64)
+        self._rules = MigrationRules.from_params(p)  # the kernels' rules, for the whole run
         ps = state.places
         self._stock0 = ps.housing_stock.astype(np.float64).copy()
         # Built before the model's starting accounts, so counted here.
@@ -351,7 +352,7 @@ class Migration(Mechanism):
         ps.housing_cost[:] = ps.base_housing_cost * ratio ** p.housing_cost_elasticity
 
         # Who considers moving.
-        rules = MigrationRules.from_params(p)
+        rules = self._rules
         workers = worker_columns(wk)
         cand = draw_candidates(
             state.stream_key("migration", 0, month=month), workers, rules,

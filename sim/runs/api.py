@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from sim import __version__
 from sim.agents.workers import ABSENT
-from sim.config.checks import count_agents, validate_for_geography
+from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
 from sim.config.section import toml_value
 from sim.core.model import LabourMarket
@@ -186,8 +186,8 @@ def run(
     with staging as staged:
         configure_threads()
         started = time.perf_counter()
-        # What needs the places is checked before the progress bar starts (the model
-        # checks it again, silently: the geography is cheap to build, and cached).
+        # What needs the places is checked before the progress bar starts; the model
+        # takes the geography built here and checks it again, silently.
         interrupts.check()
         geography = geography_from_options(spec.geography, scenario.geography_options.model_dump())
         interrupts.check()
@@ -206,7 +206,8 @@ def run(
 
             for w in caught:
                 warnings.filterwarnings("ignore", message=re.escape(str(w.message)))
-            model = LabourMarket(scenario, rng=spec.seed, on_month=month_done, debug=debug)
+            model = LabourMarket(scenario, rng=spec.seed, on_month=month_done, debug=debug,
+                                 geography=geography)
             bar.set_postfix_str("recording")
             for _ in range(spec.months):
                 model.step()
@@ -214,7 +215,6 @@ def run(
         wall = time.perf_counter() - started
 
         commit, dirty = source_commit()
-        count = count_agents(scenario, model.geography)
         info: dict[str, Any] = {
             "placejobs_version": __version__,
             "complete": True,
@@ -223,7 +223,7 @@ def run(
             "seed": spec.seed,
             "geography": model.geography.name,
             "scale": spec.scale,
-            "agents": count.summary(),
+            "agents": model.agent_count.summary(),
             "burn_in_months": spec.burn_in_months,
             "months": spec.months,
             "workers": int((model.workers.status != ABSENT).sum()),
