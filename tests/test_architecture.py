@@ -101,8 +101,9 @@ LAYERS = (
     ("sim.core", 6),
     ("sim.viz", 7),
     ("sim.runs", 8),
-    ("sim.cli", 9),
-    ("sim.__main__", 9),
+    ("sim.sweeps", 9),
+    ("sim.cli", 10),
+    ("sim.__main__", 10),
 )
 
 
@@ -151,7 +152,8 @@ def test_top_of_the_package_holds_only_entry_points():
     assert files == ["__init__.py", "__main__.py", "cli.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
-        "agents", "config", "core", "data", "kernels", "mechanisms", "runs", "viz", "world",
+        "agents", "config", "core", "data", "kernels", "mechanisms", "runs", "sweeps", "viz",
+        "world",
     ]
 
 

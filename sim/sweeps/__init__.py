@@ -1,0 +1,1 @@
+"""Many runs: replications, parameter sweeps on Dask, and sensitivity analysis with SALib."""
