@@ -4,6 +4,8 @@ Commands::
 
     placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force]
                            [--quiet] [--debug]
+    placejobs sweep SWEEP [--out DIR] [--workers N] [--threads N] [--scheduler ADDRESS]
+                          [--quiet]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
@@ -83,6 +85,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.add_argument("--debug", action="store_true",
                      help="check stock-flow identities every month (slower)")
+
+    sweep = sub.add_parser(
+        "sweep", help="run a sweep: replications and a design over parameters, on Dask",
+        description="Run every run of a sweep file on a Dask cluster and write each as it "
+        "finishes; rerunning the same command goes on where it stopped. Exit status 0: "
+        "every run finished; 1: some failed (see DIR/failures.parquet); 2: a mistake.",
+    )
+    sweep.add_argument("sweep", type=Path, help="sweep TOML file")
+    sweep.add_argument("--out", type=Path, default=None,
+                       help="results directory (default results/<sweep name>)")
+    sweep.add_argument("--workers", type=int, default=None,
+                       help="worker processes of the local cluster (default: one per core)")
+    sweep.add_argument("--threads", type=int, default=None,
+                       help="cores each run's kernels use (default: cores / workers)")
+    sweep.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="use the Dask cluster at ADDRESS (tcp://host:8786) instead of a "
+                       "local one")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     bench = sub.add_parser("bench", help="measure throughput and memory")
     bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
@@ -164,6 +184,62 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from sim.config.scenario import ScenarioError
+    from sim.runs.output import OutputError
+    from sim.runs.replications import replication_seeds
+    from sim.sweeps.design import make_design
+    from sim.sweeps.execute import ExecutionError, default_workers, execute
+    from sim.sweeps.spec import load_sweep
+    from sim.sweeps.store import SweepStore
+    from sim.world.geography import GeographyError
+
+    interrupts.check()  # the library is loaded: a safe point
+    for flag, value in (("--workers", args.workers), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise UserError(f"{flag} {value}: must be >= 1")
+    if args.scheduler is not None and args.workers is not None:
+        raise UserError("--workers is for a local cluster; with --scheduler the cluster's "
+                        "workers are used")
+    if args.threads is not None and args.threads > default_workers():
+        raise UserError(f"--threads {args.threads}: must be <= {default_workers()} "
+                        "(the cores here)")
+    try:
+        sweep = load_sweep(args.sweep)
+        design = make_design(sweep)
+        out = args.out or Path("results") / sweep.name
+        store = SweepStore(out, sweep, design,
+                           replication_seeds(sweep.seed, sweep.replications))
+        done = store.open()
+        status = execute(
+            store, done, workers=args.workers, threads=args.threads,
+            scheduler=args.scheduler, progress=not args.quiet,
+            warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+        )
+    except (ScenarioError, OutputError, GeographyError, ExecutionError) as exc:
+        raise UserError(str(exc)) from None
+
+    if not args.quiet:
+        before = f" ({status.skipped} before)" if status.skipped else ""
+        print(
+            f"{status.runs} runs ({len(design)} design points x {sweep.replications} "
+            f"replications): {status.skipped + status.finished} finished{before}, "
+            f"{status.failed} failed; {status.finished} run in {status.wall_seconds:.1f} s "
+            f"on {status.workers} workers; wrote {out}/national, {out}/places, "
+            f"{out}/sweep.json"
+        )
+    if status.failed:
+        first = min(store.failures.values(), key=lambda r: (r["run_id"], r["replication"]))
+        print(
+            f"error: {status.failed} of {status.runs} runs failed (listed in "
+            f"{out}/failures.parquet); the first, run {first['run_id']} replication "
+            f"{first['replication']}: {first['error']}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from sim.runs.bench import run_benchmark
 
@@ -236,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                 args = _parser().parse_args(argv)
                 if args.command == "run":
                     return _run(args)
+                if args.command == "sweep":
+                    return _sweep(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -56,7 +56,7 @@ from sim.mechanisms.remote_work import RemoteWorkParams
 from sim.mechanisms.training import TrainingParams
 from sim.world.geography import GEOGRAPHY_OPTIONS
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
+__all__ = ["Scenario", "ScenarioError", "describe_error", "load_scenario", "parse_scenario"]
 
 #: Characters a run name may not hold: it names the directory ``results/<name>``.
 _NAME_FORBIDDEN = ("/", "\\", "\0")
@@ -313,7 +313,7 @@ class Scenario(Section):
         return data
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_error(error: dict[str, Any]) -> str:
     """What is allowed, in words, for one pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -373,7 +373,7 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
     if error["type"] in ("too_short", "too_long"):
         expected = len(_lookup(Scenario().model_dump(), list(loc)) or ())
         return _error(source, key, value, f"must have exactly {expected} values")
-    allowed = _describe(error)
+    allowed = describe_error(error)
     if error["type"] == "extra_forbidden":
         section = ".".join(k for k in key_parts[:-1])
         model: type[BaseModel] = Scenario

@@ -1,0 +1,246 @@
+"""Running a sweep's runs on ``dask.distributed``, writing each as it finishes.
+
+By default :func:`execute` starts a local cluster of worker *processes*
+(:class:`distributed.LocalCluster`, ``workers`` of them, one Dask thread each, the
+kernels of each using ``threads`` cores) and stops it at the end; with ``scheduler``
+it connects to an existing cluster instead (``dask scheduler`` and ``dask worker``
+started by hand on one machine or many, see ``docs/sweeps.md``), so the same sweep
+scales from a laptop to many machines. Workers send each run's tables back to this
+process, which writes them (:class:`~sim.sweeps.store.SweepStore`): workers need no
+shared file system, only the same placejobs installed.
+
+Every run is submitted at once, in ``run_id`` order; results are written in the order
+they finish. A run whose task fails in Dask itself (its worker died, say) is recorded as
+failed like a run that raised an error; neither stops the others.
+
+Ctrl-C and SIGTERM (held by the command line, :mod:`sim.runs.interrupts`) are checked
+between results: the sweep cancels what is left, stops its local cluster and raises
+:class:`KeyboardInterrupt`; what finished is kept and a rerun goes on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from tqdm import tqdm
+
+from sim.runs import interrupts
+from sim.sweeps.store import SweepStore
+from sim.sweeps.worker import RunOutcome, RunTask, run_task, worker_info
+
+__all__ = ["execute", "ExecutionError", "SweepStatus", "default_workers"]
+
+#: Seconds to wait for an external scheduler to answer.
+CONNECT_TIMEOUT_S = 20
+
+
+class ExecutionError(RuntimeError):
+    """The cluster cannot be used (no scheduler there, no worker, placejobs missing)."""
+
+
+@dataclass
+class SweepStatus:
+    """How a sweep's execution went.
+
+    Attributes:
+        runs: runs in the sweep.
+        skipped: runs finished before (by an earlier, interrupted execution).
+        finished: runs finished now.
+        failed: runs that failed (now or before, and not finished since).
+        wall_seconds: wall time of this execution.
+        workers: Dask workers used.
+        run_seconds: summed wall time of the runs inside the workers.
+    """
+
+    runs: int
+    skipped: int = 0
+    finished: int = 0
+    failed: int = 0
+    wall_seconds: float = 0.0
+    workers: int = 0
+    run_seconds: float = 0.0
+
+
+def default_workers() -> int:
+    """Worker processes of a local cluster by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client on a new local cluster, or on the cluster at ``scheduler``."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ExecutionError(f"cannot reach a Dask scheduler at {scheduler}: {exc}") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "port in use", "large graph" and other chatter
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.ERROR, preload=["sim.sweeps.worker"],
+        )
+    try:
+        client = Client(cluster, set_as_default=False)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cluster.close(timeout=30)
+
+
+def _check_workers(client: Any) -> dict[str, Any]:
+    """Every worker must import this placejobs; return what they said."""
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+    except TimeoutError:
+        raise ExecutionError("the Dask cluster has no worker (start some with `dask worker "
+                             "ADDRESS --nthreads 1`)") from None
+    try:
+        infos = client.run(worker_info)
+    except Exception as exc:  # noqa: BLE001 - a worker that cannot import placejobs, say
+        raise ExecutionError(f"a Dask worker cannot run placejobs ({type(exc).__name__}: "
+                             f"{exc}); install the same placejobs on every worker") from None
+    return infos
+
+
+def _quiet_shutdown() -> None:
+    """Keep Dask's shutdown messages (closed comms, cancelled tasks) off the terminal."""
+    for name in ("distributed", "distributed.client", "distributed.worker",
+                 "distributed.scheduler", "distributed.nanny", "distributed.core",
+                 "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def execute(
+    store: SweepStore,
+    done: set[tuple[int, int]],
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    warn: Callable[[str], None] | None = None,
+) -> SweepStatus:
+    """Run what is left of a sweep and write each run as it finishes.
+
+    Args:
+        store: the sweep's opened results directory.
+        done: ``(run_id, replication)`` already finished (skipped).
+        workers: worker processes of the local cluster (default :func:`default_workers`);
+            not used with ``scheduler``.
+        threads: cores the kernels of each run use (default: the cores divided among the
+            local workers; with ``scheduler``, what each worker has).
+        scheduler: address of a running Dask scheduler (``tcp://host:8786``).
+        progress: a progress bar counting runs, on stderr.
+        warn: called once with each distinct warning the runs give.
+
+    Returns:
+        The counts and timings.
+
+    Raises:
+        ExecutionError: the cluster cannot be used.
+        KeyboardInterrupt: a held Ctrl-C or SIGTERM (what finished is written).
+    """
+    sweep, design = store.sweep, store.design
+    seeds = store.seeds
+    tasks = [
+        RunTask(run_id, rep, seeds[rep], design.points[run_id])
+        for run_id in range(len(design)) for rep in range(sweep.replications)
+        if (run_id, rep) not in done
+    ]
+    total = len(design) * sweep.replications
+    status = SweepStatus(runs=total, skipped=total - len(tasks), failed=len(store.failures))
+    if not tasks:
+        return status
+    if scheduler is None:
+        workers = workers or default_workers()
+        if threads is None:
+            threads = max(1, default_workers() // workers)
+    if threads is not None:
+        tasks = [RunTask(t.run_id, t.replication, t.seed, t.changes, threads) for t in tasks]
+
+    from distributed import as_completed
+
+    started = time.perf_counter()
+    seen_warnings: set[str] = set()
+    bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
+               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    try:
+        with _client(workers or 0, scheduler) as client:
+            interrupts.check()
+            status.workers = len(_check_workers(client))
+            base = client.scatter(sweep.base.to_dict(), broadcast=True, hash=False)
+            futures = client.map(
+                run_task, [base] * len(tasks), tasks, pure=False, retries=0,
+                key=[f"placejobs-run-{t.run_id}-{t.replication}-{id(tasks)}" for t in tasks],
+            )
+            by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+            pending = as_completed(futures, loop=client.loop)
+            failed_now = 0
+            try:
+                while not pending.is_empty():
+                    interrupts.check()
+                    batch = pending.next_batch(block=False)
+                    if not batch:
+                        time.sleep(0.02)
+                        continue
+                    for future in batch:
+                        task = by_key[future.key]
+                        if future.status == "finished":
+                            outcome: RunOutcome = future.result()
+                        else:  # the task itself failed in Dask (a worker died, say)
+                            exc = future.exception()
+                            outcome = RunOutcome(task, error_type=type(exc).__name__,
+                                                 error=str(exc) or type(exc).__name__)
+                        future.release()
+                        values = design.points[task.run_id]
+                        if outcome.ok:
+                            store.write_run(task.run_id, task.replication, values,
+                                            outcome.places, outcome.national)
+                            status.finished += 1
+                            status.run_seconds += outcome.wall_seconds
+                        else:
+                            store.record_failure(task.run_id, task.replication, values,
+                                                 outcome.error_type, outcome.error,
+                                                 outcome.traceback)
+                            failed_now += 1
+                        for message in outcome.warnings:
+                            if message not in seen_warnings and warn is not None:
+                                seen_warnings.add(message)
+                                warn(message)
+                        bar.update()
+                        if failed_now:
+                            bar.set_postfix_str(f"{failed_now} failed")
+            except BaseException:
+                _quiet_shutdown()
+                client.cancel(futures, force=True)
+                raise
+    finally:
+        bar.close()
+        status.failed = len(store.failures)
+        status.wall_seconds = time.perf_counter() - started
+        store.close(status.skipped + status.finished,
+                    complete=status.skipped + status.finished == total)
+    return status
