@@ -6,6 +6,7 @@ Commands::
                            [--quiet] [--debug]
     placejobs sweep SWEEP [--out DIR] [--workers N] [--threads N] [--scheduler ADDRESS]
                           [--quiet]
+    placejobs sensitivity DIR --output INDICATOR [--output ...] [--place P] [--window M]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
@@ -103,6 +104,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="use the Dask cluster at ADDRESS (tcp://host:8786) instead of a "
                        "local one")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    sens = sub.add_parser(
+        "sensitivity", help="sensitivity indices of a finished sobol or morris sweep (SALib)",
+        description="Sobol first-order and total indices, or Morris mu* and sigma, with "
+        "bootstrap intervals, for each output; written to DIR/sensitivity/ as Parquet and "
+        "a bar chart per output.",
+    )
+    sens.add_argument("directory", type=Path, help="a finished sweep's results directory")
+    sens.add_argument("--output", action="append", required=True, dest="outputs",
+                      metavar="INDICATOR", help="an indicator (repeatable), e.g. "
+                      "unemployment_rate")
+    sens.add_argument("--place", default=None,
+                      help="a place code or name (default: national outputs)")
+    sens.add_argument("--window", type=int, default=12, metavar="MONTHS",
+                      help="average each run over its last MONTHS recorded months (default 12)")
+    sens.add_argument("--quiet", action="store_true", help="no table")
 
     bench = sub.add_parser("bench", help="measure throughput and memory")
     bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
@@ -240,6 +257,33 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sensitivity(args: argparse.Namespace) -> int:
+    from sim.runs.output import OutputError
+    from sim.sweeps.sensitivity import SENSITIVITY_DIR, sensitivity
+
+    interrupts.check()
+    if not (args.directory / "sweep.json").is_file():
+        raise UserError(f"{args.directory}: holds no sweep.json (not a sweep directory)")
+    try:
+        indices = sensitivity(args.directory, args.outputs, place=args.place,
+                              window_months=args.window)
+    except (ValueError, OutputError) as exc:
+        raise UserError(str(exc)) from None
+    if not args.quiet:
+        import pandas as pd
+
+        method = indices["method"].iloc[0]
+        cols = (["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol"
+                else ["mu_star", "mu_star_conf", "sigma"])
+        with pd.option_context("display.width", 120, "display.float_format", "{:.3g}".format):
+            for output, rows in indices.groupby("output", sort=False):
+                print(f"{output} ({rows['place'].iloc[0]}, {method}):")
+                print(rows.set_index("parameter")[cols].to_string())
+                print()
+        print(f"wrote {args.directory / SENSITIVITY_DIR}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from sim.runs.bench import run_benchmark
 
@@ -314,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _run(args)
                 if args.command == "sweep":
                     return _sweep(args)
+                if args.command == "sensitivity":
+                    return _sensitivity(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
