@@ -142,7 +142,9 @@ class SweepStore:
             try:
                 old = json.loads(info_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise OutputError(f"{info_path}: unreadable ({exc}); choose another --out") from None
+                raise OutputError(
+                    f"{info_path}: unreadable ({exc}); choose another --out"
+                ) from None
             if old.get("fingerprint") != self.sweep.fingerprint():
                 raise OutputError(
                     f"{path}: holds a different sweep ({old.get('name')!r}, started "
