@@ -2,8 +2,9 @@
 
 Commands::
 
-    placejobs run SCENARIO [--out DIR] [--seed N] [--months N] [--scale X] [--force]
-                           [--quiet] [--debug]
+    placejobs run SCENARIO [--set KEY=VALUE ...] [--out DIR] [--seed N] [--months N]
+                           [--scale X] [--force] [--quiet] [--debug]
+    placejobs show [SCENARIO] [--set KEY=VALUE ...] [--no-comments]
     placejobs sweep SWEEP [--out DIR] [--workers N] [--threads N] [--scheduler ADDRESS]
                           [--quiet]
     placejobs sensitivity DIR --output INDICATOR [--output ...] [--place P] [--window M]
@@ -11,13 +12,19 @@ Commands::
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
 work: validation, the run, the results directory) and prints the summary.
+``--set KEY=VALUE`` (repeatable) changes one value of the scenario, validated as in
+the file (:mod:`sim.config.overrides`); ``--seed``, ``--months`` and ``--scale`` are
+applied after it and win. ``placejobs show`` prints the resolved scenario (the
+built-in defaults without ``SCENARIO``) as commented TOML, every key with its value
+(:func:`sim.config.show.scenario_to_toml`).
 
 A user's mistake (a bad scenario file, a bad value on the command line, an
 output directory that holds results or cannot be written, an economy too big for
 the memory) prints one line starting with ``error:`` and exits with status 2,
 without a traceback; messages about a command-line value name the option
-(``error: --seed -1: must be >= 0``). A warning (some places raised to one
-agent) is one line starting with ``warning:``.
+(``error: --seed -1: must be >= 0``,
+``error: --set search.applications_per_searcher=-3: must be >= 1``). A warning
+(some places raised to one agent) is one line starting with ``warning:``.
 
 Ctrl-C (SIGINT) or SIGTERM at any moment prints ``error: interrupted`` and exits
 with status 130 (SIGINT) or 143 (SIGTERM: 128 + 15), leaving no results
@@ -76,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("scenario", type=Path, help="scenario TOML file")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="change one value, e.g. search.applications_per_searcher=4 "
+                     "(VALUE in TOML; repeatable; --seed/--months/--scale win)")
     run.add_argument("--out", type=Path, default=None, help="results directory "
                      "(default results/<scenario name>)")
     run.add_argument("--seed", type=int, default=None, help="random seed (overrides the file)")
@@ -86,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.add_argument("--debug", action="store_true",
                      help="check stock-flow identities every month (slower)")
+
+    show = sub.add_parser("show", help="print a scenario with every value, as commented TOML")
+    show.add_argument("scenario", type=Path, nargs="?", default=None,
+                      help="scenario TOML file (default: the built-in defaults)")
+    show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                      help="change one value, e.g. run.geography=uk-lad (VALUE in TOML; "
+                      "repeatable)")
+    show.add_argument("--no-comments", action="store_true",
+                      help="keys and values only, no descriptions or allowed values")
 
     sweep = sub.add_parser(
         "sweep", help="run a sweep: replications and a design over parameters, on Dask",
@@ -161,6 +180,7 @@ def _show_warning(message: Warning | str, category: type[Warning], *args: object
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.config.overrides import apply_assignments
     from sim.config.scenario import ScenarioError, load_scenario
     from sim.config.section import toml_value
     from sim.runs.api import run
@@ -170,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     interrupts.check()  # the library is loaded: a safe point
     overrides = {"seed": args.seed, "months": args.months, "scale": args.scale}
     try:
-        scenario = load_scenario(args.scenario)
+        scenario = apply_assignments(load_scenario(args.scenario), args.set)
         try:
             scenario = scenario.with_overrides(**overrides)
         except ScenarioError as exc:
@@ -284,6 +304,26 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(args: argparse.Namespace) -> int:
+    from sim.config.overrides import apply_assignments
+    from sim.config.scenario import Scenario, ScenarioError, load_scenario
+    from sim.config.show import scenario_to_toml
+
+    interrupts.check()  # the library is loaded: a safe point
+    try:
+        scenario = Scenario() if args.scenario is None else load_scenario(args.scenario)
+        scenario = apply_assignments(scenario, args.set)
+    except ScenarioError as exc:
+        raise UserError(str(exc)) from None
+    origin = str(args.scenario) if args.scenario is not None else "the defaults"
+    if args.set:
+        origin += " with " + " ".join(f"--set {text}" for text in args.set)
+    if args.scenario is not None:
+        origin += " and the defaults"
+    sys.stdout.write(scenario_to_toml(scenario, comments=not args.no_comments, origin=origin))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from sim.runs.bench import run_benchmark
 
@@ -360,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _sweep(args)
                 if args.command == "sensitivity":
                     return _sensitivity(args)
+                if args.command == "show":
+                    return _show(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)

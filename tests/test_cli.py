@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -528,3 +529,133 @@ def test_a_killed_run_leaves_no_directory_that_looks_finished(tmp_path):
     assert not out_dir.exists()  # only a hidden .out.partial-* directory may remain
     for staged in tmp_path.glob(".out.partial-*"):
         assert not (staged / "run.json").exists()
+
+
+# --------------------------------------------------------------------- --set and show
+def test_set_changes_the_scenario_recorded_in_run_json(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    out_dir = tmp_path / "out"
+    rc, out, err = _main(
+        ["run", path, "--out", out_dir, "--quiet", "--months", "1",
+         "--set", "run.burn_in_months=0", "--set", "search.applications_per_searcher=4",
+         "--set", "flows.layoff_rate=[0.01, 0.02, 0.03]", "--set", "run.seed=5",
+         "--seed", "9"],  # the flag wins over --set
+        capsys,
+    )
+    assert rc == 0, err
+    assert out == "" and err == ""
+    info = json.loads((out_dir / "run.json").read_text())
+    block = info["scenario"]
+    assert block["search"]["applications_per_searcher"] == 4
+    assert block["flows"]["layoff_rate"] == [0.01, 0.02, 0.03]
+    assert block["run"]["burn_in_months"] == 0 and block["run"]["months"] == 1
+    assert block["run"]["seed"] == 9 and info["seed"] == 9
+    expected = load_scenario(path).with_changes({
+        "run.burn_in_months": 0, "run.months": 1, "run.seed": 9,
+        "search.applications_per_searcher": 4, "flows.layoff_rate": [0.01, 0.02, 0.03],
+    })
+    assert sim.parse_scenario(block) == expected
+
+
+def test_set_run_name_names_the_default_results_directory(tmp_path, capsys, monkeypatch):
+    path = _scenario(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = _main(["run", path, "--quiet", "--months", "1", "--set", "run.burn_in_months=0",
+                        "--set", "run.name=renamed"], capsys)
+    assert rc == 0, err
+    assert (tmp_path / "results" / "renamed" / "run.json").is_file()
+    assert not (tmp_path / "results" / "tiny").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--set", "search.applications_per_searcher=-3"],
+      "error: --set search.applications_per_searcher=-3: must be >= 1"),
+     (["--set", "search.nope=1"], "error: --set search.nope=1: unknown key; [search] allows: "),
+     (["--set", "foo"], "error: --set foo: expected KEY=VALUE"),
+     (["--set", "run.burn_in_months=0", "--set", "run.scale=2"],
+      "error: --set run.scale=2: must be <= 1.0"),
+     (["--set", "run.months=5", "--months", "0"], "error: --months 0: must be >= 1")],
+)
+def test_bad_set_exits_2_with_one_line_naming_it(tmp_path, capsys, args, expected):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out", *args], capsys)
+    line = _assert_one_error_line(rc, out, err)
+    assert line.startswith(expected), line
+    assert str(path) not in line
+    assert out == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_set_in_a_subprocess(tmp_path):
+    path = _scenario(tmp_path)
+    proc = _sub(["run", path, "--set", "search.applications_per_searcher=-3", "--out",
+                 tmp_path / "out"], tmp_path)
+    line = _assert_one_error_line(proc.returncode, proc.stdout, proc.stderr)
+    assert line == "error: --set search.applications_per_searcher=-3: must be >= 1"
+    assert not (tmp_path / "out").exists()
+
+
+def _header(toml_text: str) -> str:
+    """The first comment of ``placejobs show``'s output, its wrapped lines joined."""
+    first = toml_text.split("\n\n", 1)[0].splitlines()
+    return " ".join(line.removeprefix("#").strip() for line in first)
+
+
+def test_show_prints_the_scenario_as_toml_that_reads_back(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["show", path], capsys)
+    assert rc == 0 and err == "", err
+    assert sim.parse_scenario(tomllib.loads(out)) == load_scenario(path)
+    assert _header(out).startswith(f'Scenario "tiny" as placejobs resolves it, from {path} ')
+    assert "# allowed: an integer >= 1 and <= 50\napplications_per_searcher = 3\n" in out
+
+
+def test_show_without_a_file_prints_the_defaults(capsys):
+    rc, out, err = _main(["show"], capsys)
+    assert rc == 0 and err == "", err
+    assert sim.parse_scenario(tomllib.loads(out)) == sim.Scenario()
+    rc, bare, _ = _main(["show", "--no-comments"], capsys)
+    assert rc == 0
+    assert "#" not in bare and tomllib.loads(bare) == tomllib.loads(out)
+
+
+def test_show_applies_set(tmp_path, capsys):
+    path = _scenario(tmp_path)
+    rc, out, err = _main(["show", path, "--set", "run.geography=grid",
+                          "--set", "geography_options.rows=2"], capsys)
+    assert rc == 0, err
+    data = tomllib.loads(out)
+    assert data["run"]["geography"] == "grid" and data["geography_options"]["rows"] == 2
+    assert data["run"]["seed"] == 7  # the file's
+    assert f"from {path} with --set run.geography=grid --set geography_options.rows=2 and " \
+        "the defaults." in _header(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "part"),
+    [("[search]\napplications_per_searcher = 0\n", [],
+      "search.applications_per_searcher = 0: must be >= 1"),
+     ("[run]\nscale = \n", [], "TOML syntax error"),
+     (TINY, ["--set", "run.seed=-1"], "--set run.seed=-1: must be >= 0")],
+    ids=["bad-value", "bad-toml", "bad-set"],
+)
+def test_show_with_a_bad_scenario_exits_2_with_one_line(tmp_path, capsys, text, args, part):
+    path = _scenario(tmp_path, text, "bad.toml")
+    rc, out, err = _main(["show", path, *args], capsys)
+    _assert_one_error_line(rc, out, err, part)
+    assert out == ""
+
+
+def test_show_in_a_subprocess(tmp_path):
+    good = _sub(["show", "--set", "search.applications_per_searcher=4"], tmp_path)
+    assert good.returncode == 0 and good.stderr == "", good.stderr
+    assert tomllib.loads(good.stdout)["search"]["applications_per_searcher"] == 4
+    path = _scenario(tmp_path, "[flows]\nlayoff_rate = [0.1, 0.2, 1.5]\n", "bad.toml")
+    bad = _sub(["show", path], tmp_path)
+    _assert_one_error_line(bad.returncode, bad.stdout, bad.stderr, str(path),
+                           "flows.layoff_rate[2]")
+    assert bad.stdout == ""
+    missing = _sub(["show", tmp_path / "nope.toml"], tmp_path)
+    _assert_one_error_line(missing.returncode, missing.stdout, missing.stderr,
+                           "no such scenario file")
