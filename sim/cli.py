@@ -262,7 +262,8 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{status.runs} runs ({len(design)} design points x {sweep.replications} "
             f"replications): {status.skipped + status.finished} finished{before}, "
             f"{status.failed} failed; {status.finished} run in {status.wall_seconds:.1f} s "
-            f"on {status.workers} workers; wrote {out}/national, {out}/places, "
+            f"on {status.workers} worker{'s' if status.workers != 1 else ''}; wrote "
+            f"{out}/national, {out}/places, "
             f"{out}/sweep.json"
         )
     if status.failed:

@@ -38,8 +38,8 @@ from sim.sweeps.worker import RunOutcome, RunTask, run_task, worker_info
 
 __all__ = ["execute", "ExecutionError", "SweepStatus", "default_workers"]
 
-#: Seconds to wait for an external scheduler to answer.
-CONNECT_TIMEOUT_S = 20
+#: Seconds to wait for the cluster's first worker.
+WORKER_TIMEOUT_S = 60
 
 
 class ExecutionError(RuntimeError):
@@ -84,7 +84,8 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+            # The wait is Dask's setting distributed.comm.timeouts.connect (30 s by default).
+            client = Client(scheduler, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ExecutionError(f"cannot reach a Dask scheduler at {scheduler}: {exc}") from None
         try:
@@ -96,7 +97,7 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
         warnings.simplefilter("ignore")  # "port in use", "large graph" and other chatter
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.ERROR, preload=["sim.sweeps.worker"],
+            silence_logs=logging.CRITICAL, preload=["sim.sweeps.worker"],
         )
     try:
         client = Client(cluster, set_as_default=False)
@@ -113,7 +114,7 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
 def _check_workers(client: Any) -> dict[str, Any]:
     """Every worker must import this placejobs; return what they said."""
     try:
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        client.wait_for_workers(1, timeout=WORKER_TIMEOUT_S)
     except TimeoutError:
         raise ExecutionError("the Dask cluster has no worker (start some with `dask worker "
                              "ADDRESS --nthreads 1`)") from None
@@ -185,12 +186,13 @@ def execute(
 
     started = time.perf_counter()
     seen_warnings: set[str] = set()
-    bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    bar = None
     try:
         with _client(workers or 0, scheduler) as client:
             interrupts.check()
             status.workers = len(_check_workers(client))
+            bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
+                       disable=not progress, file=sys.stderr, dynamic_ncols=True)
             base = client.scatter(sweep.base.to_dict(), broadcast=True, hash=False)
             futures = client.map(
                 run_task, [base] * len(tasks), tasks, pure=False, retries=0,
@@ -233,12 +235,14 @@ def execute(
                         bar.update()
                         if failed_now:
                             bar.set_postfix_str(f"{failed_now} failed")
+                status.workers = max(status.workers, len(client.scheduler_info()["workers"]))
             except BaseException:
                 _quiet_shutdown()
                 client.cancel(futures, force=True)
                 raise
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         status.failed = len(store.failures)
         status.wall_seconds = time.perf_counter() - started
         store.close(status.skipped + status.finished,

@@ -50,9 +50,9 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _cli(*args: object, **kwargs) -> subprocess.CompletedProcess:
+def _cli(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True,
-                          text=True, timeout=TIMEOUT, **kwargs)
+                          text=True, timeout=TIMEOUT, env={**os.environ, **(env or {})})
 
 
 def _popen(*args: object, **kwargs) -> subprocess.Popen:
@@ -158,6 +158,10 @@ def test_an_external_scheduler_gives_the_same_values(grid_file, reference, tmp_p
                  "--local-directory", tmp_path / f"w{i}"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
             ))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
         out = tmp_path / "ext"
         proc = _cli("sweep", grid_file, "--out", out, "--scheduler", address)
         assert proc.returncode == 0, proc.stderr
@@ -174,8 +178,9 @@ def test_an_external_scheduler_gives_the_same_values(grid_file, reference, tmp_p
 
 
 def test_an_unreachable_scheduler_is_one_line(grid_file, tmp_path):
+    """Dask's own setting bounds the wait (distributed.comm.timeouts.connect)."""
     proc = _cli("sweep", grid_file, "--out", tmp_path / "o", "--scheduler",
-                "tcp://127.0.0.1:9", timeout=120)
+                "tcp://127.0.0.1:9", env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "cannot reach a Dask scheduler" in proc.stderr
 
@@ -196,28 +201,31 @@ def test_a_different_sweep_in_the_same_directory_is_refused(grid_file, reference
 
 
 def test_a_failed_run_is_recorded_and_the_others_finish(tmp_path):
-    """young_age_years = 50 with old_age_years = 45: the scenario refuses that point only."""
+    """Each value is allowed alone, but young_age_years = 40 with old_age_years = 35 is
+    refused when that point's scenario is built: that run fails, the others finish."""
     path = _write(tmp_path, "fail.toml", """\
 base = "tiny.toml"
 replications = 2
 [parameters]
-"migration.young_age_years" = [30, 50]
+"migration.young_age_years" = [30, 40]
+"migration.old_age_years" = [50, 35]
 """)
     out = tmp_path / "out"
     proc = _cli("sweep", path, "--out", out)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "error: 2 of 4 runs failed" in proc.stderr
+    assert "error: 2 of 8 runs failed" in proc.stderr
     res = load_results(out)
-    assert sorted(res.national.run_id.unique()) == [0]
-    assert len(res.failures) == 2 and set(res.failures.run_id) == {1}
+    assert sorted(res.national.run_id.unique()) == [0, 1, 2]
+    assert len(res.failures) == 2 and set(res.failures.run_id) == {3}
     assert set(res.failures.error_type) == {"ScenarioError"}
-    assert res.failures.error.str.contains("must be < migration.old_age_years = 45").all()
-    assert res.failures["migration.young_age_years"].tolist() == ["50", "50"]
+    assert res.failures.error.str.contains("must be < migration.old_age_years = 35").all()
+    assert res.failures["migration.young_age_years"].tolist() == ["40", "40"]
     assert "ScenarioError" in res.failures.traceback.iloc[0]
+    assert res.info["status"]["failed"] == 2 and not res.complete
     # A rerun retries the failures only, and they fail again.
     again = _cli("sweep", path, "--out", out)
-    assert again.returncode == 1 and "2 finished (2 before), 2 failed" in again.stdout
+    assert again.returncode == 1 and "6 finished (6 before), 2 failed" in again.stdout
 
 
 @pytest.mark.parametrize(
