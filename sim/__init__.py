@@ -12,6 +12,9 @@ The package is imported as ``sim``::
     model.run_for(24)
     df = model.places_frame()
 
+    res = sim.sweep("scenarios/sweeps/small-grid.toml", out="results/grid")  # many runs, on Dask
+    res.national.groupby("search.applications_per_searcher").unemployment_rate.mean()
+
 Importing ``sim`` has no side effects and is quick: the public names below are
 loaded on first use (and the library's modules with them). The kernels' threading
 layer is chosen when the first model is built (:func:`sim.configure_threads`).
@@ -33,13 +36,20 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "StockFlowError",
+    "SweepError",
+    "SweepResults",
     "__version__",
     "configure_threads",
     "load_geography",
     "load_scenario",
     "parse_scenario",
+    "load_sweep",
     "plots",
+    "read_sweep",
+    "replication_seeds",
     "run",
+    "sensitivity",
+    "sweep",
     "validate_for_geography",
 ]
 
@@ -55,15 +65,24 @@ _HOMES = {
     "Scenario": "sim.config.scenario",
     "ScenarioError": "sim.config.scenario",
     "StockFlowError": "sim.core.model",
+    "SweepError": "sim.sweeps.spec",
+    "SweepResults": "sim.sweeps.store",
     "configure_threads": "sim.kernels",
     "load_geography": "sim.world.geographies",
     "load_scenario": "sim.config.scenario",
     "parse_scenario": "sim.config.scenario",
+    "load_sweep": "sim.sweeps.spec",
+    "read_sweep": "sim.sweeps.api",
+    "replication_seeds": "sim.runs.replications",
     "run": "sim.runs.api",
+    "sensitivity": "sim.sweeps.sensitivity",
+    "sweep": "sim.sweeps.api",
     "validate_for_geography": "sim.config.checks",
 }
 #: Subpackages reachable as attributes once the library is loaded (``sim.viz.plots``).
-_SUBPACKAGES = ("agents", "config", "core", "kernels", "mechanisms", "runs", "viz", "world")
+_SUBPACKAGES = (
+    "agents", "config", "core", "kernels", "mechanisms", "runs", "sweeps", "viz", "world",
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.agents.regions import Region
@@ -73,6 +92,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.kernels import configure_threads
     from sim.runs.api import RunResult, run
     from sim.runs.output import OutputError
+    from sim.runs.replications import replication_seeds
+    from sim.sweeps.api import read_sweep, sweep
+    from sim.sweeps.sensitivity import sensitivity
+    from sim.sweeps.spec import SweepError, load_sweep
+    from sim.sweeps.store import SweepResults
     from sim.viz import plots
     from sim.world.geographies import load_geography
     from sim.world.geography import Geography, GeographyError

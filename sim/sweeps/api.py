@@ -17,6 +17,7 @@ cluster's worker processes start by importing the main module (Python's ``spawn`
 
 from __future__ import annotations
 
+import multiprocessing
 import warnings
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from sim.sweeps.execute import SweepStatus, execute
 from sim.sweeps.spec import Sweep, load_sweep, parse_sweep
 from sim.sweeps.store import SweepResults, SweepStore, load_results
 
-__all__ = ["sweep", "prepare", "SweepResults"]
+__all__ = ["sweep", "prepare", "read_sweep", "SweepResults"]
 
 
 def prepare(spec: Sweep | str | Path | dict[str, Any], *,
@@ -76,6 +77,12 @@ def sweep(
         OutputError: ``out`` cannot be used (a file, another sweep, not a sweep).
         ExecutionError: the Dask cluster cannot be used.
     """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError(
+            "sim.sweep was called while a worker process was starting: the workers import "
+            "the main module, so in a script call sim.sweep under "
+            "`if __name__ == \"__main__\":`"
+        )
     checked = prepare(spec, base=base)
     design = make_design(checked)
     store = SweepStore(out, checked, design, replication_seeds(checked.seed,
@@ -88,3 +95,12 @@ def sweep(
     results = load_results(store.dir)
     results.info["execution"] = vars(status)
     return results
+
+
+def read_sweep(directory: str | Path) -> SweepResults:
+    """Read a sweep's results directory (finished or not): its tables, failures and sweep.json.
+
+    Raises:
+        OutputError: ``directory`` holds no ``sweep.json``.
+    """
+    return load_results(directory)

@@ -95,10 +95,18 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "port in use", "large graph" and other chatter
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.CRITICAL, preload=["sim.sweeps.worker"],
-        )
+        try:
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.CRITICAL,
+                preload=["sim.sweeps.worker"],
+            )
+        except (RuntimeError, OSError, TimeoutError) as exc:
+            raise ExecutionError(
+                f"the local cluster's worker processes did not start ({exc}); in a script, "
+                "call sim.sweep under `if __name__ == \"__main__\":` (workers import the "
+                "main module)"
+            ) from None
     try:
         client = Client(cluster, set_as_default=False)
         try:
