@@ -231,6 +231,17 @@ def _field_type(key: str) -> type | None:
     return inner.annotation if inner is not None else None
 
 
+def _refused_by_rule(base: Scenario, key: str, value: Any) -> bool:
+    """Whether ``value`` passes ``key``'s own checks and only a rule linking keys refuses it."""
+    section, _, name = key.partition(".")
+    table = getattr(base, section)
+    try:
+        type(table).model_validate({**table.model_dump(), name: value})
+    except ValidationError as exc:
+        return all(error["type"] == "scenario_rule" for error in exc.errors())
+    return False
+
+
 def _check_value(source: str, base: Scenario, where: str, key: str, value: Any) -> None:
     """Refuse a value the scenario refuses for ``key`` (alone, on the base)."""
     try:
@@ -238,7 +249,8 @@ def _check_value(source: str, base: Scenario, where: str, key: str, value: Any) 
     except ScenarioError as exc:
         if exc.key is None:  # the key itself is unknown
             raise _error(source, where, value, str(exc)) from None
-        if exc.key != key:  # a rule linking keys: only the combination can tell
+        # A rule linking keys (it may name this key): only the combination can tell.
+        if exc.key != key or _refused_by_rule(base, key, value):
             return
         raise _error(source, where, value, exc.reason) from None
 
@@ -289,12 +301,13 @@ def parse_sweep(
     for key, value in spec.set.items():
         if key in _NOT_SWEPT:
             raise _error(source, f"set.{_quoted(key)}", value, _NOT_SWEPT[key])
-        try:
-            base = base.with_changes({key: value})
-        except ScenarioError as exc:
-            reason = exc.reason or str(exc)
-            raise _error(source, f"set.{_quoted(exc.key or key)}",
-                         value if exc.value is None else exc.value, reason) from None
+    try:  # all at once: a rule may link two of them (young and old age, say)
+        base = base.with_changes(dict(spec.set))
+    except ScenarioError as exc:
+        # No key: an unknown section, named first in the message (see Scenario.with_changes).
+        key = exc.key or next((k for k in spec.set if str(exc).startswith(f"{k}: ")), "set")
+        value = spec.set.get(key) if exc.value is None else exc.value
+        raise _error(source, f"set.{_quoted(key)}", value, exc.reason or str(exc)) from None
     for name in ("months", "scale"):
         value = getattr(spec, name)
         if value is None:
@@ -344,11 +357,11 @@ def parse_sweep(
                 raise _error(source, where, given, "must hold at least one value")
             for value in given:
                 _check_value(source, base, where, key, value)
-            if len({json.dumps(v, sort_keys=True, default=str) for v in given}) < len(given):
-                raise _error(source, where, given, "holds a value twice")
             if _field_type(key) is float:  # one type per column: 1 is written 1.0
                 given = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v
                          for v in given]
+            if len({json.dumps(v, sort_keys=True, default=str) for v in given}) < len(given):
+                raise _error(source, where, given, "holds a value twice")
             parameters.append(ParameterSpec(key, values=tuple(given)))
             continue
         if grid:

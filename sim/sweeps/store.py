@@ -45,7 +45,9 @@ __all__ = ["SweepStore", "SweepResults", "load_results", "part_name", "KEY_COLUM
 
 #: Columns that key every row of a sweep's tables, before the parameters.
 KEY_COLUMNS = ("run_id", "replication", "seed")
-_PART = re.compile(r"part-(\d{6})-(\d{4})\.parquet")
+#: A part's name; :func:`part_name` pads to 6 and 4 digits, more when needed (replications
+#: go up to 100,000).
+_PART = re.compile(r"part-(\d{6,})-(\d{4,})\.parquet")
 
 
 def part_name(run_id: int, replication: int) -> str:
