@@ -1,8 +1,9 @@
 """Wall time of a 64-run sweep with 1 and 2 workers, against plain ``sim.run`` calls.
 
-Usage: .venv/bin/python tools/bench_sweep.py [SCENARIO] [--runs 64] [--repeat 3]
+Usage: .venv/bin/python tools/bench_sweep.py [SCENARIO] [--runs 64] [--small 16] [--repeat 3]
 
-Three commands, each in a fresh process, run ``--repeat`` times in alternation:
+Three commands, each in a fresh process, for ``--runs`` and for ``--small`` runs, all
+run ``--repeat`` times in alternation:
 
 * ``plain``: one Python process calling ``sim.run(scenario, seed=s, out=None)`` for the
   sweep's replication seeds, one after the other (what a shell loop over runs would do
@@ -10,10 +11,12 @@ Three commands, each in a fresh process, run ``--repeat`` times in alternation:
 * ``sweep1`` and ``sweep2``: ``placejobs sweep`` of the same runs (the scenario's
   replications) on a local cluster of 1 and 2 workers, writing every run's parts.
 
-Reported: the median wall time of each command (process start to exit), the overhead
-per run of the 1-worker sweep against ``plain`` ((sweep1 - plain) / runs, as a share of
-plain's median run), and the speed-up of 2 workers over 1, as the median of the ratios
-of runs side by side.
+Reported: the median wall time of each command (process start to exit); the cost of
+one more run, (T(runs) - T(small)) / (runs - small), for each command, and the
+1-worker sweep's against plain's (the overhead per run of running on Dask and writing
+each run); the fixed cost of each (T(small) - small x cost per run: start-up, cluster,
+shut-down); the whole overhead per run, (sweep1 - plain) / runs at ``--runs``; and the
+speed-up of 2 workers over 1, as the median of the ratios of runs side by side.
 """
 
 from __future__ import annotations
@@ -48,52 +51,65 @@ def _timed(cmd: list[str]) -> tuple[float, str]:
     return time.perf_counter() - t, proc.stdout
 
 
+def _once(scenario: str, runs: int, work: Path, tag: str) -> dict[str, float]:
+    sweep_file = work / f"reps-{runs}.toml"
+    sweep_file.write_text(
+        f'base = "{Path(scenario).resolve()}"\nreplications = {runs}\n', encoding="utf-8"
+    )
+    walls = {}
+    walls["plain"], _ = _timed([sys.executable, "-c", PLAIN, scenario, str(runs)])
+    for workers in (1, 2):
+        out_dir = work / f"out-{tag}-{runs}-{workers}"
+        walls[f"sweep{workers}"], _ = _timed(
+            [sys.executable, "-m", "sim", "sweep", str(sweep_file), "--out", str(out_dir),
+             "--workers", str(workers), "--quiet"])
+        info = json.loads((out_dir / "sweep.json").read_text())
+        assert info["status"]["complete"], info["status"]
+        shutil.rmtree(out_dir)
+    return walls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default="scenarios/small.toml")
     parser.add_argument("--runs", type=int, default=64)
+    parser.add_argument("--small", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
-    sweep_file = work / "reps.toml"
-    sweep_file.write_text(
-        f'base = "{Path(args.scenario).resolve()}"\nreplications = {args.runs}\n',
-        encoding="utf-8",
-    )
-    walls: dict[str, list[float]] = {"plain": [], "sweep1": [], "sweep2": []}
-    per_run: list[float] = []
+    big: dict[str, list[float]] = {"plain": [], "sweep1": [], "sweep2": []}
+    small: dict[str, list[float]] = {"plain": [], "sweep1": [], "sweep2": []}
     try:
         for r in range(args.repeat):
-            wall, out = _timed([sys.executable, "-c", PLAIN, args.scenario, str(args.runs)])
-            walls["plain"].append(wall)
-            per_run.extend(json.loads(out))
-            for workers in (1, 2):
-                out_dir = work / f"out-{r}-{workers}"
-                wall, _ = _timed([sys.executable, "-m", "sim", "sweep", str(sweep_file),
-                                  "--out", str(out_dir), "--workers", str(workers), "--quiet"])
-                walls[f"sweep{workers}"].append(wall)
-                if workers == 1:
-                    info = json.loads((out_dir / "sweep.json").read_text())
-                    assert info["status"]["complete"], info["status"]
-                shutil.rmtree(out_dir)
-            print(f"repeat {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in walls.items()),
-                  flush=True)
+            for n, into in ((args.runs, big), (args.small, small)):
+                for k, v in _once(args.scenario, n, work, str(r)).items():
+                    into[k].append(v)
+            print(f"repeat {r + 1}: " + ", ".join(
+                f"{k} {big[k][-1]:.2f} s / {small[k][-1]:.2f} s" for k in big), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    med = {k: statistics.median(v) for k, v in walls.items()}
-    run_median = statistics.median(per_run)
-    overhead = (med["sweep1"] - med["plain"]) / args.runs
-    speedup = statistics.median(a / b for a, b in zip(walls["sweep1"], walls["sweep2"],
+    n, m = args.runs, args.small
+    med = {k: statistics.median(v) for k, v in big.items()}
+    med_small = {k: statistics.median(v) for k, v in small.items()}
+    per_run = {k: (med[k] - med_small[k]) / (n - m) for k in med}
+    fixed = {k: med_small[k] - m * per_run[k] for k in med}
+    speedup = statistics.median(a / b for a, b in zip(big["sweep1"], big["sweep2"],
                                                        strict=True))
-    print(f"\n{args.runs} runs of {args.scenario}, medians of {args.repeat}:")
-    print(f"  plain sim.run loop   {med['plain']:7.2f} s  (median run {run_median:.3f} s)")
-    print(f"  sweep, 1 worker      {med['sweep1']:7.2f} s")
-    print(f"  sweep, 2 workers     {med['sweep2']:7.2f} s")
-    print(f"  overhead per run, 1 worker vs plain: {overhead * 1000:.0f} ms "
-          f"= {overhead / run_median:.1%} of a run")
-    print(f"  speed-up of 2 workers over 1 (median of paired ratios): {speedup:.2f}x")
+    print(f"\n{args.scenario}, medians of {args.repeat} (each command a fresh process):")
+    print(f"  {'':22s}{n:>4d} runs  {m:>4d} runs  per run  fixed")
+    for k, label in (("plain", "plain sim.run loop"), ("sweep1", "sweep, 1 worker"),
+                     ("sweep2", "sweep, 2 workers")):
+        print(f"  {label:22s}{med[k]:8.2f} s {med_small[k]:8.2f} s {per_run[k]:7.3f} s "
+              f"{fixed[k]:6.2f} s")
+    print(f"  cost of one more run, 1-worker sweep vs plain: "
+          f"{per_run['sweep1'] / per_run['plain'] - 1:+.1%}")
+    print(f"  whole overhead per run at {n} runs, 1 worker vs plain: "
+          f"{(med['sweep1'] - med['plain']) / n * 1000:.0f} ms = "
+          f"{(med['sweep1'] - med['plain']) / med['plain']:.1%}")
+    print(f"  speed-up of 2 workers over 1 at {n} runs (median of paired ratios): "
+          f"{speedup:.2f}x")
 
 
 if __name__ == "__main__":

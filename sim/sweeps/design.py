@@ -76,13 +76,14 @@ def make_design(sweep: Sweep) -> Design:
 
     problem = _problem(sweep.parameters)
     n = int(design.samples or 0)
+    given = dict(problem)  # SALib's samplers add keys to the dictionary they are handed
     if design.kind == "random":
-        matrix = latin.sample(problem, n, seed=design.seed)
+        matrix = latin.sample(given, n, seed=design.seed)
     elif design.kind == "sobol":
-        matrix = sobol.sample(problem, n, calc_second_order=design.second_order,
+        matrix = sobol.sample(given, n, calc_second_order=design.second_order,
                               scramble=True, seed=design.seed)
     else:
-        matrix = morris.sample(problem, n, num_levels=design.levels, seed=design.seed)
+        matrix = morris.sample(given, n, num_levels=design.levels, seed=design.seed)
     matrix = np.asarray(matrix, dtype=np.float64)
     points = [
         {p.key: _value(p, x) for p, x in zip(sweep.parameters, row, strict=True)}

@@ -131,6 +131,16 @@ def _check_workers(client: Any) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - a worker that cannot import placejobs, say
         raise ExecutionError(f"a Dask worker cannot run placejobs ({type(exc).__name__}: "
                              f"{exc}); install the same placejobs on every worker") from None
+    mine = worker_info()
+    for address, info in infos.items():
+        other_commit = info["git_commit"] and mine["git_commit"] and (
+            info["git_commit"] != mine["git_commit"])
+        if info["placejobs_version"] != mine["placejobs_version"] or other_commit:
+            raise ExecutionError(
+                f"the Dask worker at {address} runs placejobs {info['placejobs_version']} "
+                f"(commit {info['git_commit']}), this sweep {mine['placejobs_version']} "
+                f"(commit {mine['git_commit']}); install the same placejobs on every worker"
+            )
     return infos
 
 

@@ -427,7 +427,8 @@ def _title(output: str, where: str, kind: str, runs: int, replications: int, win
     method = "Sobol indices" if kind == "sobol" else "Morris elementary effects"
     return (
         f"{label} ({place}): {method}\n"
-        f"{runs} runs x {replications} replications, mean of the last {window} months"
+        f"{runs} runs x {replications} replication{'s' if replications != 1 else ''}, "
+        f"mean of the last {window} months"
     )
 
 

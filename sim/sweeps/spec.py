@@ -242,17 +242,30 @@ def _refused_by_rule(base: Scenario, key: str, value: Any) -> bool:
     return False
 
 
-def _check_value(source: str, base: Scenario, where: str, key: str, value: Any) -> None:
-    """Refuse a value the scenario refuses for ``key`` (alone, on the base)."""
+def _check_value(source: str, base: Scenario, where: str, key: str, value: Any,
+                 shown: Any = None) -> None:
+    """Refuse a value the scenario refuses for ``key`` (alone, on the base).
+
+    ``shown`` is what an unknown key's message shows (the whole list or range).
+    """
     try:
         base.with_changes({key: value})
     except ScenarioError as exc:
-        if exc.key is None:  # the key itself is unknown
-            raise _error(source, where, value, str(exc)) from None
+        shown = value if shown is None else shown
+        if exc.key is None:  # the section is unknown
+            raise _error(source, where, shown, str(exc)) from None
+        if exc.reason.startswith("unknown key"):
+            raise _error(source, where, shown, exc.reason) from None
         # A rule linking keys (it may name this key): only the combination can tell.
         if exc.key != key or _refused_by_rule(base, key, value):
             return
         raise _error(source, where, value, exc.reason) from None
+
+
+def _known_value(base: Scenario, key: str) -> Any:
+    """The base's value of ``key``, or 0 for a key it does not have (to be refused)."""
+    section, _, name = key.partition(".")
+    return getattr(getattr(base, section, None), name, 0)
 
 
 def _resolve_base(base: str, source: str | None) -> Path:
@@ -356,7 +369,7 @@ def parse_sweep(
             if not given:
                 raise _error(source, where, given, "must hold at least one value")
             for value in given:
-                _check_value(source, base, where, key, value)
+                _check_value(source, base, where, key, value, shown=given)
             if _field_type(key) is float:  # one type per column: 1 is written 1.0
                 given = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v
                          for v in given]
@@ -368,7 +381,8 @@ def parse_sweep(
             raise _error(source, where, given.model_dump(), "a grid takes a list of values; "
                          "a range needs design kind \"random\", \"sobol\" or \"morris\"")
         kind = _field_type(key)
-        _check_value(source, base, where, key, base_value(base, key))  # the key exists
+        _check_value(source, base, where, key, _known_value(base, key),
+                     shown=given.model_dump())  # the key exists
         if kind not in (int, float):
             raise _error(source, where, given.model_dump(),
                          "a range needs a parameter that is a number; this one takes "

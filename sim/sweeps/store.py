@@ -136,8 +136,7 @@ class SweepStore:
                 "(results are never overwritten)"
             )
         try:
-            (path / "national").mkdir(parents=True, exist_ok=True)
-            (path / "places").mkdir(exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
         if info_path.exists():
@@ -160,6 +159,12 @@ class SweepStore:
                 _write_json(info_path, self.info)
             except OSError as exc:
                 raise OutputError(f"{info_path}: cannot write: {exc.strerror}") from None
+        # sweep.json first: a directory holding it (and nothing else yet) is this sweep's.
+        try:
+            (path / "national").mkdir(exist_ok=True)
+            (path / "places").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
         self._read_failures()
         return self._finished()
 
