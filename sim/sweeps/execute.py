@@ -192,6 +192,7 @@ def execute(
     total = len(design) * sweep.replications
     status = SweepStatus(runs=total, skipped=total - len(tasks), failed=len(store.failures))
     if not tasks:
+        store.close(total, complete=True)
         return status
     if scheduler is None:
         workers = workers or default_workers()

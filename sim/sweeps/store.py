@@ -24,6 +24,7 @@ alone. A directory that holds anything else is refused.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -47,6 +48,8 @@ __all__ = ["SweepStore", "SweepResults", "load_results", "part_name", "KEY_COLUM
 KEY_COLUMNS = ("run_id", "replication", "seed")
 #: A part's name; :func:`part_name` pads to 6 and 4 digits, more when needed (replications
 #: go up to 100,000).
+#: Locks of sweep directories this process holds: resolved path -> file descriptor.
+_HELD: dict[str, int] = {}
 _PART = re.compile(r"part-(\d{6,})-(\d{4,})\.parquet")
 
 
@@ -159,6 +162,7 @@ class SweepStore:
                 _write_json(info_path, self.info)
             except OSError as exc:
                 raise OutputError(f"{info_path}: cannot write: {exc.strerror}") from None
+        self._lock()  # before touching any part: one sweep process writes here at a time
         # sweep.json first: a directory holding it (and nothing else yet) is this sweep's.
         try:
             (path / "national").mkdir(exist_ok=True)
@@ -234,8 +238,30 @@ class SweepStore:
         df.to_parquet(tmp, index=False)
         os.replace(tmp, path)
 
+    def _lock(self) -> None:
+        """Hold ``DIR/.sweep.lock`` (an advisory lock the system drops when the process ends).
+
+        Raises:
+            OutputError: another process holds it (a sweep is writing here now).
+        """
+        key = str(self.dir.resolve())
+        if key in _HELD:  # this process holds it already (a store opened again)
+            self._lock_key: str | None = key
+            return
+        fd = os.open(self.dir / ".sweep.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError(
+                f"{self.dir}: another placejobs sweep is writing here now; let it finish or "
+                "stop it, then rerun"
+            ) from None
+        _HELD[key] = fd
+        self._lock_key = key
+
     def close(self, finished: int, complete: bool) -> None:
-        """Record the status in ``sweep.json`` (how many runs finished and failed)."""
+        """Record the status in ``sweep.json`` and let go of the directory's lock."""
         self.info["status"] = {
             "runs": len(self.design) * self.sweep.replications,
             "finished": finished,
@@ -244,6 +270,10 @@ class SweepStore:
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         _write_json(self.dir / "sweep.json", self.info)
+        key, self._lock_key = getattr(self, "_lock_key", None), None
+        fd = _HELD.pop(key, None) if key is not None else None
+        if fd is not None:
+            os.close(fd)
 
 
 def failures_frame(rows: Any, names: list[str]) -> pd.DataFrame:

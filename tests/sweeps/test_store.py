@@ -91,7 +91,8 @@ def test_open_creates_sweep_json_and_the_dataset_folders(tmp_path, exists):
         out.mkdir()  # an empty directory is fine too
     store = store_for(out)
     assert store.open() == set()
-    assert sorted(p.name for p in out.iterdir()) == ["national", "places", "sweep.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".sweep.lock", "national", "places",
+                                                     "sweep.json"]
     assert list((out / "national").iterdir()) == [] == list((out / "places").iterdir())
     info = info_of(out)
     sweep, design = store.sweep, store.design
@@ -376,3 +377,27 @@ def test_a_part_holds_its_runs_seed_and_parameters(tmp_path):
     df = pd.read_parquet(tmp_path / "out" / "national" / part_name(3, 1))
     assert set(df["seed"]) == {22}
     assert set(df[APS]) == {3} and set(df[BP]) == {0.4}
+
+
+def test_a_directory_being_written_by_another_process_is_refused(tmp_path):
+    """Two sweep processes never write one directory: the second is refused until the
+    first lets go (its end, or its death: the system drops the lock)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = tmp_path / "out"
+    store = store_for(out)
+    store.open()
+    probe = textwrap.dedent(f"""
+        import fcntl, os, sys
+        fd = os.open({str(out / ".sweep.lock")!r}, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            sys.exit(3)
+        sys.exit(0)
+    """)
+    assert subprocess.run([sys.executable, "-c", probe]).returncode == 3
+    store.close(0, complete=False)
+    assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
