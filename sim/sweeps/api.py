@@ -54,6 +54,7 @@ def sweep(
     workers: int | None = None,
     threads: int | None = None,
     scheduler: str | None = None,
+    client: Any = None,
     progress: bool = True,
 ) -> SweepResults:
     """Run a sweep (or what is left of it) and return its tables.
@@ -65,6 +66,8 @@ def sweep(
         workers: worker processes of the local cluster (default: one per core).
         threads: cores the kernels of each run use (default: the cores per worker).
         scheduler: address of a running Dask scheduler instead of a local cluster.
+        client: a :class:`distributed.Client` to run on (left open): sweeps in one
+            process (a notebook, say) then share its cluster and its start-up.
         progress: a progress bar counting runs.
 
     Returns:
@@ -83,13 +86,16 @@ def sweep(
             "the main module, so in a script call sim.sweep under "
             "`if __name__ == \"__main__\":`"
         )
+    if sum(x is not None for x in (workers, scheduler, client)) > 1:
+        raise ValueError("give at most one of workers (a local cluster), scheduler and client")
     checked = prepare(spec, base=base)
     design = make_design(checked)
     store = SweepStore(out, checked, design, replication_seeds(checked.seed,
                                                               checked.replications))
     done = store.open()
     status: SweepStatus = execute(
-        store, done, workers=workers, threads=threads, scheduler=scheduler, progress=progress,
+        store, done, workers=workers, threads=threads, scheduler=scheduler, client=client,
+        progress=progress,
         warn=lambda message: warnings.warn(message, UserWarning, stacklevel=3),
     )
     results = load_results(store.dir)

@@ -78,10 +78,14 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
-    """A Dask client on a new local cluster, or on the cluster at ``scheduler``."""
+def _client(workers: int, scheduler: str | None, client: Any = None) -> Iterator[Any]:
+    """A Dask client: ``client`` (kept open), or one on the cluster at ``scheduler``, or
+    one on a new local cluster (closed at the end)."""
     from distributed import Client, LocalCluster
 
+    if client is not None:
+        yield client
+        return
     if scheduler is not None:
         try:
             # The wait is Dask's setting distributed.comm.timeouts.connect (30 s by default).
@@ -159,6 +163,7 @@ def execute(
     workers: int | None = None,
     threads: int | None = None,
     scheduler: str | None = None,
+    client: Any = None,
     progress: bool = True,
     warn: Callable[[str], None] | None = None,
 ) -> SweepStatus:
@@ -172,6 +177,8 @@ def execute(
         threads: cores the kernels of each run use (default: the cores divided among the
             local workers; with ``scheduler``, what each worker has).
         scheduler: address of a running Dask scheduler (``tcp://host:8786``).
+        client: a :class:`distributed.Client` to use (and leave open): several sweeps
+            in one process share its cluster and pay its start-up once.
         progress: a progress bar counting runs, on stderr.
         warn: called once with each distinct warning the runs give.
 
@@ -194,7 +201,9 @@ def execute(
     if not tasks:
         store.close(total, complete=True)
         return status
-    if scheduler is None:
+    if sum(x is not None for x in (workers, scheduler, client)) > 1:
+        raise ValueError("give at most one of workers (a local cluster), scheduler and client")
+    if scheduler is None and client is None:
         workers = workers or default_workers()
         if threads is None:
             threads = max(1, default_workers() // workers)
@@ -207,7 +216,7 @@ def execute(
     seen_warnings: set[str] = set()
     bar = None
     try:
-        with _client(workers or 0, scheduler) as client:
+        with _client(workers or 0, scheduler, client) as client:
             interrupts.check()
             status.workers = len(_check_workers(client))
             bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",

@@ -177,6 +177,21 @@ def test_an_external_scheduler_gives_the_same_values(grid_file, reference, tmp_p
                 p.kill()
 
 
+def test_sweeps_can_share_one_client_and_its_cluster(grid_file, reference, tmp_path):
+    """A notebook's cluster, started once: two sweeps on it, the client left open."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                      processes=True) as cluster, Client(cluster) as client:
+        first = sweep(grid_file, out=tmp_path / "a", client=client, progress=False)
+        second = sweep(grid_file, out=tmp_path / "b", client=client, progress=False)
+        assert client.status == "running"
+    _assert_same_values(first, reference)
+    _assert_same_values(second, reference)
+    with pytest.raises(ValueError, match="at most one of"):
+        sweep(grid_file, out=tmp_path / "c", client=client, workers=2)
+
+
 def test_an_unreachable_scheduler_is_one_line(grid_file, tmp_path):
     """Dask's own setting bounds the wait (distributed.comm.timeouts.connect)."""
     proc = _cli("sweep", grid_file, "--out", tmp_path / "o", "--scheduler",
