@@ -3,7 +3,7 @@
 Commands::
 
     placejobs run SCENARIO [--set KEY=VALUE ...] [--out DIR] [--seed N] [--months N]
-                           [--scale X] [--force] [--quiet] [--debug]
+                           [--scale X] [--replication R] [--force] [--quiet] [--debug]
     placejobs show [SCENARIO] [--set KEY=VALUE ...] [--no-comments]
     placejobs sweep SWEEP [--out DIR] [--workers N] [--threads N] [--scheduler ADDRESS]
                           [--quiet]
@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
                      "(default results/<scenario name>)")
     run.add_argument("--seed", type=int, default=None, help="random seed (overrides the file)")
     run.add_argument("--months", type=int, default=None, help="reported months after burn-in")
+    run.add_argument("--replication", type=int, default=None, metavar="R",
+                     help="run replication R (0-based) of the scenario: its seed derived from "
+                     "the scenario's seed as in a sweep")
     run.add_argument("--scale", type=float, default=None, help="agents per real person")
     run.add_argument("--force", action="store_true",
                      help="replace a non-empty results directory (once the run is complete)")
@@ -203,8 +206,13 @@ def _run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("always", UserWarning)
             warnings.showwarning = _show_warning
-            result = run(scenario, out=out, progress=not args.quiet, force=args.force,
-                         debug=args.debug)
+            try:
+                result = run(scenario, out=out, progress=not args.quiet, force=args.force,
+                             debug=args.debug, replication=args.replication)
+            except ScenarioError as exc:
+                if exc.key != "replication":
+                    raise
+                raise UserError(f"--replication {args.replication}: {exc.reason}") from None
     except (ScenarioError, OutputError, GeographyError) as exc:
         raise UserError(str(exc)) from None
 

@@ -47,6 +47,7 @@ from sim.core.model import LabourMarket
 from sim.kernels import configure_threads, threading_info
 from sim.runs import interrupts
 from sim.runs.output import StagedOutput, write_run_json, write_table
+from sim.runs.replications import MAX_REPLICATIONS, replication_seeds
 from sim.viz.plots import write_standard_plots
 from sim.world.geographies import geography_from_options
 
@@ -140,6 +141,7 @@ def run(
     progress: bool = True,
     force: bool = False,
     debug: bool = False,
+    replication: int | None = None,
 ) -> RunResult:
     """Run a scenario: burn-in, the recorded months, and (with ``out``) its results.
 
@@ -153,6 +155,11 @@ def run(
         progress: show a progress bar (months) on stderr.
         force: replace an existing non-empty ``out`` (when the run is complete).
         debug: check stock-flow identities every month (slower).
+        replication: run replication ``r`` (0-based) of the scenario: its seed is the
+            ``r``-th :class:`numpy.random.SeedSequence` child of the scenario's seed (after
+            ``seed``), exactly as replication ``r`` of a sweep
+            (:func:`sim.runs.replications.replication_seeds`). ``run.json`` records
+            ``replication`` and ``base_seed``; its scenario holds the derived seed.
 
     Returns:
         The tables, the metadata, the results directory and the model.
@@ -175,6 +182,18 @@ def run(
     else:
         raise TypeError(f"scenario must be a Scenario or a path, got {type(scenario).__name__}")
     scenario = _with_overrides(scenario, seed=seed, months=months, scale=scale)
+    base_seed = scenario.run.seed
+    if replication is not None:
+        if isinstance(replication, bool) or not isinstance(replication, int) or not (
+            0 <= replication < MAX_REPLICATIONS
+        ):
+            raise ScenarioError(
+                f"replication={toml_value(replication)}: must be an integer from 0 to "
+                f"{MAX_REPLICATIONS - 1}", key="replication", value=replication,
+                reason=f"must be an integer from 0 to {MAX_REPLICATIONS - 1}",
+            )
+        derived = replication_seeds(base_seed, replication + 1)[replication]
+        scenario = scenario.with_overrides(seed=derived)
     for name, flag in (("progress", progress), ("force", force), ("debug", debug)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be true or false, got {flag!r}")
@@ -221,6 +240,8 @@ def run(
             "scenario_file": scenario_file,
             "scenario_name": spec.name,
             "seed": spec.seed,
+            "replication": replication,
+            "base_seed": base_seed if replication is not None else None,
             "geography": model.geography.name,
             "scale": spec.scale,
             "agents": model.agent_count.summary(),

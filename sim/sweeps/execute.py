@@ -24,6 +24,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -212,6 +213,7 @@ def execute(
 
     from distributed import as_completed
 
+    own_cluster = client is None
     started = time.perf_counter()
     seen_warnings: set[str] = set()
     bar = None
@@ -222,9 +224,10 @@ def execute(
             bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
                        disable=not progress, file=sys.stderr, dynamic_ncols=True)
             base = client.scatter(sweep.base.to_dict(), broadcast=True, hash=False)
+            tag = uuid.uuid4().hex[:12]  # keys unique to this execution on a shared cluster
             futures = client.map(
                 run_task, [base] * len(tasks), tasks, pure=False, retries=0,
-                key=[f"placejobs-run-{t.run_id}-{t.replication}-{id(tasks)}" for t in tasks],
+                key=[f"placejobs-run-{t.run_id}-{t.replication}-{tag}" for t in tasks],
             )
             by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
             pending = as_completed(futures, loop=client.loop)
@@ -265,7 +268,8 @@ def execute(
                             bar.set_postfix_str(f"{failed_now} failed")
                 status.workers = max(status.workers, len(client.scheduler_info()["workers"]))
             except BaseException:
-                _quiet_shutdown()
+                if own_cluster:  # a cluster stopped half-way has nothing left to say
+                    _quiet_shutdown()
                 client.cancel(futures, force=True)
                 raise
     finally:

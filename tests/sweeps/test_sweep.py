@@ -124,6 +124,21 @@ def test_a_sweep_run_equals_a_plain_run_with_its_seed_and_values(reference):
     pd.testing.assert_frame_equal(mine[cols].reset_index(drop=True), plain.national)
 
 
+def test_placejobs_run_replication_reproduces_a_sweep_run(reference, tmp_path):
+    """``placejobs run --replication 1`` reruns a sweep's replication 1, with full outputs."""
+    base = Path(reference.info["base_file"])
+    out = tmp_path / "r1"
+    proc = _cli("run", base, "--set", "search.applications_per_searcher=2", "--set",
+                "wages.bargaining_power=0.5", "--replication", "1", "--out", out, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads((out / "run.json").read_text())
+    assert (info["replication"], info["base_seed"]) == (1, 7)
+    assert info["seed"] == replication_seeds(7, 2)[1] == info["scenario"]["run"]["seed"]
+    mine = reference.national.query("run_id == 1 and replication == 1")
+    plain = pd.read_parquet(out / "national.parquet")
+    pd.testing.assert_frame_equal(mine[list(plain.columns)].reset_index(drop=True), plain)
+
+
 def test_replications_share_random_numbers_across_design_points(reference):
     """Replication r uses the same seed at every design point (common random numbers)."""
     seeds = reference.national.groupby("replication").seed.nunique()
