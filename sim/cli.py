@@ -229,6 +229,11 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plural(n: int, word: str) -> str:
+    """``1 run``, ``2 runs``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from sim.config.scenario import ScenarioError
     from sim.runs.output import OutputError
@@ -267,12 +272,12 @@ def _sweep(args: argparse.Namespace) -> int:
     if not args.quiet:
         before = f" ({status.skipped} before)" if status.skipped else ""
         print(
-            f"{status.runs} runs ({len(design)} design points x {sweep.replications} "
-            f"replications): {status.skipped + status.finished} finished{before}, "
-            f"{status.failed} failed; {status.finished} run in {status.wall_seconds:.1f} s "
-            f"on {status.workers} worker{'s' if status.workers != 1 else ''}; wrote "
-            f"{out}/national, {out}/places, "
-            f"{out}/sweep.json"
+            f"{_plural(status.runs, 'run')} ({_plural(len(design), 'design point')} x "
+            f"{_plural(sweep.replications, 'replication')}): "
+            f"{status.skipped + status.finished} finished{before}, {status.failed} failed; "
+            + (f"{status.wall_seconds:.1f} s on {_plural(status.workers, 'worker')}"
+               if status.workers else "nothing left to run") + "; wrote "
+            f"{out}/national, {out}/places, {out}/sweep.json"
         )
     if status.failed:
         first = min(store.failures.values(), key=lambda r: (r["run_id"], r["replication"]))
