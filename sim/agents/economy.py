@@ -61,6 +61,7 @@ from sim.agents.wages import bargained_wage
 from sim.agents.workers import EMPLOYED, INACTIVE, UNEMPLOYED, Workers
 from sim.config.section import Positive, Section, Share, list_to_tuple
 from sim.world.geography import Geography
+from sim.world.gravity import commuting_flows
 from sim.world.resources import telework_by_occupation
 
 if TYPE_CHECKING:
@@ -246,9 +247,13 @@ def build_economy(
     w.status[:] = status
     w.employer[:] = -1
 
-    # Firms: jobs by place, split into firms with lognormal sizes.
+    # Firms: jobs by place, where the data put them (the geography's ``workplace_jobs``;
+    # where it has none, where the employed live), split into firms with lognormal sizes.
     employed_by_place = np.bincount(home[status == EMPLOYED], minlength=n_places)
     jobs = employed_by_place / (1.0 - scenario.firms.vacancy_rate)
+    if "workplace_jobs" in places.columns:
+        workplace = places["workplace_jobs"].to_numpy(dtype=float)
+        jobs = jobs.sum() * workplace / workplace.sum()
     n_firms_place = np.maximum(np.rint(jobs / scenario.firms.mean_size).astype(np.int64), 1)
     n_firms = int(n_firms_place.sum())
     f = Firms(n_firms)
@@ -283,15 +288,19 @@ def build_economy(
     f.alive[:] = True
     firms_by_place = np.arange(n_firms, dtype=np.int64)  # already grouped by place
 
-    # Place employed workers at firms: destination by jobs x exp(-beta minutes).
+    # Place employed workers at firms: destinations from a doubly constrained gravity model
+    # (residents employed, jobs filled, decay exp(-beta minutes): sim.world.gravity).
     beta = scenario.search.distance_decay_per_minute
     decay = np.exp(-beta * geography.travel_minutes)
+    flows = commuting_flows(
+        employed_by_place.astype(float), jobs * (1.0 - scenario.firms.vacancy_rate), decay
+    )
     employed_idx = np.flatnonzero(status == EMPLOYED)
     for o in range(n_places):
         idx = employed_idx[home[employed_idx] == o]
         if idx.size == 0:
             continue
-        weights = jobs * decay[o]
+        weights = flows[o]
         dest = rng.choice(n_places, size=idx.size, p=weights / weights.sum())
         for d in np.unique(dest):
             movers = idx[dest == d]

@@ -98,7 +98,14 @@ Manjon-Antolin 2010, Journal of Regional Science 50(3)). Coefficients
 (elasticities of a place's entry probability), :math:`b_a` = 0.005 per GBP a
 week (GBP 20 a week of amenity raises entry odds by 10%), :math:`b_i` = 0.5 per
 unit of the institutions index, :math:`b_b` = 2.0 per unit of coverage (10
-points raise the odds by 22%).
+points raise the odds by 22%). With ``calibrate_location`` (the default) each place
+also gets a constant :math:`\delta_p = \ln s_p - V_p^0`, with :math:`s_p` its share of
+firm agents at start and :math:`V_p^0` its attractiveness at the first entry, so that
+entrants at start go where the firms are (where the data put the jobs: a steady state,
+as migration's residual amenity makes the start a steady state for people), and a
+change in attractiveness (a policy) moves the entry odds by :math:`e^{\Delta V_p}` from
+there. Without it, 20 years of entry and exit move jobs toward the places the logit
+favours, whatever the data.
 
 An entrant reuses a free row (or the table grows), draws its sector from the
 UK shares (``economy.sector_shares``, the knowledge-intensive share tilted by
@@ -186,6 +193,11 @@ class FirmDynamicsParams(Section):
     location_broadband_weight: float = Field(
         2.0, ge=-10.0, le=10.0, description="b_b, per unit of broadband coverage (share)"
     )
+    calibrate_location: bool = Field(
+        True,
+        description="add a place constant to the entry logit so that entrants at start go "
+        "where the firms are (a steady state; policies move entry from there)",
+    )
     knowledge_multiplier_floor: float = Field(
         0.1, gt=0.0, le=1.0,
         description="lowest knowledge productivity multiplier m_p, ratio (ESTIMATE: a bound "
@@ -249,6 +261,10 @@ class FirmDynamics(Mechanism):
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.exits = np.zeros(n_places, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
+        self._firm_share0 = firms / max(firms.sum(), 1.0)
+        #: (P,) place constants of the entry logit, set at the first entry (when the other
+        #: mechanisms have calibrated the start); zeros without ``calibrate_location``.
+        self.location_constant: np.ndarray | None = None
 
     @property
     def profit(self) -> np.ndarray:
@@ -355,6 +371,13 @@ class FirmDynamics(Mechanism):
         if n_new > 0:
             population, advanced = _residents(state)
             v = self.attractiveness(state, population, advanced)
+            if self.location_constant is None:
+                self.location_constant = np.zeros(n_places)
+                if p.calibrate_location:
+                    # delta_p = ln s_p - V_p: at start, entry shares equal firm shares.
+                    share = np.maximum(self._firm_share0, 1e-12)
+                    self.location_constant = np.log(share) - (v - v.max())
+            v = v + self.location_constant
             prob = np.exp(v - v.max())
             prob /= prob.sum()
             self.entries = rng.multinomial(n_new, prob).astype(np.int64)

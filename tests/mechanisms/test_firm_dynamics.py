@@ -164,3 +164,30 @@ def test_same_seed_same_result_and_off_means_no_change():
     off.run_for(3)
     assert off.firms.alive.all() and len(off.firms) == len(f0)
     assert (off.places_frame().firm_entries == 0).all()
+
+
+@pytest.mark.parametrize("calibrate", [True, False])
+def test_calibrated_entry_goes_where_the_firms_are(calibrate):
+    """With calibrate_location, entrants at the start choose places in proportion to the
+    firms there (a steady state); without it, the logit's own weights decide."""
+    sc = _scenario("uk-itl1", scale=0.002, **{
+        "firm_dynamics.entry_rate_per_year": 0.6, "firm_dynamics.exit_hazard_per_year": 0.0,
+        "firm_dynamics.calibrate_location": calibrate,
+    })
+    model = LabourMarket(sc, rng=11)
+    f = model.firms
+    start = np.bincount(f.place[f.alive], minlength=12).astype(float)
+    start /= start.sum()
+    entries = np.zeros(12)
+    for _ in range(24):
+        model.step()
+        entries += model.firm_dynamics.entries
+    n = entries.sum()
+    assert n > 1000  # about 0.05 x 1,400 firms x 24 months
+    # Pearson chi-square of the entries against the starting shares: 11 degrees of
+    # freedom, so under the calibrated logit it exceeds 31.3 with probability 0.001.
+    chi2 = float(((entries - n * start) ** 2 / (n * start)).sum())
+    if calibrate:
+        assert chi2 < 31.3, (entries, n * start)
+    else:
+        assert chi2 > 100, (entries, n * start)

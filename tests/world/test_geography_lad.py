@@ -382,3 +382,23 @@ def test_map_draws_all_374_districts(lad):
     assert len(collections) == 374
     for code, collection in collections.items():
         assert len(collection.get_paths()) == parts[code], code
+
+
+def test_jobs_are_where_the_census_workplaces_are():
+    """workplace_jobs: regional jobs shared out by the 2011 Census fixed workplaces."""
+    from scipy.stats import spearmanr
+
+    from sim.world.geography import uk_itl1
+    from sim.world.resources import read_data_csv
+
+    places = uk_lad().places
+    regions = uk_itl1().places
+    by_region = places.groupby("itl1").workplace_jobs.sum()
+    np.testing.assert_allclose(by_region, regions.workplace_jobs.reindex(by_region.index))
+    census = read_data_csv("geo/uk_workplace_2011_lad21.csv").set_index("lad21cd")
+    ratio = places.workplace_jobs / (places.working_age * places.employment_rate)
+    data = (census.workplace_persons / census.resident_workers).reindex(places.index)
+    both = pd.concat([ratio, data], axis=1).dropna()
+    assert spearmanr(both.iloc[:, 0], both.iloc[:, 1])[0] > 0.9
+    assert ratio.idxmax() in ("E09000033", "E09000001")  # Westminster or the City
+    assert ratio.min() < 0.6 and ratio.max() > 5
