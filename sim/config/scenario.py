@@ -136,7 +136,15 @@ class Search(Section):
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
-    skill_fit_weight: float = Field(1.0, ge=0.0, le=100.0, description="score per level of misfit")
+    skill_fit_weight: float = Field(
+        1.0, ge=0.0, le=100.0,
+        description="score lost per skill level an applicant lacks for the job (under-qualified)",
+    )
+    overqualification_weight: float = Field(
+        1.0, ge=0.0, le=100.0,
+        description="score lost per skill level an applicant has above the job's demand "
+        "(over-qualified; at most skill_fit_weight in reality: see the ODD)",
+    )
     ranking_noise: float = Field(0.5, ge=0.0, le=100.0, description="s.d. of employer noise")
     hiring_standard: float = Field(
         -0.5, ge=-100.0, le=100.0, description="lowest applicant score a firm hires"

@@ -250,7 +250,8 @@ class SearchRules(NamedTuple):
             remote-capable vacancies.
         switch_premium: proportional gain over the current job (net of commuting) an
             employed searcher asks for, share.
-        fit_weight: score lost per skill level of mismatch (employer's ranking).
+        fit_weight: score lost per skill level an applicant lacks (employer's ranking).
+        overqual_weight: score lost per skill level an applicant has above the demand.
         noise: scale of the logistic noise of the score (unit variance draws).
         hiring_standard: lowest score a firm hires.
     """
@@ -260,6 +261,7 @@ class SearchRules(NamedTuple):
     remote_share: float
     switch_premium: float
     fit_weight: float
+    overqual_weight: float
     noise: float
     hiring_standard: float
 
@@ -270,7 +272,8 @@ class SearchRules(NamedTuple):
             cls, ojs_share=search.on_the_job_search_share,
             applications=search.applications_per_searcher,
             remote_share=search.remote_search_share, switch_premium=search.job_switch_premium,
-            fit_weight=search.skill_fit_weight, noise=search.ranking_noise,
+            fit_weight=search.skill_fit_weight,
+            overqual_weight=search.overqualification_weight, noise=search.ranking_noise,
             hiring_standard=search.hiring_standard,
         )
 

@@ -340,6 +340,7 @@ def draw_applications(
     remote_share = search.remote_share
     switch_premium = search.switch_premium
     fit_weight = search.fit_weight
+    overqual_weight = search.overqual_weight
     noise = search.noise
     phi = wages.phi
     skill_premium = wages.skill_premium
@@ -428,10 +429,11 @@ def draw_applications(
             app_wage[slot] = w
             app_value[slot] = value
             app_remote[slot] = aim_remote
-            fit = abs(s_i - np.int64(skill_demand[j]))
+            gap = s_i - np.int64(skill_demand[j])  # > 0: over-qualified; < 0: under
+            misfit = overqual_weight * gap if gap > 0 else -fit_weight * gap
             eps = logistic(key, base + _DRAWS - 1)
             bonus = link_bonus if trained_with[s] == d else 0.0
-            app_score[slot] = -fit_weight * fit + log_h + noise * eps + bonus
+            app_score[slot] = -misfit + log_h + noise * eps + bonus
 
 
 @njit(cache=True)

@@ -221,7 +221,8 @@ def test_assignments_are_applied_together_and_validated():
       "--set search.applications_per_searcher=-3: must be >= 1"),
      (["search.nope=1"], "--set search.nope=1: unknown key; [search] allows: "
       "applications_per_searcher, matching_rounds, distance_decay_per_minute, "
-      "on_the_job_search_share, remote_search_share, skill_fit_weight, ranking_noise, "
+      "on_the_job_search_share, remote_search_share, skill_fit_weight, "
+      "overqualification_weight, ranking_noise, "
       "hiring_standard, job_switch_premium"),
      (["foo"], "--set foo: expected KEY=VALUE"),
      (["=3"], "--set =3: expected KEY=VALUE"),

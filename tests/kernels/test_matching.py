@@ -1022,3 +1022,33 @@ def test_gathered_columns_are_the_searchers_rows_and_survive_compaction(seed: in
     again = gather_searchers(searchers[keep], _workers(e))
     for a, b in zip(again, select_rows(g, keep), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_lower_overqualification_penalty_lowers_graduate_unemployment():
+    """Employers who mind over-qualification less hire more graduates into jobs that
+    demand less: graduates' unemployment falls and more of them hold such jobs."""
+    import sim
+    from sim.agents.workers import EMPLOYED as EMP
+    from sim.agents.workers import UNEMPLOYED as UNEMP
+
+    out = {}
+    for weight in (1.0, 0.0):
+        sc = sim.Scenario().with_changes({
+            "run.scale": 0.002, "run.burn_in_months": 0,
+            "search.overqualification_weight": weight,
+        })
+        model = sim.LabourMarket(sc, rng=5)
+        unemployed = active = 0
+        for _ in range(12):
+            model.step()
+            grad = model.workers.skill == 2
+            unemployed += np.sum(grad & (model.workers.status == UNEMP))
+            active += np.sum(grad & np.isin(model.workers.status, (EMP, UNEMP)))
+        w = model.workers
+        emp = (w.status == EMP) & (w.skill == 2)
+        below = np.mean(model.firms.skill_demand[w.employer[emp]] < 2)
+        out[weight] = (unemployed / active, below)
+    # Measured here: 2.1% against 0.8%; 60% against 64% (the start, with no burn-in,
+    # places workers at jobs whatever their skill; about 25,000 employed graduates).
+    assert out[0.0][0] < 0.7 * out[1.0][0], out
+    assert out[0.0][1] > out[1.0][1] + 0.02, out
