@@ -8,6 +8,8 @@ Commands::
     placejobs sweep SWEEP [--out DIR] [--workers N] [--threads N] [--scheduler ADDRESS]
                           [--quiet]
     placejobs sensitivity DIR --output INDICATOR [--output ...] [--place P] [--window M]
+    placejobs calibrate CALIBRATION [--out DIR] [--workers N] [--threads N]
+                        [--scheduler ADDRESS] [--quiet]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
@@ -126,6 +128,24 @@ def _parser() -> argparse.ArgumentParser:
                        help="use the Dask cluster at ADDRESS (tcp://host:8786) instead of a "
                        "local one")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    cal = sub.add_parser(
+        "calibrate", help="fit free parameters to data moments (simulated method of moments)",
+        description="Minimise the weighted distance between the model's moments and their "
+        "data values over the free parameters' ranges, with SciPy's differential evolution "
+        "or Nelder-Mead, each evaluation's replications run on Dask; writes "
+        "DIR/calibration.json, DIR/path.parquet and DIR/fitted.toml (a scenario).",
+    )
+    cal.add_argument("calibration", type=Path, help="calibration TOML file")
+    cal.add_argument("--out", type=Path, default=None,
+                     help="results directory (default results/calibration-<name>)")
+    cal.add_argument("--workers", type=int, default=None,
+                     help="worker processes of the local cluster (default: one per core)")
+    cal.add_argument("--threads", type=int, default=None,
+                     help="cores each run's kernels use (default: cores / workers)")
+    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="use the Dask cluster at ADDRESS instead of a local one")
+    cal.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     sens = sub.add_parser(
         "sensitivity", help="sensitivity indices of a finished sobol or morris sweep (SALib)",
@@ -291,6 +311,42 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration.fit import calibrate
+    from sim.calibration.spec import load_calibration
+    from sim.config.scenario import ScenarioError
+    from sim.runs.output import OutputError
+    from sim.sweeps.execute import ExecutionError
+
+    interrupts.check()
+    for flag, value in (("--workers", args.workers), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise UserError(f"{flag} {value}: must be >= 1")
+    if args.scheduler is not None and args.workers is not None:
+        raise UserError("--workers is for a local cluster; with --scheduler the cluster's "
+                        "workers are used")
+    try:
+        cal = load_calibration(args.calibration)
+        out = args.out or Path("results") / f"calibration-{cal.sweep.name}"
+        result = calibrate(cal, out=out, workers=args.workers, threads=args.threads,
+                           scheduler=args.scheduler, progress=not args.quiet)
+    except (ScenarioError, OutputError, ExecutionError) as exc:
+        raise UserError(str(exc)) from None
+    if not args.quiet:
+        import pandas as pd
+
+        fitted = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+                           for k, v in result.parameters.items())
+        print(f"fitted: {fitted}; objective {result.objective:.4g} after "
+              f"{result.evaluations} evaluations ({result.cached} from earlier) in "
+              f"{result.seconds:.1f} s")
+        with pd.option_context("display.width", 120, "display.float_format", "{:.4g}".format):
+            print(result.moments.set_index("moment")[
+                ["data", "model", "sd", "weight", "contribution"]].to_string())
+        print(f"wrote {out}/calibration.json, {out}/path.parquet and {out}/fitted.toml")
+    return 0
+
+
 def _sensitivity(args: argparse.Namespace) -> int:
     from sim.runs.output import OutputError
     from sim.sweeps.sensitivity import SENSITIVITY_DIR, sensitivity
@@ -414,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _sweep(args)
                 if args.command == "sensitivity":
                     return _sensitivity(args)
+                if args.command == "calibrate":
+                    return _calibrate(args)
                 if args.command == "show":
                     return _show(args)
                 return _bench(args)

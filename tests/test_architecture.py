@@ -102,8 +102,9 @@ LAYERS = (
     ("sim.viz", 7),
     ("sim.runs", 8),
     ("sim.sweeps", 9),
-    ("sim.cli", 10),
-    ("sim.__main__", 10),
+    ("sim.calibration", 10),
+    ("sim.cli", 11),
+    ("sim.__main__", 11),
 )
 
 
@@ -152,8 +153,8 @@ def test_top_of_the_package_holds_only_entry_points():
     assert files == ["__init__.py", "__main__.py", "cli.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
-        "agents", "config", "core", "data", "kernels", "mechanisms", "runs", "sweeps", "viz",
-        "world",
+        "agents", "calibration", "config", "core", "data", "kernels", "mechanisms", "runs",
+        "sweeps", "viz", "world",
     ]
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.sweeps.spec import ParameterSpec, Sweep
 
-__all__ = ["Design", "make_design"]
+__all__ = ["Design", "make_design", "point_value"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def _problem(parameters: tuple[ParameterSpec, ...]) -> dict[str, Any]:
     }
 
 
-def _value(parameter: ParameterSpec, x: float) -> int | float:
+def point_value(parameter: ParameterSpec, x: float) -> int | float:
+    """The value of ``parameter`` at the sample ``x`` (an integer parameter rounded)."""
     if parameter.integer:
         return int(np.clip(np.rint(x), parameter.low, parameter.high))
     return float(x)
@@ -86,7 +87,7 @@ def make_design(sweep: Sweep) -> Design:
         matrix = morris.sample(given, n, num_levels=design.levels, seed=design.seed)
     matrix = np.asarray(matrix, dtype=np.float64)
     points = [
-        {p.key: _value(p, x) for p, x in zip(sweep.parameters, row, strict=True)}
+        {p.key: point_value(p, x) for p, x in zip(sweep.parameters, row, strict=True)}
         for row in matrix
     ]
     return Design(design.kind, names, points, matrix, problem)

@@ -37,7 +37,10 @@ from sim.runs import interrupts
 from sim.sweeps.store import SweepStore
 from sim.sweeps.worker import RunOutcome, RunTask, run_task, worker_info
 
-__all__ = ["execute", "ExecutionError", "SweepStatus", "default_workers"]
+__all__ = [
+    "execute", "ExecutionError", "SweepStatus", "check_workers", "cluster_client",
+    "default_workers",
+]
 
 #: Seconds to wait for the cluster's first worker.
 WORKER_TIMEOUT_S = 60
@@ -79,7 +82,7 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _client(workers: int, scheduler: str | None, client: Any = None) -> Iterator[Any]:
+def cluster_client(workers: int, scheduler: str | None, client: Any = None) -> Iterator[Any]:
     """A Dask client: ``client`` (kept open), or one on the cluster at ``scheduler``, or
     one on a new local cluster (closed at the end)."""
     from distributed import Client, LocalCluster
@@ -124,7 +127,7 @@ def _client(workers: int, scheduler: str | None, client: Any = None) -> Iterator
             cluster.close(timeout=30)
 
 
-def _check_workers(client: Any) -> dict[str, Any]:
+def check_workers(client: Any) -> dict[str, Any]:
     """Every worker must import this placejobs; return what they said."""
     try:
         client.wait_for_workers(1, timeout=WORKER_TIMEOUT_S)
@@ -218,9 +221,9 @@ def execute(
     seen_warnings: set[str] = set()
     bar = None
     try:
-        with _client(workers or 0, scheduler, client) as client:
+        with cluster_client(workers or 0, scheduler, client) as client:
             interrupts.check()
-            status.workers = len(_check_workers(client))
+            status.workers = len(check_workers(client))
             bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
                        disable=not progress, file=sys.stderr, dynamic_ncols=True)
             base = client.scatter(sweep.base.to_dict(), broadcast=True, hash=False)

@@ -1,0 +1,1 @@
+"""Calibration by the method of simulated moments: placejobs calibrate."""
