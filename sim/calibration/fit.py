@@ -291,7 +291,7 @@ def calibrate(
 
                 result = differential_evolution(
                     batch, bounds, popsize=popsize, maxiter=maxiter, tol=opt.tolerance,
-                    rng=np.random.default_rng(opt.seed), polish=False, init="sobol",
+                    rng=np.random.default_rng(opt.seed), polish=False, init="latinhypercube",
                     vectorized=True, updating="deferred",
                     integrality=[p.integer for p in params],
                 )
