@@ -22,6 +22,7 @@ into an equal scenario (``run.json`` stores it).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -58,6 +59,8 @@ from sim.world.geography import GEOGRAPHY_OPTIONS
 
 __all__ = ["Scenario", "ScenarioError", "describe_error", "load_scenario", "parse_scenario"]
 
+#: A key naming one value of a list: ``layoff_rate[1]``.
+_ELEMENT = re.compile(r"([A-Za-z0-9_]+)\[(\d+)\]")
 #: Characters a run name may not hold: it names the directory ``results/<name>``.
 _NAME_FORBIDDEN = ("/", "\\", "\0")
 
@@ -283,6 +286,8 @@ class Scenario(Section):
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """Return a validated copy with values replaced, keys as ``"section.key"``.
 
+        A key may name one value of a list: ``"flows.layoff_rate[1]"``.
+
         Example:
             >>> s2 = scenario.with_changes({"search.distance_decay_per_minute": 0.02})
 
@@ -298,6 +303,22 @@ class Scenario(Section):
                     f"{dotted}: not a scenario key; use 'section.key' with a section of: "
                     f"{sections}"
                 )
+            element = _ELEMENT.fullmatch(key)
+            if element:  # one value of a list: "flows.layoff_rate[1]"
+                name, index = element.group(1), int(element.group(2))
+                current = data[section].get(name)
+                if not isinstance(current, (list, tuple)) or index >= len(current):
+                    size = len(current) if isinstance(current, (list, tuple)) else 0
+                    raise ScenarioError(
+                        f"{dotted}: not a scenario key; {section}.{name} "
+                        + (f"has {size} values (index 0 to {size - 1})" if size
+                           else "is not a list of values"),
+                        key=dotted, value=value, reason="not a scenario key",
+                    )
+                items = list(current)
+                items[index] = value
+                data[section][name] = items
+                continue
             data[section][key] = value
         return parse_scenario(data, source=self.source or "<changes>")
 

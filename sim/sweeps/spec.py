@@ -52,7 +52,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +74,8 @@ __all__ = [
     "MAX_RUNS",
 ]
 
+#: A key naming one value of a list: ``layoff_rate[1]``.
+_ELEMENT = re.compile(r"([A-Za-z0-9_]+)\[(\d+)\]")
 #: The most runs one sweep may hold (design points times replications).
 MAX_RUNS = 1_000_000
 #: Keys of ``[run]`` a sweep may not vary: replications derive the seeds, the name is the sweep's.
@@ -221,20 +225,47 @@ def _from_validation(source: str, exc: ValidationError) -> SweepError:
     return _error(source, key, error.get("input"), reason)
 
 
-def _field_type(key: str) -> type | None:
-    """The Python type of a scenario key's value (``int``, ``float``, ...), if it has one."""
+def _split(key: str) -> tuple[str, str, int | None]:
+    """``"flows.layoff_rate[1]"`` -> ``("flows", "layoff_rate", 1)``; no index -> None."""
     section, _, name = key.partition(".")
+    element = _ELEMENT.fullmatch(name)
+    if element:
+        return section, element.group(1), int(element.group(2))
+    return section, name, None
+
+
+def _field_type(key: str) -> type | None:
+    """The Python type of a scenario key's value (``int``, ``float``, ...), if it has one;
+    for one value of a list (``flows.layoff_rate[1]``), the type of that value."""
+    section, name, index = _split(key)
     table = Scenario.model_fields.get(section)
     if table is None or not isinstance(table.annotation, type):
         return None
     inner = table.annotation.model_fields.get(name)
-    return inner.annotation if inner is not None else None
+    if inner is None:
+        return None
+    annotation = inner.annotation
+    if index is None:
+        return annotation
+    if typing.get_origin(annotation) is not tuple:
+        return None
+    args = typing.get_args(annotation)
+    if index >= len(args):
+        return None
+    element = args[index]
+    while typing.get_origin(element) is typing.Annotated:
+        element = typing.get_args(element)[0]
+    return element if isinstance(element, type) else None
 
 
 def _refused_by_rule(base: Scenario, key: str, value: Any) -> bool:
     """Whether ``value`` passes ``key``'s own checks and only a rule linking keys refuses it."""
-    section, _, name = key.partition(".")
+    section, name, index = _split(key)
     table = getattr(base, section)
+    if index is not None:
+        items = list(getattr(table, name))
+        items[index] = value
+        value = items
     try:
         type(table).model_validate({**table.model_dump(), name: value})
     except ValidationError as exc:
@@ -254,8 +285,9 @@ def _check_value(source: str, base: Scenario, where: str, key: str, value: Any,
         shown = value if shown is None else shown
         if exc.key is None:  # the section is unknown
             raise _error(source, where, shown, str(exc)) from None
-        if exc.reason.startswith("unknown key"):
-            raise _error(source, where, shown, exc.reason) from None
+        if exc.reason.startswith(("unknown key", "not a scenario key")):
+            raise _error(source, where, shown, str(exc) if exc.reason.startswith("not a")
+                         else exc.reason) from None
         # A rule linking keys (it may name this key): only the combination can tell.
         if exc.key != key or _refused_by_rule(base, key, value):
             return
@@ -264,8 +296,10 @@ def _check_value(source: str, base: Scenario, where: str, key: str, value: Any,
 
 def _known_value(base: Scenario, key: str) -> Any:
     """The base's value of ``key``, or 0 for a key it does not have (to be refused)."""
-    section, _, name = key.partition(".")
-    return getattr(getattr(base, section, None), name, 0)
+    try:
+        return base_value(base, key)
+    except (AttributeError, IndexError, TypeError):
+        return 0
 
 
 def _resolve_base(base: str, source: str | None) -> Path:
@@ -415,9 +449,10 @@ def parse_sweep(
 
 
 def base_value(scenario: Scenario, key: str) -> Any:
-    """The value of ``"section.key"`` in ``scenario``."""
-    section, _, name = key.partition(".")
-    return getattr(getattr(scenario, section), name)
+    """The value of ``"section.key"`` (or ``"section.key[i]"``) in ``scenario``."""
+    section, name, index = _split(key)
+    value = getattr(getattr(scenario, section), name)
+    return value if index is None else value[index]
 
 
 def design_size(design: DesignSpec, parameters: list[ParameterSpec]) -> int:

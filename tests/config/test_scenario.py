@@ -398,3 +398,15 @@ def test_with_changes_errors_are_one_line(changes, parts):
     assert "\n" not in msg
     for part in parts:
         assert part in msg, f"{part!r} not in {msg!r}"
+
+
+def test_one_value_of_a_list_can_be_changed_alone():
+    """``section.key[i]`` changes the i-th value of a list, checked like the whole list."""
+    s = Scenario().with_changes({"flows.layoff_rate[1]": 0.005})
+    assert s.flows.layoff_rate == (0.0042, 0.005, 0.0023)
+    with pytest.raises(ScenarioError, match=r"flows.layoff_rate\[1\] = 1.5: must be <= 1.0"):
+        Scenario().with_changes({"flows.layoff_rate[1]": 1.5})
+    with pytest.raises(ScenarioError, match=r"has 3 values \(index 0 to 2\)"):
+        Scenario().with_changes({"flows.layoff_rate[3]": 0.1})
+    with pytest.raises(ScenarioError, match="is not a list of values"):
+        Scenario().with_changes({"search.hiring_standard[0]": 0.1})

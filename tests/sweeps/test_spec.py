@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from sim.config.scenario import ScenarioError
+from sim.sweeps.design import make_design
 from sim.sweeps.spec import (
     MAX_RUNS,
     ParameterSpec,
@@ -391,3 +392,23 @@ def test_sweep_errors_are_scenario_errors_with_key_and_value(tmp_path):
     assert info.value.key == 'parameters."wages.bargaining_power"'
     assert info.value.value == 1.5
     assert info.value.reason == "must be < 1.0"
+
+
+def test_one_value_of_a_list_can_be_swept(tmp_path):
+    """A range over ``flows.layoff_rate[1]`` samples that value alone, checked against the
+    element's own range; an index past the list's end is refused."""
+    base = tmp_path / "tiny.toml"
+    base.write_text('[run]\nname = "tiny"\nscale = 0.0005\n', encoding="utf-8")
+    path = tmp_path / "el.toml"
+    text = ('base = "tiny.toml"\n[design]\nkind = "random"\nsamples = 4\n[parameters]\n'
+            '"flows.layoff_rate[1]" = { low = 0.003, high = HIGH }\n')
+    path.write_text(text.replace("HIGH", "0.006"), encoding="utf-8")
+    sweep = load_sweep(path)
+    points = make_design(sweep).points
+    assert all(0.003 <= p["flows.layoff_rate[1]"] <= 0.006 for p in points)
+    path.write_text(text.replace("HIGH", "1.5"), encoding="utf-8")
+    with pytest.raises(SweepError, match=r"\[1\]\"\.high = 1.5: must be <= 1.0"):
+        load_sweep(path)
+    path.write_text(text.replace("HIGH", "0.006").replace("[1]", "[3]"), encoding="utf-8")
+    with pytest.raises(SweepError, match=r"has 3 values"):
+        load_sweep(path)
