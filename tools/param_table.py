@@ -12,6 +12,7 @@ from sim.config.scenario import Scenario
 SECTIONS = (
     "economy",
     "demography", "training", "knowledge", "firm_dynamics", "green", "remote_work", "migration",
+    "cycle",
 )
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 

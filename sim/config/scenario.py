@@ -48,6 +48,7 @@ from sim.config.section import (
     rule_error,
     toml_value,
 )
+from sim.mechanisms.cycle import CycleParams
 from sim.mechanisms.demography import DemographyParams
 from sim.mechanisms.firm_dynamics import FirmDynamicsParams
 from sim.mechanisms.green import GreenParams
@@ -237,6 +238,7 @@ class Scenario(Section):
     training: TrainingParams = TrainingParams()
     remote_work: RemoteWorkParams = RemoteWorkParams()
     migration: MigrationParams = MigrationParams()
+    cycle: CycleParams = CycleParams()
     source: str | None = Field(
         None, exclude=True, description="file the scenario was read from (not a value)"
     )
@@ -253,6 +255,15 @@ class Scenario(Section):
                     f"not used by geography {toml_value(self.run.geography)} (it uses: {uses}); "
                     "leave it out",
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _cycle_moves_targets(self) -> Scenario:
+        if self.cycle.enabled and not self.firm_dynamics.enabled:
+            raise rule_error(
+                "cycle.enabled", True,
+                "needs firm_dynamics.enabled = true (the shocks move the firms' targets)",
+            )
         return self
 
     def __eq__(self, other: object) -> bool:

@@ -3,12 +3,13 @@
 One step is one month. The month is declared once, in :data:`MONTH`, and
 :meth:`LabourMarket.step` runs exactly that list in that order:
 
-1. **demography**, **knowledge**, **firm_dynamics**, **green**: the mechanisms that
-   change the population, the R&D stocks, firms (productivity, targets, exits and
-   entry) and green-programme demand (each only when enabled; see
-   :mod:`sim.mechanisms`).
+1. **demography**, **knowledge**, **cycle**, **firm_dynamics**, **green**: the
+   mechanisms that change the population, the R&D stocks, the business cycle's
+   demand shocks, firms (productivity, targets, exits and entry) and
+   green-programme demand (each only when enabled; see :mod:`sim.mechanisms`).
 2. **flows** (:func:`sim.kernels.flows.monthly_flows`): layoffs (including the
-   workers of firms that exit this month), exits from and entries to the labour
+   workers of firms that exit this month, and, with the business cycle, the
+   shedding of employment above target), exits from and entries to the labour
    force, the decision to search on the job, retirement, and the slow adjustment
    of incumbents' wages to the going rate; firms' employment follows each
    separation. **Training** runs inside this pass, chunk by chunk, with the
@@ -95,6 +96,7 @@ from sim.kernels.matching import (
     vacancy_weights,
 )
 from sim.mechanisms.base import Accounts, Clock, FirmIndex, MarketState, Mechanism
+from sim.mechanisms.cycle import Cycle
 from sim.mechanisms.demography import Demography
 from sim.mechanisms.firm_dynamics import FirmDynamics
 from sim.mechanisms.green import Green
@@ -114,6 +116,7 @@ __all__ = ["LabourMarket", "MONTH", "StockFlowError"]
 MONTH: tuple[str, ...] = (
     "demography",
     "knowledge",
+    "cycle",
     "firm_dynamics",
     "green",
     "flows",  # with training inside the pass
@@ -135,6 +138,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {
     "training": Training,
     "remote_work": RemoteWork,
     "migration": Migration,
+    "cycle": Cycle,
 }
 
 
@@ -147,6 +151,7 @@ class _MonthFlows:
     """Flows of the month being simulated, by place (agents), passed between stages."""
 
     separations: np.ndarray
+    layoffs: np.ndarray
     vacancies_posted: np.ndarray
     hires: np.ndarray
     hires_from_unemployment: np.ndarray
@@ -335,6 +340,16 @@ class LabourMarket(mesa.Model):
         """Read-only view of firm ``j`` (a row of the firm table)."""
         return self.firms.view(j)
 
+    @property
+    def layoffs(self) -> np.ndarray:
+        """(P,) layoffs to unemployment this month by workplace, agents (the part of
+        ``separations`` that are layoffs: idiosyncratic, the business cycle's shedding and
+        the workers of firms that exit; a copy)."""
+        flows = self.__dict__.get("_flows")
+        if flows is None:
+            return np.zeros(self.geography.n_places, dtype=np.int64)
+        return flows.layoffs.copy()
+
     @staticmethod
     def national_columns() -> list[str]:
         """Names of the national indicators recorded each month (the registry's order)."""
@@ -367,20 +382,24 @@ class LabourMarket(mesa.Model):
         state = self.state
         n_places = self.geography.n_places
         separations = np.zeros(n_places, dtype=np.int64)
+        layoffs = np.zeros(n_places, dtype=np.int64)
         state.retirements[:] = 0
         exiting = np.zeros(len(f), dtype=np.bool_)
         exiting[state.exiting_firms] = True
         state.retired_rows = monthly_flows(
             state.stream_key("flows"), worker_columns(wk), firm_columns(f), exiting,
-            self._flow_rates, self._search_rules, self._wage_rules(),
+            self.mechanisms["cycle"].kernel_params(state), self._flow_rates,
+            self._search_rules, self._wage_rules(),
             self.mechanisms["remote_work"].kernel_params(),
             self.mechanisms["demography"].kernel_params(),
             self.mechanisms["training"].kernel_args(state),
             make(FlowsOutput, searching=wk.searching, separations_by_place=separations,
-                 retirements_by_place=state.retirements, scratch=wk.scratch),
+                 retirements_by_place=state.retirements, layoffs_by_place=layoffs,
+                 scratch=wk.scratch),
         )
         self._flows = _MonthFlows(
             separations=separations,
+            layoffs=layoffs,
             vacancies_posted=np.zeros(n_places),
             hires=np.zeros(n_places, dtype=np.int64),
             hires_from_unemployment=np.zeros(n_places, dtype=np.int64),

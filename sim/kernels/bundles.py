@@ -25,7 +25,7 @@ TrainingArgs        course entry, length, completion; counts          training
 EmployerLink        score bonus of employer-linked training           training
 MigrationRules      ``[migration]``                                   migration
 MigrationPlaces     this month's value of each place                  migration
-FlowsOutput         searchers, separations, retirements, scratch      flows kernel outputs
+FlowsOutput         searchers, separations, retirements, layoffs, ... flows kernel outputs
 VacancyTables       sampling tables of open vacancies                 matching work space
 Applications        application slots                                 matching work space
 FirmQueues          application slots grouped by firm                 matching work space
@@ -511,12 +511,14 @@ class FlowsOutput(NamedTuple):
         searching: (N,) True for this month's searchers (every row written).
         separations_by_place: (P,) separations by workplace (added to).
         retirements_by_place: (P,) retirements by home place (added to).
+        layoffs_by_place: (P,) layoffs to unemployment by workplace (added to).
         scratch: (2, N) work space (overwritten).
     """
 
     searching: _a(np.bool_, _N)
     separations_by_place: _a(np.int64, _N)
     retirements_by_place: _a(np.int64, _N)
+    layoffs_by_place: _a(np.int64, _N)
     scratch: _a(np.int32, 2, _N)
 
 

@@ -5,7 +5,9 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
 
 * employed: if the employer exits this month (``firm_exiting``), laid off and
   treated as unemployed for the rest of the month; otherwise laid off to
-  unemployment with probability ``layoff_rate[s]``; otherwise leaves the labour
+  unemployment with probability ``layoff_rate[s] + shed_j`` (``shed_j`` the
+  employer's shedding of employment above its target in a downturn,
+  :mod:`sim.mechanisms.cycle`; 0 without the business cycle); otherwise leaves the labour
   force with ``exit_employed`` (times ``constrained_exit_multiplier`` for a
   worker with a caring or disability constraint, or
   ``remote_exit_multiplier`` if that worker's job is remote); otherwise searches
@@ -67,14 +69,15 @@ class _FlowChunks(NamedTuple):
     n_left: np.ndarray  # (chunks,) int64, entries of ``left`` per chunk
     retired: np.ndarray  # (N,) int32, rows of retirees, listed per chunk
     n_retired: np.ndarray  # (chunks,) int64, entries of ``retired`` per chunk
+    layoffs: np.ndarray  # (chunks, P) int64, layoffs (to unemployment) by workplace
     training_entries: np.ndarray  # (chunks, P) int64
     training_completions: np.ndarray  # (chunks, P) int64
 
 
 @njit(cache=True)
 def monthly_flows(
-    key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
-    training, out,
+    key, workers, firms, firm_exiting, firm_shed, rates, search, wages, participation,
+    retirement, training, out,
 ):
     """Apply one month of flows in place (and, if ``training.run``, of training).
 
@@ -87,6 +90,9 @@ def monthly_flows(
             ``employment`` is reduced by every separation.
         firm_exiting: (F,) bool, firms that exit this month (the firm-dynamics mechanism;
             all False when it is off): their workers are laid off.
+        firm_shed: (F,) float64, extra monthly layoff probability of each firm's workers
+            on top of ``rates.layoff_rate`` (the business cycle's shedding of employment
+            above target, :mod:`sim.mechanisms.cycle`; all 0 when it is off).
         rates: :class:`~sim.kernels.bundles.FlowRates`: layoff rate by skill, exit rates
             from employment and unemployment, entry rate by home place (a month).
         search: :class:`~sim.kernels.bundles.SearchRules`: ``ojs_share``, the monthly
@@ -108,8 +114,10 @@ def monthly_flows(
         out: :class:`~sim.kernels.bundles.FlowsOutput`: ``searching`` (N,) True for this
             month's searchers; ``separations_by_place`` (P,) separations by workplace
             (layoffs, exits from employment, retirements of the employed and the workers
-            of exiting firms) and ``retirements_by_place`` (P,) retirements by home
-            place, both added to; ``scratch`` (2, N) work space (overwritten).
+            of exiting firms), ``layoffs_by_place`` (P,) layoffs to unemployment by
+            workplace (the part of the separations that are layoffs, the workers of
+            exiting firms included) and ``retirements_by_place`` (P,) retirements by home
+            place, all added to; ``scratch`` (2, N) work space (overwritten).
 
     Returns:
         The rows of the workers who retired this month, ascending (int64): the rows
@@ -118,6 +126,7 @@ def monthly_flows(
     n = workers.home.shape[0]
     separations_by_place = out.separations_by_place
     retirements_by_place = out.retirements_by_place
+    layoffs_by_place = out.layoffs_by_place
     training_entries = training.entries
     training_completions = training.completions
     scratch = out.scratch
@@ -130,13 +139,14 @@ def monthly_flows(
     chunk_retired = np.zeros(n_chunks, dtype=np.int64)
     chunk_in = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunk_out = np.zeros((n_chunks, n_places), dtype=np.int64)
+    chunk_lay = np.zeros((n_chunks, n_places), dtype=np.int64)
     chunks = _FlowChunks(
-        chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired, chunk_in,
-        chunk_out,
+        chunk_sep, chunk_ret, scratch[0], chunk_left, scratch[1], chunk_retired, chunk_lay,
+        chunk_in, chunk_out,
     )
     _flows_chunks(
-        key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
-        training, out.searching, chunks,
+        key, workers, firms, firm_exiting, firm_shed, rates, search, wages, participation,
+        retirement, training, out.searching, chunks,
     )
     retired = np.empty(chunk_retired.sum(), dtype=np.int64)
     k = 0
@@ -144,6 +154,7 @@ def monthly_flows(
         for p in range(n_places):
             separations_by_place[p] += chunk_sep[c, p]
             retirements_by_place[p] += chunk_ret[c, p]
+            layoffs_by_place[p] += chunk_lay[c, p]
             training_entries[p] += chunk_in[c, p]
             training_completions[p] += chunk_out[c, p]
         for t in range(c * CHUNK, c * CHUNK + chunk_left[c]):
@@ -168,8 +179,8 @@ def _separate(i, j, c, pos, chunk_sep, firm_place, left, employer, remote, month
 
 @njit(cache=True, parallel=True)
 def _flows_chunks(
-    key, workers, firms, firm_exiting, rates, search, wages, participation, retirement,
-    training, searching, chunks,
+    key, workers, firms, firm_exiting, firm_shed, rates, search, wages, participation,
+    retirement, training, searching, chunks,
 ):
     # The bundles' fields as locals, so that the parallel loop reads plain arrays and
     # scalars (as before the bundles: the same loop, the same speed).
@@ -211,6 +222,7 @@ def _flows_chunks(
     chunk_left = chunks.n_left
     retired = chunks.retired
     chunk_retired = chunks.n_retired
+    chunk_lay = chunks.layoffs
     chunk_in = chunks.training_entries
     chunk_out = chunks.training_completions
     # Only the prange loop: array expressions here would become parallel regions too.
@@ -245,6 +257,7 @@ def _flows_chunks(
                 j = employer[i]
                 if firm_exiting[j]:
                     # The employer closes: laid off, then an unemployed worker this month.
+                    chunk_lay[c, firm_place[j]] += 1
                     n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
                                        employer, remote, months_unemployed) - start
                     status[i] = UNEMPLOYED
@@ -253,7 +266,8 @@ def _flows_chunks(
                     st = UNEMPLOYED
                 else:
                     s = skill[i]
-                    lay = layoff_rate[s]
+                    # x + 0.0 == x: no shedding leaves the layoff rate bit-identical.
+                    lay = layoff_rate[s] + firm_shed[j]
                     exit_e = exit_employed
                     if constrained[i]:
                         exit_e *= (
@@ -264,6 +278,7 @@ def _flows_chunks(
                         n_left = _separate(i, j, c, start + n_left, chunk_sep, firm_place, left,
                                            employer, remote, months_unemployed) - start
                         if u < lay:
+                            chunk_lay[c, firm_place[j]] += 1
                             status[i] = UNEMPLOYED
                             r = replacement_ratio * wage[i]
                             reservation_wage[i] = r if r > benefit else benefit

@@ -49,6 +49,7 @@ STAGES: dict[str, int] = {
     "remote_work_stable": 16,  # a worker's fixed telework, broadband and hybrid draws
     "remote_work_constraint": 17,  # the caring or disability constraint
     "migration": 18,
+    "cycle": 19,  # the business cycle's aggregate and regional demand shocks
 }
 
 

@@ -2,5 +2,5 @@
 
 :mod:`sim.mechanisms.base` holds the contract every mechanism follows; one module a
 mechanism (demography, knowledge, firm dynamics, green, training, remote work,
-migration), each with its scenario section next to its equations.
+migration, the business cycle), each with its scenario section next to its equations.
 """

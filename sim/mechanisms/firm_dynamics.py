@@ -40,15 +40,18 @@ find them within about 300 km only, hence :math:`\delta_s` = 0.01 per minute
 
 **2. Target size from productivity and demand.**
 
-.. math:: N^*_j = \mathrm{round}\bigl(N^*_{j0} \, m_p^{\varepsilon} \, D_p\bigr)
+.. math:: N^*_j = \mathrm{round}\bigl(N^*_{j0} \, m_p^{\varepsilon} \, D_p \, C_p\bigr)
 
 with :math:`N^*_{j0}` the firm's target at start (or at entry),
 :math:`\varepsilon` = 1 the elasticity of size with respect to productivity
 (ESTIMATE: firm size proportional to :math:`A^{\sigma - 1}` under CES demand,
 Melitz 2003, with :math:`\sigma \approx 2` for value added) and :math:`D_p` the
 demand multiplier of place ``p`` (:attr:`FirmDynamics.demand`, 1 by default;
-policies change it). The mechanism changes ``target_size`` by the *change* of
-its own term, so other mechanisms (the green programme) can add to targets.
+policies change it) and :math:`C_p` the business cycle's demand shock
+(:attr:`FirmDynamics.shock`, :math:`e^{z_t + r_{p,t}}` set each month by
+:mod:`sim.mechanisms.cycle`; exactly 1 without it). The mechanism changes
+``target_size`` by the *change* of its own term, so other mechanisms (the green
+programme) can add to targets.
 
 **3. Profit and exit.** Monthly profit is value added less wages over the
 firm's workers, :math:`\pi_j = \frac{52}{12}\sum_{i \in j} (A_j q_{s_i} h_i - w_i)`
@@ -223,6 +226,8 @@ class FirmDynamics(Mechanism):
 
     Attributes:
         demand: (P,) demand multiplier by place (1 at start; policies change it).
+        shock: (P,) the business cycle's demand shock by place (1 without a cycle;
+            :mod:`sim.mechanisms.cycle` sets it before this mechanism's month).
         multiplier: (P,) knowledge productivity multiplier ``m_p`` now.
         profit: (F,) last month's profit by firm, GBP a month.
         entries, exits: (P,) firm agents that entered / exited this month.
@@ -237,9 +242,11 @@ class FirmDynamics(Mechanism):
         f = state.firms
         n_places = state.n_places
         self.demand = np.ones(n_places)
+        self.shock = np.ones(n_places)
         self.multiplier = np.ones(n_places)
-        self._last_m = self.multiplier.copy()  # multiplier and demand of the last targets
-        self._last_d = self.demand.copy()
+        self._last_m = self.multiplier.copy()  # multiplier, demand and shock of the last
+        self._last_d = self.demand.copy()  # targets
+        self._last_c = self.shock.copy()
         # Per-firm state of this mechanism, attached to the firm table (grows with it):
         # the target before knowledge and demand, and this mechanism's part of the target.
         f.attach("base_target", np.float64)[:] = f.target_size
@@ -293,7 +300,11 @@ class FirmDynamics(Mechanism):
 
     def _own_targets(self, rows: np.ndarray, place: np.ndarray) -> np.ndarray:
         eps = self.params.size_elasticity
-        t = self._firms.base_target[rows] * self.multiplier[place] ** eps * self.demand[place]
+        # Times a shock of exactly 1 without the cycle: the same numbers as without it.
+        t = (
+            self._firms.base_target[rows] * self.multiplier[place] ** eps * self.demand[place]
+            * self.shock[place]
+        )
         return np.maximum(np.rint(t), 0).astype(np.int64)
 
     def attractiveness(self, state: MarketState, population: np.ndarray,
@@ -328,12 +339,16 @@ class FirmDynamics(Mechanism):
         if np.any(ratio != 1.0):
             f.productivity[alive] = (f.productivity[alive] * ratio[place]).astype(np.float32)
         self.multiplier = m_new
-        if not (np.array_equal(m_new, self._last_m) and np.array_equal(self.demand, self._last_d)):
+        if not (
+            np.array_equal(m_new, self._last_m) and np.array_equal(self.demand, self._last_d)
+            and np.array_equal(self.shock, self._last_c)
+        ):
             new = self._own_targets(alive, place)
             t = f.target_size[alive] + (new - f.own_target[alive])
             f.target_size[alive] = np.maximum(t, 0)
             f.own_target[alive] = new
             self._last_m, self._last_d = m_new.copy(), self.demand.copy()
+            self._last_c = self.shock.copy()
 
         # 3. Exits: sustained losses (counted to last month) or the exogenous hazard.
         hazard = 1.0 - (1.0 - p.exit_hazard_per_year) ** (1.0 / 12.0)

@@ -25,7 +25,10 @@ CORE_SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms"
 #: One section per switchable mechanism (sim.mechanisms.base), in the order of the schedule.
 MECHANISM_SECTIONS = (
     "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
+    "cycle",
 )
+#: Mechanisms off in the steady-state baseline (switched on by a scenario).
+OFF_BY_DEFAULT = ("cycle",)
 SECTIONS = CORE_SECTIONS + MECHANISM_SECTIONS
 
 
@@ -214,10 +217,10 @@ def test_unknown_section_lists_sections_not_the_internal_source_field(tmp_path):
     assert "source" not in allowed
 
 
-def test_every_mechanism_section_has_an_enabled_switch_on_by_default():
+def test_every_mechanism_section_has_an_enabled_switch_on_by_default_but_the_cycle():
     s = Scenario()
     for section in MECHANISM_SECTIONS:
-        assert getattr(s, section).enabled is True, section
+        assert getattr(s, section).enabled is (section not in OFF_BY_DEFAULT), section
     off = s.with_changes({f"{m}.enabled": False for m in MECHANISM_SECTIONS})
     assert not any(getattr(off, m).enabled for m in MECHANISM_SECTIONS)
     assert all(getattr(off, c) == getattr(s, c) for c in CORE_SECTIONS)

@@ -19,7 +19,7 @@ from sim.config.show import allowed_values, scenario_to_toml, section_title
 from sim.world.geography import GEOGRAPHY_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ["baseline.toml", "baseline-lad.toml", "small.toml"]
+SHIPPED = ["baseline.toml", "baseline-lad.toml", "baseline-cycle.toml", "small.toml"]
 SECTIONS = {
     name: field.annotation for name, field in Scenario.model_fields.items()
     if isinstance(field.annotation, type) and issubclass(field.annotation, Section)

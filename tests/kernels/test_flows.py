@@ -108,6 +108,9 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     # Usually no firm exits; otherwise a random share of them.
     exit_share = 0.0 if zero_rates or rng.random() < 0.5 else float(rng.uniform(0.0, 0.6))
     par["firm_exiting"] = rng.random(f) < exit_share
+    # Usually no shedding (the business cycle off); otherwise extra layoff probabilities.
+    shed = zero_rates or rng.random() < 0.5
+    par["firm_shed"] = np.zeros(f) if shed else rng.uniform(0.0, 0.3, f)
     # Usually a retirement age inside the range of ages (some retire), sometimes off.
     off = zero_rates or rng.random() < 0.3
     par["retirement_age_months"] = 0 if off else int(rng.integers(17 * 12, 67 * 12))
@@ -115,13 +118,15 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
 
 
 def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations,
-           retirements, scratch, training: TrainingArgs | None = None):
+           retirements, scratch, training: TrainingArgs | None = None, layoffs=None):
     """monthly_flows with the bundles built from the test's columns and parameters."""
+    if layoffs is None:
+        layoffs = np.zeros(q["n_places"], dtype=np.int64)
     return monthly_flows(
         key, worker_bundle(w),
         firm_bundle(q["n_firms"], place=q["firm_place"], productivity=q["firm_productivity"],
                     employment=employment),
-        q["firm_exiting"],
+        q["firm_exiting"], q.get("firm_shed", np.zeros(q["n_firms"])),
         make(FlowRates, layoff_rate=q["layoff_rate"], exit_employed=q["exit_employed"],
              exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"]),
         search_rules(ojs_share=q["ojs_share"]),
@@ -136,7 +141,7 @@ def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations
         make(Retirement, retirement_age_months=q["retirement_age_months"]),
         TrainingArgs.neutral(q["n_places"]) if training is None else training,
         make(FlowsOutput, searching=searching, separations_by_place=separations,
-             retirements_by_place=retirements, scratch=scratch),
+             retirements_by_place=retirements, layoffs_by_place=layoffs, scratch=scratch),
     )
 
 
@@ -153,8 +158,10 @@ def _run(e: dict, key=None, employment_out: list | None = None):
     searching = np.ones(n, dtype=np.bool_)  # garbage: every row must be written
     separations = np.zeros(q["n_places"], dtype=np.int64)
     retirements = np.zeros(q["n_places"], dtype=np.int64)
+    layoffs = np.zeros(q["n_places"], dtype=np.int64)
     retired_rows = _flows(e["key"] if key is None else key, w, q, employment, searching,
-                          separations, retirements, scratch)
+                          separations, retirements, scratch, layoffs=layoffs)
+    e["layoffs"] = layoffs
     # The rows that became absent are returned, ascending.
     became_absent = (e["workers"]["status"] != ABS) & (w["status"] == ABS)
     np.testing.assert_array_equal(retired_rows, np.flatnonzero(became_absent))
@@ -242,6 +249,11 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     assert not np.any(s1[closed] == EMP)
     assert not np.any(stayed & q["firm_exiting"][np.maximum(j0, 0)])
     laid_off = (s0 == EMP) & (s1 == UNE) & ~closed
+    if "layoffs" in e:  # layoffs by workplace: the laid off and the closures' workers
+        np.testing.assert_array_equal(
+            e["layoffs"],
+            np.bincount(q["firm_place"][j0[laid_off | closed]], minlength=q["n_places"]),
+        )
     quit_lf = (s0 == EMP) & (s1 == INA)
     np.testing.assert_array_equal(j1[stayed], j0[stayed])  # stayers keep their employer
     # The remote flag goes with the job: kept by stayers, cleared on leaving employment.
@@ -278,7 +290,8 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     # The documented rule, from the kernel's stream. The constrained leave the labour
     # force more often (less so in a remote job, or unemployed and remote-capable).
     u = _draws(e["key"], n)
-    lay = q["layoff_rate"][before["skill"]]
+    shed = q.get("firm_shed", np.zeros(q["n_firms"]))
+    lay = q["layoff_rate"][before["skill"]] + shed[np.maximum(j0, 0)]
     cons = before["constrained"]
     m, mr = q["constrained_exit_multiplier"], q["remote_exit_multiplier"]
     exit_e = q["exit_employed"] * np.where(cons, np.where(before["remote"], mr, m), 1.0)
@@ -617,6 +630,7 @@ def test_exiting_firms_lay_off_all_their_workers_and_employment_follows() -> Non
     q["exit_employed"] = q["exit_unemployed"] = 0.0
     q["retirement_age_months"] = 0
     q["firm_exiting"] = np.arange(q["n_firms"]) % 2 == 0
+    q["firm_shed"] = np.zeros(q["n_firms"])
     w0 = e["workers"]
     at_closing = (w0["status"] == EMP) & q["firm_exiting"][np.maximum(w0["employer"], 0)]
     assert at_closing.sum() > 100
@@ -643,6 +657,7 @@ def test_constrained_leave_work_more_often_unless_remote() -> None:
     q["firm_place"] = np.zeros(1, dtype=np.int16)
     q["firm_productivity"] = np.array([800.0], dtype=np.float32)
     q["firm_exiting"] = np.zeros(1, dtype=np.bool_)
+    q["firm_shed"] = np.zeros(1)
     w["home"][:] = 0
     w["status"][:] = EMP
     w["employer"][:] = 0

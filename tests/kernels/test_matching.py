@@ -538,6 +538,7 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
         e["age_months"] = age
         monthly_flows(
             stream_key(e["seed"], month, STAGES["flows"]), _workers(e), _firms(e), exiting,
+            np.zeros(e["F"]),
             make(FlowRates, layoff_rate=layoff, exit_employed=0.02, exit_unemployed=0.05,
                  entry_rate=entry),
             search_rules(ojs_share=0.2),
@@ -552,6 +553,7 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
             TrainingArgs.neutral(e["P"]),
             make(FlowsOutput, searching=searching, separations_by_place=separations,
                  retirements_by_place=retirements,
+                 layoffs_by_place=np.zeros(e["P"], dtype=np.int64),
                  scratch=np.empty((2, e["N"]), dtype=np.int32)),
         )
         assert separations.sum() == np.count_nonzero(was_emp & (e["status"] != EMP))
