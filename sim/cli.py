@@ -10,6 +10,8 @@ Commands::
     placejobs sensitivity DIR --output INDICATOR [--output ...] [--place P] [--window M]
     placejobs calibrate CALIBRATION [--out DIR] [--workers N] [--threads N]
                         [--scheduler ADDRESS] [--quiet]
+    placejobs validate --out DIR [--geography G] [--quick] [--replications R]
+                       [--workers N] [--quiet]
     placejobs bench [--workers N] [--months N] [--repeat R]
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
@@ -162,6 +164,24 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--window", type=int, default=12, metavar="MONTHS",
                       help="average each run over its last MONTHS recorded months (default 12)")
     sens.add_argument("--quiet", action="store_true", help="no table")
+
+    val = sub.add_parser(
+        "validate", help="run the baselines and check the model against published figures",
+        description="Run the baseline scenarios as replications (on Dask), compute every "
+        "validation target with its 95% interval and write DIR/validation.parquet and "
+        "DIR/report.html with figures. Exit status 0: every target evaluated is inside its "
+        "range; 1: some are missed (listed on stderr); 2: a mistake.",
+    )
+    val.add_argument("--out", type=Path, required=True, help="results directory")
+    val.add_argument("--geography", choices=("uk-itl1", "uk-lad"), default=None,
+                     help="validate one geography only (default: both)")
+    val.add_argument("--quick", action="store_true",
+                     help="small economies, short horizons, 2 replications (a smoke test)")
+    val.add_argument("--replications", type=int, default=None,
+                     help="replications of each scenario (default 2 with --quick, else 5)")
+    val.add_argument("--workers", type=int, default=None,
+                     help="worker processes of the local cluster (default: one per core)")
+    val.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
     bench = sub.add_parser("bench", help="measure throughput and memory")
     bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
@@ -374,6 +394,40 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from sim.config.scenario import ScenarioError
+    from sim.runs.output import OutputError
+    from sim.sweeps.execute import ExecutionError
+    from sim.validation.report import validate
+
+    interrupts.check()
+    if args.replications is not None and args.replications < 2:
+        raise UserError(f"--replications {args.replications}: must be >= 2")
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers {args.workers}: must be >= 1")
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"--out {args.out}: is a file, not a directory")
+    geographies = ("uk-itl1", "uk-lad") if args.geography is None else (args.geography,)
+    try:
+        report = validate(out=args.out, geographies=geographies, quick=args.quick,
+                          replications=args.replications, workers=args.workers,
+                          progress=not args.quiet)
+    except (ScenarioError, OutputError, ExecutionError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    table = report.table
+    if not args.quiet:
+        counts = table["status"].value_counts()
+        print(f"{counts.get('inside', 0)} targets inside, {counts.get('missed', 0)} missed, "
+              f"{counts.get('not evaluated', 0)} not evaluated; wrote "
+              f"{args.out / 'validation.parquet'} and {args.out / 'report.html'}")
+    missed = table[table["status"] == "missed"]
+    for _, row in missed.iterrows():
+        print(f"missed: {row['target']}: model {row['model_value']:.4g} "
+              f"(95% interval {row['ci_low']:.4g} to {row['ci_high']:.4g}), range "
+              f"{row['low']:.4g} to {row['high']:.4g}", file=sys.stderr)
+    return 1 if len(missed) else 0
+
+
 def _show(args: argparse.Namespace) -> int:
     from sim.config.overrides import apply_assignments
     from sim.config.scenario import Scenario, ScenarioError, load_scenario
@@ -474,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _calibrate(args)
                 if args.command == "show":
                     return _show(args)
+                if args.command == "validate":
+                    return _validate(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)

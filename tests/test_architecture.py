@@ -103,6 +103,7 @@ LAYERS = (
     ("sim.runs", 8),
     ("sim.sweeps", 9),
     ("sim.calibration", 10),
+    ("sim.validation", 10),
     ("sim.cli", 11),
     ("sim.__main__", 11),
 )
@@ -154,7 +155,7 @@ def test_top_of_the_package_holds_only_entry_points():
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
         "agents", "calibration", "config", "core", "data", "kernels", "mechanisms", "runs",
-        "sweeps", "viz", "world",
+        "sweeps", "validation", "viz", "world",
     ]
 
 

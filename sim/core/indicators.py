@@ -61,6 +61,7 @@ from sim.kernels.aggregate import COUNT_COLUMNS, bin_edges, count_at_or_above, h
 __all__ = [
     "AGGREGATIONS",
     "FLOW_SOURCES",
+    "MEASURED_SOURCES",
     "FORMATS",
     "INDICATORS",
     "INEQUALITY_INDICATORS",
@@ -71,6 +72,7 @@ __all__ = [
     "aggregate",
     "column_metadata",
     "markdown_table",
+    "measured_flows",
     "ratio",
     "read_indicator_metadata",
     "read_units",
@@ -105,10 +107,31 @@ FLOW_SOURCES = (
     "entrants",  # residents who entered the working-age population this month
     "firms",  # live firm agents, by place
 )
+#: Flows measured as the Labour Force Survey measures them: each worker's state now
+#: against the same worker's state at last month's tally (:func:`measured_flows`), by
+#: place of residence now (agents). A worker who lost a job and found another within the
+#: month shows no flow, as in the survey.
+MEASURED_SOURCES = (
+    "employed_before",  # residents employed at last month's tally
+    "employed_to_unemployed",  # of whom unemployed now
+    "unemployed_before",  # residents unemployed at last month's tally
+    "unemployed_to_employed",  # of whom employed now
+    "unemployed_short_before",  # unemployed last month, spell under 3 months
+    "short_to_employed",  # of whom employed now
+    "unemployed_long_before",  # unemployed last month, spell of 24 months or more
+    "long_to_employed",  # of whom employed now
+    "movers",  # residents whose place of residence changed since last month
+    "unemployed_basic",  # unemployed residents with basic skills (stock now)
+    "active_basic",  # employed or unemployed residents with basic skills
+    "unemployed_advanced",  # unemployed residents with advanced skills
+    "active_advanced",  # employed or unemployed residents with advanced skills
+)
+#: Spell lengths (months) that separate short and long unemployment in :data:`MEASURED_SOURCES`.
+SHORT_SPELL_MONTHS, LONG_SPELL_MONTHS = 3, 24
 #: Derived inside :func:`aggregate`: employed residents in good jobs (skill used and pay at
 #: or above the good-job line set from this month's national median).
 _DERIVED_SOURCES = ("good_jobs",)
-_SOURCES = (*COUNT_COLUMNS, *FLOW_SOURCES, *_DERIVED_SOURCES)
+_SOURCES = (*COUNT_COLUMNS, *FLOW_SOURCES, *MEASURED_SOURCES, *_DERIVED_SOURCES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +349,29 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("remote_capable_share", "residents of working age who could work remotely / "
            "residents of working age", "Remote-capable share", ("remote_capable",), _POP,
            aggregation="mean"),
+    _ratio("job_loss_rate", "residents employed last month and unemployed now / residents "
+           "employed last month (measured as the Labour Force Survey does)", "Job-loss rate",
+           ("employed_to_unemployed",), ("employed_before",), unit="share a month"),
+    _ratio("measured_job_finding_rate", "residents unemployed last month and employed now / "
+           "residents unemployed last month", "Measured job-finding rate",
+           ("unemployed_to_employed",), ("unemployed_before",), unit="share a month"),
+    _ratio("exit_rate_short", "of residents unemployed under 3 months last month, the share "
+           "employed now", "Exit rate, spells under 3 months", ("short_to_employed",),
+           ("unemployed_short_before",), unit="share a month"),
+    _ratio("exit_rate_long", "of residents unemployed 24 months or more last month, the share "
+           "employed now", "Exit rate, spells over 2 years", ("long_to_employed",),
+           ("unemployed_long_before",), unit="share a month"),
+    _ratio("mover_rate", "residents who moved home from another place since last month / "
+           "residents of working age", "Mover rate", ("movers",), _POP, unit="share a month"),
+    _ratio("unemployment_rate_basic", "unemployed / labour force, residents with basic skills "
+           "(below Level 3)", "Unemployment rate (basic skill)", ("unemployed_basic",),
+           ("active_basic",)),
+    _ratio("unemployment_rate_advanced", "unemployed / labour force, residents with advanced "
+           "skills (Level 4+, degree)", "Unemployment rate (advanced skill)",
+           ("unemployed_advanced",), ("active_advanced",)),
+    _ratio("jobs_per_resident_worker", "filled jobs by workplace / employed residents",
+           "Jobs per resident worker", ("jobs_at_workplace",), _E, unit="ratio",
+           fmt="number"),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),
@@ -397,7 +443,7 @@ def aggregate(
         hist: (P, N_BINS) wage histogram of employed residents by place (agents).
         hist_good: (P, N_BINS) the same for those whose job uses their skill level.
         flows: each of :data:`FLOW_SOURCES`, a (P,) array of agents (firm agents for
-            ``firms``).
+            ``firms``), and those of :data:`MEASURED_SOURCES` (zeros where absent).
         provided: values by place from the mechanisms (``Mechanism.place_indicators``) and
             the place state, keyed by registry name; each must be an entry with a
             ``provider``. Those absent are zeros.
@@ -444,6 +490,7 @@ def aggregate(
     national_median = histogram_quantile(hist.sum(axis=0), 0.5, edges)[0]
     good_line = good_job_pay_fraction * national_median
     sources: dict[str, np.ndarray] = {name: c[:, k] for k, name in enumerate(COUNT_COLUMNS)}
+    sources.update({k: np.zeros(n_places, dtype=np.int64) for k in MEASURED_SOURCES})
     sources.update(flows)
     sources["good_jobs"] = count_at_or_above(hist_good, good_line, edges)
     # National totals of the by-place counts: the tally's columns summed in one pass (the
@@ -503,6 +550,68 @@ def aggregate(
                 value = coefficient_of_variation(per_place[ind.of], weights)
         national[ind.name] = float(value)
     return per_place, national
+
+
+def measured_flows(
+    before: Mapping[str, np.ndarray] | None,
+    now: Mapping[str, np.ndarray],
+    n_places: int,
+    *,
+    employed: int,
+    unemployed: int,
+    absent: int,
+) -> dict[str, np.ndarray]:
+    """The counts of :data:`MEASURED_SOURCES` by place of residence now (agents).
+
+    Args:
+        before: the worker columns ``status``, ``home``, ``age_months`` and
+            ``months_unemployed`` at last month's tally (copies), or None in the first
+            month (the flows are then zeros).
+        now: the same columns now, plus ``skill`` (0 basic .. 2 advanced).
+        n_places: number of places.
+        employed: the status code of employment.
+        unemployed: the status code of unemployment.
+        absent: the status code of a free row (no person).
+
+    A row is the same person as last month when it is not free now and its age did not
+    fall (a row freed by a retirement and refilled by an entrant starts young): as in the
+    survey's matched sample, only people present both months count in the flows.
+    """
+    status, home = now["status"], now["home"]
+    skill = now["skill"]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(home[mask], minlength=n_places).astype(np.int64)
+
+    active = (status == employed) | (status == unemployed)
+    out = {
+        "unemployed_basic": count((status == unemployed) & (skill == 0)),
+        "active_basic": count(active & (skill == 0)),
+        "unemployed_advanced": count((status == unemployed) & (skill == 2)),
+        "active_advanced": count(active & (skill == 2)),
+    }
+    names = [k for k in MEASURED_SOURCES if k not in out]
+    if before is None:
+        out.update({k: np.zeros(n_places, dtype=np.int64) for k in names})
+        return {k: out[k] for k in MEASURED_SOURCES}
+    same = (now["age_months"] >= before["age_months"]) & (status != absent)
+    was_e = same & (before["status"] == employed)
+    was_u = same & (before["status"] == unemployed)
+    is_e, is_u = status == employed, status == unemployed
+    spell = before["months_unemployed"]
+    short, long = was_u & (spell < SHORT_SPELL_MONTHS), was_u & (spell >= LONG_SPELL_MONTHS)
+    out.update({
+        "employed_before": count(was_e),
+        "employed_to_unemployed": count(was_e & is_u),
+        "unemployed_before": count(was_u),
+        "unemployed_to_employed": count(was_u & is_e),
+        "unemployed_short_before": count(short),
+        "short_to_employed": count(short & is_e),
+        "unemployed_long_before": count(long),
+        "long_to_employed": count(long & is_e),
+        "movers": count(same & (home != before["home"])),
+    })
+    return {k: out[k] for k in MEASURED_SOURCES}
 
 
 # ------------------------------------------------------------------------- metadata

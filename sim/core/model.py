@@ -61,7 +61,7 @@ from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
-from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS, ratio
+from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS, measured_flows, ratio
 from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
 from sim.kernels import configure_threads
@@ -140,6 +140,10 @@ MECHANISMS: dict[str, type[Mechanism]] = {
     "migration": Migration,
     "cycle": Cycle,
 }
+
+
+#: Worker columns the measured flows compare with last month (:func:`measured_flows`).
+_MEASURED_COLUMNS = ("status", "home", "age_months", "months_unemployed", "skill")
 
 
 class StockFlowError(AssertionError):
@@ -569,6 +573,12 @@ class LabourMarket(mesa.Model):
             "entrants": self.state.entrants,
             "firms": np.bincount(f.place[f.alive], minlength=self.geography.n_places),
         }
+        wk = self.workers
+        now = {c: getattr(wk, c) for c in _MEASURED_COLUMNS}
+        flows.update(measured_flows(getattr(self, "_before", None), now,
+                                    self.geography.n_places, employed=EMPLOYED,
+                                    unemployed=UNEMPLOYED, absent=ABSENT))
+        self._before = {c: now[c].copy() for c in _MEASURED_COLUMNS if c != "skill"}
         per_place, self.national = aggregate_indicators(
             self._counts, self._hist, self._hist_good, flows, provided,
             people_per_agent=self.state.people_per_agent,

@@ -47,6 +47,10 @@ EXPECTED_PLACE_COLUMNS = (
     "mean_commute_km", "net_migration", "net_migration_advanced", "knowledge_stock",
     "housing_cost", "amenity", "firm_entries", "firm_exits", "retirements", "entrants",
     "remote_capable_share",
+    # Added for the validation targets (issue 9): appended, existing columns unchanged.
+    "job_loss_rate", "measured_job_finding_rate", "exit_rate_short", "exit_rate_long",
+    "mover_rate", "unemployment_rate_basic", "unemployment_rate_advanced",
+    "jobs_per_resident_worker",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 

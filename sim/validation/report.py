@@ -1,0 +1,547 @@
+"""The validation report: run the baselines, compute every target, write the table and figures.
+
+:func:`validate` (what ``placejobs validate`` calls) runs each scenario the targets need
+(the baseline at ``uk-itl1`` and at ``uk-lad``, and ``scenarios/baseline-cycle.toml``
+when it exists) as a replications-only sweep on Dask (:func:`sim.sweeps.api.sweep`,
+written under ``DIR/runs/``), computes each target's statistic for every replication
+(:mod:`sim.validation.targets`), and writes:
+
+* ``DIR/validation.parquet``: one row per target (:data:`COLUMNS`): the data value and
+  range, the model value (mean over replications) with its 95% t-interval, the source,
+  and ``status``: ``inside``, ``missed`` or ``not evaluated`` (with the reason in
+  ``note``);
+* ``DIR/report.html`` and the PNG figures beside it: the table, the regions and
+  districts against data (45-degree line), the matching function, the commuting
+  distances, maps of model and data, and the Beveridge curve when the cycle scenario ran.
+
+A target is met when the mean over replications lies in its range. ``--quick`` is a
+small economy over a short horizon with 2 replications (well under a minute): a smoke
+test of the whole chain whose figures are noisier than a full run's.
+
+Example:
+    >>> from sim.validation.report import validate
+    >>> report = validate(out="results/validation", quick=True)
+    >>> report.table[["target", "model_value", "low", "high", "status"]]
+    >>> report.missed       # names of the targets outside their range
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.config.scenario import Scenario, load_scenario
+from sim.sweeps.api import sweep
+from sim.sweeps.store import SweepResults
+from sim.validation.moments import (
+    MatchingFit,
+    matching_function,
+    place_means,
+    t_interval,
+)
+from sim.validation.targets import (
+    TARGETS,
+    RunData,
+    Target,
+    workplace_ratio_data,
+    workplace_ratio_model,
+)
+from sim.viz.plots import plot_map
+from sim.world.geographies import geography_from_options
+
+__all__ = [
+    "COLUMNS",
+    "GEOGRAPHIES",
+    "QUICK",
+    "FULL",
+    "Settings",
+    "ValidationReport",
+    "evaluate",
+    "validate",
+    "write_report",
+]
+
+#: The geographies validated, and the baseline scenario file of each.
+GEOGRAPHIES: dict[str, str] = {"uk-itl1": "baseline.toml", "uk-lad": "baseline-lad.toml"}
+#: The business-cycle scenario (optional: the targets that need it are skipped without it).
+CYCLE_FILE = "baseline-cycle.toml"
+#: Columns of ``validation.parquet``, in order.
+COLUMNS = ("target", "group", "description", "data_value", "low", "high", "unit",
+           "model_value", "ci_low", "ci_high", "replications", "status", "inside",
+           "geography", "scenario", "source", "tolerance", "note")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Size of the validation runs for one geography.
+
+    Attributes:
+        scale: agents per real person of working age.
+        months: recorded months.
+        burn_in_months: months simulated before recording.
+    """
+
+    scale: float
+    months: int
+    burn_in_months: int
+
+
+#: ``--quick``: a small economy over a short horizon.
+QUICK: dict[str, Settings] = {"uk-itl1": Settings(0.002, 24, 24),
+                              "uk-lad": Settings(0.001, 12, 24)}
+#: A full run: the baseline scenario's scale and horizon (``None``: the scenario's own).
+FULL: dict[str, Settings | None] = {"uk-itl1": None, "uk-lad": Settings(0.002, 120, 60)}
+QUICK_REPLICATIONS, FULL_REPLICATIONS = 2, 5
+
+
+@dataclass
+class _Group:
+    """The replications of one scenario: their tables and what they are compared with."""
+
+    geography: str
+    kind: str
+    scenario: Scenario
+    results: SweepResults
+    data: pd.DataFrame
+    geo: object
+
+    def runs(self) -> list[RunData]:
+        out = []
+        for rep in sorted(self.results.national["replication"].unique()):
+            out.append(RunData(
+                places=self.results.places[self.results.places["replication"] == rep],
+                national=self.results.national[self.results.national["replication"] == rep],
+                data=self.data, scenario=self.scenario,
+            ))
+        return out
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`validate` computed and wrote.
+
+    Attributes:
+        table: one row per target (:data:`COLUMNS`).
+        out: the directory written.
+        figures: the PNG files written beside ``report.html``.
+        notes: what was skipped and why (one line each).
+    """
+
+    table: pd.DataFrame
+    out: Path
+    figures: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def missed(self) -> list[str]:
+        """Targets evaluated and outside their range."""
+        return self.table.loc[self.table["status"] == "missed", "target"].tolist()
+
+
+def _scenarios_dir(scenarios_dir: str | Path | None) -> Path:
+    if scenarios_dir is not None:
+        return Path(scenarios_dir)
+    here = Path("scenarios")
+    if (here / GEOGRAPHIES["uk-itl1"]).is_file():
+        return here
+    return Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _sized(scenario: Scenario, settings: Settings | None) -> Scenario:
+    if settings is None:
+        return scenario
+    return scenario.with_changes({"run.burn_in_months": settings.burn_in_months}).with_overrides(
+        scale=settings.scale, months=settings.months)
+
+
+def _run_group(geography: str, kind: str, scenario: Scenario, replications: int, out: Path,
+               workers: int | None, progress: bool) -> _Group:
+    spec = {"replications": replications, "name": f"validation-{geography}-{kind}"}
+    results = sweep(spec, base=scenario, out=out / "runs" / f"{geography}-{kind}",
+                    workers=workers, progress=progress)
+    if not results.failures.empty:
+        first = results.failures.iloc[0]
+        raise RuntimeError(f"validation run {geography} {kind} failed: {first['error']}")
+    geo = geography_from_options(scenario.run.geography,
+                                 scenario.geography_options.model_dump())
+    return _Group(geography, kind, scenario, results, geo.places, geo)
+
+
+def evaluate(groups: dict[tuple[str, str], _Group],
+             reasons: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
+    """Every target's model value and status from the runs done (:data:`COLUMNS`).
+
+    Args:
+        groups: the runs by (geography, scenario kind).
+        reasons: why a (geography, scenario kind) was not run, for the ``note``.
+    """
+    reasons = reasons or {}
+    runs = {key: g.runs() for key, g in groups.items()}
+    rows = []
+    for t in TARGETS.values():
+        key = (t.geography, t.scenario)
+        row = {"target": t.name, "group": t.group, "description": t.description,
+               "data_value": t.data_value, "low": t.low, "high": t.high, "unit": t.unit,
+               "model_value": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "replications": 0, "status": "not evaluated", "inside": pd.NA,
+               "geography": t.geography, "scenario": t.scenario, "source": t.source,
+               "tolerance": t.tolerance, "note": t.note}
+        if t.statistic is None:
+            rows.append(row)
+            continue
+        if key not in runs:
+            why = reasons.get(key, f"the {t.scenario} scenario at {t.geography} was not run")
+            row["note"] = f"{t.note}; {why}" if t.note else why
+            rows.append(row)
+            continue
+        values = [_safe(t, r) for r in runs[key]]
+        mean, low, high = t_interval(values)
+        inside = t.inside(mean)
+        row.update(model_value=mean, ci_low=low, ci_high=high,
+                   replications=int(np.isfinite(values).sum()),
+                   status="inside" if inside else "missed", inside=inside)
+        if not np.isfinite(mean):
+            row["note"] = (f"{t.note}; " if t.note else "") + "no finite value in any run"
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table["inside"] = table["inside"].astype("boolean")
+    return table
+
+
+def _safe(target: Target, run: RunData) -> float:
+    try:
+        return float(target.statistic(run))
+    except (ValueError, ZeroDivisionError, KeyError):
+        return float("nan")
+
+
+def validate(
+    *,
+    out: str | Path,
+    geographies: Sequence[str] = tuple(GEOGRAPHIES),
+    quick: bool = False,
+    replications: int | None = None,
+    workers: int | None = None,
+    scenarios_dir: str | Path | None = None,
+    progress: bool = True,
+) -> ValidationReport:
+    """Run the validation and write ``validation.parquet`` and ``report.html`` into ``out``.
+
+    Args:
+        out: the results directory (the sweeps go to ``out/runs/``; rerunning with the same
+            settings reuses the runs that finished).
+        geographies: which of :data:`GEOGRAPHIES` to run; targets of the others are not
+            evaluated.
+        quick: small economies over short horizons (:data:`QUICK`).
+        replications: replications of each scenario (at least 2; default 2 quick, 5 full).
+        workers: worker processes of the local Dask cluster (default: one per core).
+        scenarios_dir: where the scenario files are (default ``./scenarios`` or the
+            repository's).
+        progress: progress bars.
+
+    Raises:
+        ValueError: an unknown geography or fewer than 2 replications.
+        ScenarioError: a bad baseline scenario.
+        RuntimeError: a validation run failed.
+    """
+    unknown = [g for g in geographies if g not in GEOGRAPHIES]
+    if unknown:
+        raise ValueError(f"geography {unknown[0]!r}: must be one of {', '.join(GEOGRAPHIES)}")
+    reps = replications or (QUICK_REPLICATIONS if quick else FULL_REPLICATIONS)
+    if reps < 2:
+        raise ValueError(f"replications {reps}: must be >= 2 (an interval needs two)")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = _scenarios_dir(scenarios_dir)
+    sizes = QUICK if quick else FULL
+    groups: dict[tuple[str, str], _Group] = {}
+    reasons: dict[tuple[str, str], str] = {}
+    notes: list[str] = []
+    for geography in GEOGRAPHIES:
+        if geography not in geographies:
+            reasons[(geography, "baseline")] = f"{geography} not run (--geography)"
+            continue
+        scenario = _sized(load_scenario(folder / GEOGRAPHIES[geography]), sizes[geography])
+        groups[(geography, "baseline")] = _run_group(geography, "baseline", scenario, reps,
+                                                     out, workers, progress)
+    cycle_file = folder / CYCLE_FILE
+    if "uk-itl1" not in geographies:
+        reasons[("uk-itl1", "cycle")] = "uk-itl1 not run (--geography)"
+    elif not cycle_file.is_file():
+        reasons[("uk-itl1", "cycle")] = f"{cycle_file} does not exist"
+    else:
+        scenario = _sized(load_scenario(cycle_file), sizes["uk-itl1"])
+        groups[("uk-itl1", "cycle")] = _run_group("uk-itl1", "cycle", scenario, reps, out,
+                                                  workers, progress)
+    for kind in ("remote-2024", "policy"):
+        reasons[("uk-itl1", kind)] = reasons[("uk-lad", kind)] = f"no {kind} scenario yet"
+    notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
+                 if k in ("baseline", "cycle"))
+    table = evaluate(groups, reasons)
+    report = ValidationReport(table=table, out=out, notes=notes)
+    write_report(report, groups)
+    return report
+
+
+# ------------------------------------------------------------------------- figures
+def _pooled(group: _Group) -> pd.DataFrame:
+    return group.results.places
+
+
+def _place_model(group: _Group, column: str) -> pd.Series:
+    per_rep = [place_means(r.places, column) for r in group.runs()]
+    return pd.concat(per_rep, axis=1).mean(axis=1)
+
+
+def _scatter(ax, model: pd.Series, data: pd.Series, title: str, scale: float = 1.0,
+             labels: bool = True) -> None:
+    data = data.reindex(model.index)
+    x, y = data.to_numpy(dtype=float) * scale, model.to_numpy(dtype=float) * scale
+    ok = np.isfinite(x) & np.isfinite(y)
+    ax.scatter(x[ok], y[ok], s=14 if not labels else 30, alpha=0.7)
+    if ok.any():
+        lo, hi = min(x[ok].min(), y[ok].min()), max(x[ok].max(), y[ok].max())
+        pad = 0.05 * (hi - lo or 1.0)
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="grey", lw=1, ls="--",
+                label="45-degree line")
+    if labels:
+        for code, xi, yi in zip(model.index, x, y, strict=True):
+            if np.isfinite(xi) and np.isfinite(yi):
+                ax.annotate(str(code), (xi, yi), fontsize=7, xytext=(3, 3),
+                            textcoords="offset points")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("data")
+    ax.set_ylabel("model")
+
+
+def _fig_regions(group: _Group, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(10, 9))
+    data = group.data
+    _scatter(axes[0, 0], _place_model(group, "unemployment_rate"), data["unemployment_rate"],
+             "Unemployment rate (%)", 100)
+    _scatter(axes[0, 1], _place_model(group, "employment_rate"), data["employment_rate"],
+             "Employment rate (%)", 100)
+    _scatter(axes[1, 0], _place_model(group, "median_wage"), data["median_weekly_pay_gbp"],
+             "Median weekly pay (GBP)")
+    gva = _place_model(group, "gva_per_worker")
+    data_gva = data["gva_per_hour_gbp"].reindex(gva.index)
+    _scatter(axes[1, 1], 100 * gva / gva.mean(), 100 * data_gva / data_gva.mean(),
+             "Productivity, index (mean of regions = 100):\nmodel GVA per job, data GVA "
+             "per hour")
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle("The 12 ITL1 regions: model (mean over replications and months) "
+                 "against data")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fig_districts(group: _Group, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
+    data = group.data
+    _scatter(axes[0], _place_model(group, "unemployment_rate"), data["unemployment_rate"],
+             "Unemployment rate (%)", 100, labels=False)
+    _scatter(axes[1], _place_model(group, "median_wage"), data["median_weekly_pay_gbp"],
+             "Median weekly pay (GBP)", labels=False)
+    jobs = pd.concat([workplace_ratio_model(r) for r in group.runs()], axis=1).mean(axis=1)
+    _scatter(axes[2], jobs, workplace_ratio_data(),
+             "Jobs per resident worker\n(data: Census 2011 fixed workplaces)", labels=False)
+    axes[2].set_xscale("log")
+    axes[2].set_yscale("log")
+    fig.suptitle("The local authority districts: model against data")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fig_matching(fit: MatchingFit, places: pd.DataFrame, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
+    names = ["unemployed (a)", "vacancies (b)", "a + b"]
+    est = [fit.elasticity_unemployed, fit.elasticity_vacancies, fit.returns_to_scale]
+    se = [fit.se_unemployed, fit.se_vacancies, fit.se_returns_to_scale]
+    left.errorbar(est, range(3), xerr=[1.96 * s for s in se], fmt="o", capsize=4)
+    left.axvspan(0.5, 0.7, ymin=0.67, ymax=1.0, color="tab:green", alpha=0.15)
+    left.axvspan(0.9, 1.1, ymin=0.0, ymax=0.33, color="tab:green", alpha=0.15)
+    left.set_yticks(range(3), names)
+    left.set_ylim(2.5, -0.5)
+    left.set_xlabel("elasticity (95% interval; green: target range)")
+    left.set_title(f"log H = a log U + b log V + place effects\n{fit.observations} "
+                   f"place-months, within R2 = {fit.r2_within:.2f}", fontsize=10)
+    d = places[(places[["hires", "unemployed", "vacancies"]] > 0).all(axis=1)]
+    keys = [d["place"], d["replication"]] if "replication" in d else [d["place"]]
+    logs = np.log(d[["hires", "unemployed", "vacancies"]].astype(float))
+    w = logs - logs.groupby(keys).transform("mean")
+    fitted = fit.elasticity_unemployed * w["unemployed"] + fit.elasticity_vacancies * w[
+        "vacancies"]
+    right.scatter(fitted, w["hires"], s=6, alpha=0.4)
+    right.set_xlabel("fitted log hires (within place)")
+    right.set_ylabel("log hires (within place)")
+    right.set_title("Hires against the fitted matching function", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fig_commute(group: _Group, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    km = _place_model(group, "mean_commute_km")
+    employed = _place_model(group, "employed").reindex(km.index)
+    national = float(group.results.national["mean_commute_km"].mean())
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.hist(km.to_numpy(), bins=30, weights=employed.to_numpy(), alpha=0.8)
+    ax.axvline(national, color="tab:red", label=f"model mean {national:.1f} km")
+    ax.axvline(15.0, color="black", ls="--", label="Census 2011 (E&W) about 15 km")
+    ax.set_xlabel("mean straight-line commute of a district's employed residents (km)")
+    ax.set_ylabel("employed residents (people)")
+    ax.set_title("Commuting distance (district means; the model does not record the "
+                 "distribution over people)", fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fig_maps(group: _Group, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 6.5))
+    model = _place_model(group, "unemployment_rate")
+    data = group.data["unemployment_rate"].reindex(model.index)
+    plot_map(group.geo, model, title="Unemployment rate, model", percent=True, ax=axes[0])
+    plot_map(group.geo, data, title="Unemployment rate, data", percent=True, ax=axes[1])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fig_beveridge(group: _Group, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 5))
+    for rep, nat in group.results.national.groupby("replication"):
+        ax.plot(100 * nat["unemployment_rate"], 100 * nat["vacancy_rate"], lw=0.8,
+                marker=".", ms=3, label=f"replication {rep}")
+    ax.set_xlabel("unemployment rate (%)")
+    ax.set_ylabel("vacancy rate (%)")
+    ax.set_title("Beveridge curve over the cycle (monthly)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+# ------------------------------------------------------------------------- writing
+def _fmt(value: object, unit: str) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "-"
+    v = float(value)
+    if unit.startswith("share"):
+        return f"{100 * v:.2f}%"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+_CSS = """body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;
+vertical-align:top}th{background:#eee}tr.inside td.s{background:#d7f2d7}
+tr.missed td.s{background:#f6d2d2}tr.not td.s{background:#eee}img{max-width:100%}
+.small{font-size:12px;color:#555}"""
+
+
+def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]) -> None:
+    """Write ``validation.parquet``, the figures and ``report.html`` into ``report.out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = report.out
+    report.table.to_parquet(out / "validation.parquet", index=False)
+    sections: list[str] = []
+    itl1, lad = groups.get(("uk-itl1", "baseline")), groups.get(("uk-lad", "baseline"))
+    cycle = groups.get(("uk-itl1", "cycle"))
+
+    def figure(name: str, caption: str, make) -> None:
+        path = make(out / name)
+        report.figures.append(path)
+        sections.append(f"<h3>{html.escape(caption)}</h3><img src='{name}' alt='{name}'>")
+
+    if itl1 is not None:
+        figure("regions.png", "Regions: model against data", lambda p: _fig_regions(itl1, p))
+        fit = matching_function(_pooled(itl1))
+        figure("matching.png", "The matching function estimated from model output",
+               lambda p: _fig_matching(fit, _pooled(itl1), p))
+        sections.append(
+            "<p class='small'>Pooled over replications ((place, replication) fixed effects), "
+            f"classical OLS standard errors: a = {fit.elasticity_unemployed:.3f} "
+            f"(s.e. {fit.se_unemployed:.3f}), b = {fit.elasticity_vacancies:.3f} "
+            f"(s.e. {fit.se_vacancies:.3f}), a + b = {fit.returns_to_scale:.3f} "
+            f"(s.e. {fit.se_returns_to_scale:.3f}); {fit.observations} observations. "
+            "Hires are counted by workplace, unemployed by residence.</p>")
+        figure("maps-regions.png", "Unemployment by region: model and data",
+               lambda p: _fig_maps(itl1, p))
+    if lad is not None:
+        figure("districts.png", "Districts: model against data",
+               lambda p: _fig_districts(lad, p))
+        figure("commute.png", "Commuting distance", lambda p: _fig_commute(lad, p))
+        figure("maps-districts.png", "Unemployment by district: model and data",
+               lambda p: _fig_maps(lad, p))
+    if cycle is not None:
+        figure("beveridge.png", "Beveridge curve", lambda p: _fig_beveridge(cycle, p))
+    else:
+        sections.append("<p class='small'>No Beveridge curve: the cycle scenario "
+                        f"(scenarios/{CYCLE_FILE}) was not run.</p>")
+
+    t = report.table
+    counts = t["status"].value_counts()
+    rows = []
+    for _, r in t.iterrows():
+        cls = {"inside": "inside", "missed": "missed"}.get(r["status"], "not")
+        ci = (f"[{_fmt(r['ci_low'], r['unit'])}, {_fmt(r['ci_high'], r['unit'])}]"
+              if np.isfinite(r["ci_low"]) else "-")
+        rows.append(
+            f"<tr class='{cls}'><td><b>{html.escape(r['target'])}</b><br>"
+            f"<span class='small'>{html.escape(r['description'])}</span></td>"
+            f"<td>{_fmt(r['data_value'], r['unit'])}</td>"
+            f"<td>[{_fmt(r['low'], r['unit'])}, {_fmt(r['high'], r['unit'])}]</td>"
+            f"<td>{_fmt(r['model_value'], r['unit'])}</td><td>{ci}</td>"
+            f"<td class='s'>{html.escape(r['status'])}</td>"
+            f"<td class='small'>{html.escape(r['geography'])}, {html.escape(r['scenario'])}"
+            f"</td><td class='small'>{html.escape(r['source'])}<br><i>range: "
+            f"{html.escape(r['tolerance'])}</i>"
+            + (f"<br>{html.escape(r['note'])}" if r["note"] else "") + "</td></tr>")
+    runs = "".join(
+        f"<li>{html.escape(g)} {html.escape(k)}: {len(grp.runs())} replications, scale "
+        f"{grp.scenario.run.scale:g}, {grp.scenario.run.months} recorded months after "
+        f"{grp.scenario.run.burn_in_months} of burn-in</li>"
+        for (g, k), grp in groups.items())
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in report.notes)
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>placejobs validation"
+        f"</title><style>{_CSS}</style></head><body><h1>placejobs validation</h1>"
+        f"<p>{counts.get('inside', 0)} targets inside their range, "
+        f"{counts.get('missed', 0)} missed, {counts.get('not evaluated', 0)} not evaluated. "
+        "Model value: mean over replications of each run's statistic (over its recorded "
+        f"months), with its 95% t-interval.</p><ul>{runs}{notes}</ul>"
+        "<table><tr><th>target</th><th>data</th><th>range</th><th>model</th>"
+        "<th>95% interval</th><th>status</th><th>run</th><th>source</th></tr>"
+        + "".join(rows) + "</table><h2>Figures</h2>" + "".join(sections)
+        + "</body></html>")
+    (out / "report.html").write_text(page, encoding="utf-8")
