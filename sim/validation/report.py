@@ -62,6 +62,7 @@ __all__ = [
     "Settings",
     "ValidationReport",
     "evaluate",
+    "markdown_table",
     "validate",
     "write_report",
 ]
@@ -95,7 +96,7 @@ class Settings:
 QUICK: dict[str, Settings] = {"uk-itl1": Settings(0.002, 24, 24),
                               "uk-lad": Settings(0.001, 12, 24)}
 #: A full run: the baseline scenario's scale and horizon (``None``: the scenario's own).
-FULL: dict[str, Settings | None] = {"uk-itl1": None, "uk-lad": Settings(0.002, 120, 60)}
+FULL: dict[str, Settings | None] = {"uk-itl1": None, "uk-lad": None}
 QUICK_REPLICATIONS, FULL_REPLICATIONS = 2, 5
 
 
@@ -458,6 +459,21 @@ def _fmt(value: object, unit: str) -> str:
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.3g}"
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The validation table as Markdown (target, data, range, model, interval, status)."""
+    lines = ["| target | data | range | model (95% interval) | status | run |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for _, r in table.iterrows():
+        ci = (f" ({_fmt(r['ci_low'], r['unit'])} to {_fmt(r['ci_high'], r['unit'])})"
+              if np.isfinite(r["ci_low"]) else "")
+        lines.append(
+            f"| `{r['target']}` | {_fmt(r['data_value'], r['unit'])} | "
+            f"{_fmt(r['low'], r['unit'])} to {_fmt(r['high'], r['unit'])} | "
+            f"{_fmt(r['model_value'], r['unit'])}{ci} | **{r['status']}** | "
+            f"{r['geography']}, {r['scenario']} |")
+    return "\n".join(lines) + "\n"
 
 
 _CSS = """body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}
