@@ -424,8 +424,10 @@ def _fig_maps(group: _Group, path: Path) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(11, 6.5))
     model = _place_model(group, "unemployment_rate")
     data = group.data["unemployment_rate"].reindex(model.index)
-    plot_map(group.geo, model, title="Unemployment rate, model", percent=True, ax=axes[0])
-    plot_map(group.geo, data, title="Unemployment rate, data", percent=True, ax=axes[1])
+    plot_map(group.geo, model, title="Unemployment rate, model (its own colour scale)",
+             percent=True, ax=axes[0])
+    plot_map(group.geo, data, title="Unemployment rate, data (its own colour scale)",
+             percent=True, ax=axes[1])
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -461,6 +463,12 @@ def _fmt(value: object, unit: str) -> str:
     return f"{v:.3g}"
 
 
+def _range(low: float, high: float, unit: str) -> str:
+    if not (np.isfinite(low) or np.isfinite(high)):
+        return "-"
+    return f"{_fmt(low, unit)} to {_fmt(high, unit)}"
+
+
 def markdown_table(table: pd.DataFrame) -> str:
     """The validation table as Markdown (target, data, range, model, interval, status)."""
     lines = ["| target | data | range | model (95% interval) | status | run |",
@@ -470,7 +478,7 @@ def markdown_table(table: pd.DataFrame) -> str:
               if np.isfinite(r["ci_low"]) else "")
         lines.append(
             f"| `{r['target']}` | {_fmt(r['data_value'], r['unit'])} | "
-            f"{_fmt(r['low'], r['unit'])} to {_fmt(r['high'], r['unit'])} | "
+            f"{_range(r['low'], r['high'], r['unit'])} | "
             f"{_fmt(r['model_value'], r['unit'])}{ci} | **{r['status']}** | "
             f"{r['geography']}, {r['scenario']} |")
     return "\n".join(lines) + "\n"
@@ -536,7 +544,7 @@ def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]
             f"<tr class='{cls}'><td><b>{html.escape(r['target'])}</b><br>"
             f"<span class='small'>{html.escape(r['description'])}</span></td>"
             f"<td>{_fmt(r['data_value'], r['unit'])}</td>"
-            f"<td>[{_fmt(r['low'], r['unit'])}, {_fmt(r['high'], r['unit'])}]</td>"
+            f"<td>{_range(r['low'], r['high'], r['unit'])}</td>"
             f"<td>{_fmt(r['model_value'], r['unit'])}</td><td>{ci}</td>"
             f"<td class='s'>{html.escape(r['status'])}</td>"
             f"<td class='small'>{html.escape(r['geography'])}, {html.escape(r['scenario'])}"
