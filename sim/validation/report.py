@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config.scenario import Scenario, load_scenario
+from sim.config.scenario import Scenario, ScenarioError, load_scenario
 from sim.sweeps.api import sweep
 from sim.sweeps.store import SweepResults
 from sim.validation.moments import (
@@ -247,7 +247,8 @@ def validate(
 
     Raises:
         ValueError: an unknown geography or fewer than 2 replications.
-        ScenarioError: a bad baseline scenario.
+        ScenarioError: a bad baseline scenario (a cycle scenario that cannot be loaded is
+            skipped, with the reason in the notes and the table).
         RuntimeError: a validation run failed.
     """
     unknown = [g for g in geographies if g not in GEOGRAPHIES]
@@ -276,9 +277,13 @@ def validate(
     elif not cycle_file.is_file():
         reasons[("uk-itl1", "cycle")] = f"{cycle_file} does not exist"
     else:
-        scenario = _sized(load_scenario(cycle_file), sizes["uk-itl1"])
-        groups[("uk-itl1", "cycle")] = _run_group("uk-itl1", "cycle", scenario, reps, out,
-                                                  workers, progress)
+        try:
+            scenario = _sized(load_scenario(cycle_file), sizes["uk-itl1"])
+        except ScenarioError as exc:  # e.g. a mechanism this version does not have
+            reasons[("uk-itl1", "cycle")] = f"{cycle_file} cannot be used: {exc}"
+        else:
+            groups[("uk-itl1", "cycle")] = _run_group("uk-itl1", "cycle", scenario, reps,
+                                                      out, workers, progress)
     for kind in ("remote-2024", "policy"):
         reasons[("uk-itl1", kind)] = reasons[("uk-lad", kind)] = f"no {kind} scenario yet"
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
