@@ -56,7 +56,14 @@ from typing import Literal
 import numpy as np
 
 from sim.core.metrics import coefficient_of_variation, theil_index
-from sim.kernels.aggregate import COUNT_COLUMNS, bin_edges, count_at_or_above, histogram_quantile
+from sim.kernels.aggregate import (
+    COUNT_COLUMNS,
+    MEASURED_COLUMNS,
+    bin_edges,
+    count_at_or_above,
+    count_measured_flows,
+    histogram_quantile,
+)
 
 __all__ = [
     "AGGREGATIONS",
@@ -109,23 +116,9 @@ FLOW_SOURCES = (
 )
 #: Flows measured as the Labour Force Survey measures them: each worker's state now
 #: against the same worker's state at last month's tally (:func:`measured_flows`), by
-#: place of residence now (agents). A worker who lost a job and found another within the
-#: month shows no flow, as in the survey.
-MEASURED_SOURCES = (
-    "employed_before",  # residents employed at last month's tally
-    "employed_to_unemployed",  # of whom unemployed now
-    "unemployed_before",  # residents unemployed at last month's tally
-    "unemployed_to_employed",  # of whom employed now
-    "unemployed_short_before",  # unemployed last month, spell under 3 months
-    "short_to_employed",  # of whom employed now
-    "unemployed_long_before",  # unemployed last month, spell of 24 months or more
-    "long_to_employed",  # of whom employed now
-    "movers",  # residents whose place of residence changed since last month
-    "unemployed_basic",  # unemployed residents with basic skills (stock now)
-    "active_basic",  # employed or unemployed residents with basic skills
-    "unemployed_advanced",  # unemployed residents with advanced skills
-    "active_advanced",  # employed or unemployed residents with advanced skills
-)
+#: place of residence now (agents), and the unemployed and active by skill. A worker who
+#: lost a job and found another within the month shows no flow, as in the survey.
+MEASURED_SOURCES = MEASURED_COLUMNS
 #: Spell lengths (months) that separate short and long unemployment in :data:`MEASURED_SOURCES`.
 SHORT_SPELL_MONTHS, LONG_SPELL_MONTHS = 3, 24
 #: Derived inside :func:`aggregate`: employed residents in good jobs (skill used and pay at
@@ -575,43 +568,17 @@ def measured_flows(
 
     A row is the same person as last month when it is not free now and its age did not
     fall (a row freed by a retirement and refilled by an entrant starts young): as in the
-    survey's matched sample, only people present both months count in the flows.
+    survey's matched sample, only people present both months count in the flows. One
+    serial pass (:func:`sim.kernels.aggregate.count_measured_flows`).
     """
-    status, home = now["status"], now["home"]
-    skill = now["skill"]
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(home[mask], minlength=n_places).astype(np.int64)
-
-    active = (status == employed) | (status == unemployed)
-    out = {
-        "unemployed_basic": count((status == unemployed) & (skill == 0)),
-        "active_basic": count(active & (skill == 0)),
-        "unemployed_advanced": count((status == unemployed) & (skill == 2)),
-        "active_advanced": count(active & (skill == 2)),
-    }
-    names = [k for k in MEASURED_SOURCES if k not in out]
-    if before is None:
-        out.update({k: np.zeros(n_places, dtype=np.int64) for k in names})
-        return {k: out[k] for k in MEASURED_SOURCES}
-    same = (now["age_months"] >= before["age_months"]) & (status != absent)
-    was_e = same & (before["status"] == employed)
-    was_u = same & (before["status"] == unemployed)
-    is_e, is_u = status == employed, status == unemployed
-    spell = before["months_unemployed"]
-    short, long = was_u & (spell < SHORT_SPELL_MONTHS), was_u & (spell >= LONG_SPELL_MONTHS)
-    out.update({
-        "employed_before": count(was_e),
-        "employed_to_unemployed": count(was_e & is_u),
-        "unemployed_before": count(was_u),
-        "unemployed_to_employed": count(was_u & is_e),
-        "unemployed_short_before": count(short),
-        "short_to_employed": count(short & is_e),
-        "unemployed_long_before": count(long),
-        "long_to_employed": count(long & is_e),
-        "movers": count(same & (home != before["home"])),
-    })
-    return {k: out[k] for k in MEASURED_SOURCES}
+    out = np.zeros((n_places, len(MEASURED_SOURCES)), dtype=np.int64)
+    b = now if before is None else before
+    count_measured_flows(
+        now["status"], now["home"], now["skill"], now["age_months"], b["status"], b["home"],
+        b["age_months"], b["months_unemployed"], before is not None, employed, unemployed,
+        absent, SHORT_SPELL_MONTHS, LONG_SPELL_MONTHS, out,
+    )
+    return {name: out[:, k] for k, name in enumerate(MEASURED_SOURCES)}
 
 
 # ------------------------------------------------------------------------- metadata

@@ -56,6 +56,80 @@ COUNT_COLUMNS = (
 )
 
 
+#: Columns of the ``out`` array filled by :func:`count_measured_flows`: flows measured as
+#: the Labour Force Survey measures them (each worker now against the same worker at
+#: last month's tally), by place of residence now, and the stocks by skill.
+MEASURED_COLUMNS = (
+    "employed_before",  # 0, residents employed at last month's tally
+    "employed_to_unemployed",  # 1, of whom unemployed now
+    "unemployed_before",  # 2, residents unemployed at last month's tally
+    "unemployed_to_employed",  # 3, of whom employed now
+    "unemployed_short_before",  # 4, unemployed last month, spell under `short` months
+    "short_to_employed",  # 5, of whom employed now
+    "unemployed_long_before",  # 6, unemployed last month, spell of `long` months or more
+    "long_to_employed",  # 7, of whom employed now
+    "movers",  # 8, residents whose place of residence changed since last month
+    "unemployed_basic",  # 9, unemployed residents with basic skills (now)
+    "active_basic",  # 10, employed or unemployed residents with basic skills
+    "unemployed_advanced",  # 11, unemployed residents with advanced skills
+    "active_advanced",  # 12, employed or unemployed residents with advanced skills
+)
+
+
+@njit(cache=True)
+def count_measured_flows(status, home, skill, age, b_status, b_home, b_age, b_spell,
+                         has_before, employed, unemployed, absent, short, long, out):
+    """Fill ``out`` (P, len(MEASURED_COLUMNS)) in one serial pass over the workers.
+
+    ``status``, ``home``, ``skill`` and ``age`` are the worker columns now; ``b_*`` the
+    columns ``status``, ``home``, ``age_months`` and ``months_unemployed`` at last
+    month's tally (ignored when ``has_before`` is False: the flows are then zero). A row
+    counts in a flow only when it is not free now (``absent``) and its age did not fall
+    (a row freed by a retirement and refilled by an entrant starts young), so only
+    people present both months count, as in the survey's matched sample.
+    """
+    out[:] = 0
+    for i in range(status.shape[0]):
+        s = status[i]
+        if s == absent:
+            continue
+        p = home[i]
+        is_e = s == employed
+        is_u = s == unemployed
+        if is_e or is_u:
+            k = skill[i]
+            if k == 0:
+                out[p, 10] += 1
+                if is_u:
+                    out[p, 9] += 1
+            elif k == 2:
+                out[p, 12] += 1
+                if is_u:
+                    out[p, 11] += 1
+        if not has_before or age[i] < b_age[i]:
+            continue
+        bs = b_status[i]
+        if bs == employed:
+            out[p, 0] += 1
+            if is_u:
+                out[p, 1] += 1
+        elif bs == unemployed:
+            out[p, 2] += 1
+            if is_e:
+                out[p, 3] += 1
+            spell = b_spell[i]
+            if spell < short:
+                out[p, 4] += 1
+                if is_e:
+                    out[p, 5] += 1
+            elif spell >= long:
+                out[p, 6] += 1
+                if is_e:
+                    out[p, 7] += 1
+        if home[i] != b_home[i]:
+            out[p, 8] += 1
+
+
 def bin_edges() -> np.ndarray:
     """Wage at the lower edge of each bin, plus the upper edge of the last (GBP a week)."""
     return np.exp(_LOG_MIN + np.arange(N_BINS + 1) / _BIN_PER_LOG)
