@@ -18,6 +18,7 @@ from sim.validation.report import COLUMNS
 from sim.validation.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parents[2]
+CYCLE = (ROOT / "scenarios" / "baseline-cycle.toml").is_file()
 
 
 def _placejobs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -45,6 +46,7 @@ def test_quick_writes_the_table_and_the_report(quick):
         assert (out / figure).stat().st_size > 10_000, figure
         assert f"src='{figure}'" in page
     assert "Beveridge" in page  # the figure or the note saying why it is absent
+    assert (out / "beveridge.png").is_file() == CYCLE
 
 
 def test_exit_status_is_one_exactly_when_a_target_is_missed(quick):
@@ -62,7 +64,8 @@ def test_exit_status_is_one_exactly_when_a_target_is_missed(quick):
     # Every target with a statistic and a run is evaluated at both geographies.
     for _, row in table.iterrows():
         t = TARGETS[row["target"]]
-        runnable = t.statistic is not None and t.scenario == "baseline"
+        runnable = t.statistic is not None and (
+            t.scenario == "baseline" or (t.scenario == "cycle" and CYCLE))
         assert (row["status"] != "not evaluated") == runnable, row["target"]
         if runnable:
             assert row["replications"] in (1, 2)
