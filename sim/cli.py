@@ -73,6 +73,33 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _cluster_options(parser: argparse.ArgumentParser) -> None:
+    """Where a command's runs go (``sweep``, ``calibrate``), and ``--quiet``."""
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes of the local cluster (default: one per core)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cores each run's kernels use (default: cores / workers)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="use the Dask cluster at ADDRESS (tcp://host:8786) instead of "
+                        "a local one")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def _check_cluster_options(args: argparse.Namespace) -> None:
+    """Refuse --workers/--threads below 1 or above the cores, and --workers with --scheduler."""
+    from sim.sweeps.execute import default_workers
+
+    for flag, value in (("--workers", args.workers), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise UserError(f"{flag} {value}: must be >= 1")
+    if args.scheduler is not None and args.workers is not None:
+        raise UserError("--workers is for a local cluster; with --scheduler the cluster's "
+                        "workers are used")
+    if args.threads is not None and args.threads > default_workers():
+        raise UserError(f"--threads {args.threads}: must be <= {default_workers()} "
+                        "(the cores here)")
+
+
 def _parser() -> argparse.ArgumentParser:
     from sim import __version__
 
@@ -122,14 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("sweep", type=Path, help="sweep TOML file")
     sweep.add_argument("--out", type=Path, default=None,
                        help="results directory (default results/<sweep name>)")
-    sweep.add_argument("--workers", type=int, default=None,
-                       help="worker processes of the local cluster (default: one per core)")
-    sweep.add_argument("--threads", type=int, default=None,
-                       help="cores each run's kernels use (default: cores / workers)")
-    sweep.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="use the Dask cluster at ADDRESS (tcp://host:8786) instead of a "
-                       "local one")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    _cluster_options(sweep)
 
     cal = sub.add_parser(
         "calibrate", help="fit free parameters to data moments (simulated method of moments)",
@@ -141,13 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("calibration", type=Path, help="calibration TOML file")
     cal.add_argument("--out", type=Path, default=None,
                      help="results directory (default results/calibration-<name>)")
-    cal.add_argument("--workers", type=int, default=None,
-                     help="worker processes of the local cluster (default: one per core)")
-    cal.add_argument("--threads", type=int, default=None,
-                     help="cores each run's kernels use (default: cores / workers)")
-    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="use the Dask cluster at ADDRESS instead of a local one")
-    cal.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    _cluster_options(cal)
 
     sens = sub.add_parser(
         "sensitivity", help="sensitivity indices of a finished sobol or morris sweep (SALib)",
@@ -279,21 +293,13 @@ def _sweep(args: argparse.Namespace) -> int:
     from sim.runs.output import OutputError
     from sim.runs.replications import replication_seeds
     from sim.sweeps.design import make_design
-    from sim.sweeps.execute import ExecutionError, default_workers, execute
+    from sim.sweeps.execute import ExecutionError, execute
     from sim.sweeps.spec import load_sweep
     from sim.sweeps.store import SweepStore
     from sim.world.geography import GeographyError
 
     interrupts.check()  # the library is loaded: a safe point
-    for flag, value in (("--workers", args.workers), ("--threads", args.threads)):
-        if value is not None and value < 1:
-            raise UserError(f"{flag} {value}: must be >= 1")
-    if args.scheduler is not None and args.workers is not None:
-        raise UserError("--workers is for a local cluster; with --scheduler the cluster's "
-                        "workers are used")
-    if args.threads is not None and args.threads > default_workers():
-        raise UserError(f"--threads {args.threads}: must be <= {default_workers()} "
-                        "(the cores here)")
+    _check_cluster_options(args)
     try:
         sweep = load_sweep(args.sweep)
         design = make_design(sweep)
@@ -339,12 +345,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.sweeps.execute import ExecutionError
 
     interrupts.check()
-    for flag, value in (("--workers", args.workers), ("--threads", args.threads)):
-        if value is not None and value < 1:
-            raise UserError(f"{flag} {value}: must be >= 1")
-    if args.scheduler is not None and args.workers is not None:
-        raise UserError("--workers is for a local cluster; with --scheduler the cluster's "
-                        "workers are used")
+    _check_cluster_options(args)
     try:
         cal = load_calibration(args.calibration)
         out = args.out or Path("results") / f"calibration-{cal.sweep.name}"

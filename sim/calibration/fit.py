@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -50,11 +49,18 @@ from sim.calibration.spec import Calibration, load_calibration
 from sim.config.show import scenario_to_toml
 from sim.runs import interrupts
 from sim.runs.api import library_versions, source_commit
-from sim.runs.output import OutputError
+from sim.runs.output import write_json, write_table
 from sim.runs.replications import replication_seeds
 from sim.sweeps.design import point_value
-from sim.sweeps.execute import check_workers, cluster_client, default_workers
-from sim.sweeps.worker import RunOutcome, RunTask, run_task
+from sim.sweeps.execute import (
+    check_workers,
+    cluster_client,
+    default_workers,
+    outcomes_as_completed,
+    submit_runs,
+)
+from sim.sweeps.store import claim_directory
+from sim.sweeps.worker import RunOutcome, RunTask
 
 __all__ = ["CalibrationResult", "calibrate", "moment_values", "objective"]
 
@@ -115,12 +121,6 @@ def _key(cal: Calibration, theta: dict[str, Any], seeds: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 class _Evaluator:
     """Evaluates batches of parameter vectors on a Dask client, with a cache on disk."""
 
@@ -135,7 +135,6 @@ class _Evaluator:
         self.rows: list[dict[str, Any]] = []
         self.cached = 0
         self.on_batch = on_batch
-        self.base = None
 
     def theta(self, x: np.ndarray) -> dict[str, Any]:
         return {p.key: point_value(p, float(v)) for p, v in zip(self.cal.parameters, x,
@@ -170,39 +169,18 @@ class _Evaluator:
 
     def _run(self, thetas: list[dict[str, Any]], todo: list[tuple[int, str]],
              results: list[dict[str, Any] | None]) -> None:
-        from distributed import as_completed
-
-        if self.base is None:
-            self.base = self.client.scatter(self.cal.sweep.base.to_dict(), broadcast=True,
-                                            hash=False)
         tasks = [RunTask(i, r, seed, thetas[i], self.threads)
                  for i, _ in todo for r, seed in enumerate(self.seeds)]
-        futures = self.client.map(run_task, [self.base] * len(tasks), tasks, pure=False,
-                                  retries=0)
-        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        futures = submit_runs(self.client, self.cal.sweep.base.to_dict(), tasks)
         outcomes: dict[int, list[RunOutcome]] = {i: [] for i, _ in todo}
-        pending = as_completed(futures, loop=self.client.loop)
         try:
-            while not pending.is_empty():
-                interrupts.check()
-                batch = pending.next_batch(block=False)
-                if not batch:
-                    time.sleep(0.02)
-                    continue
-                for future in batch:
-                    if future.status == "finished":
-                        outcome = future.result()
-                    else:
-                        exc = future.exception()
-                        outcome = RunOutcome(by_key[future.key], error_type=type(exc).__name__,
-                                             error=str(exc))
-                    future.release()
-                    outcomes[outcome.task.run_id].append(outcome)
+            for outcome in outcomes_as_completed(self.client, futures, tasks):
+                outcomes[outcome.task.run_id].append(outcome)
         except BaseException:
             self.client.cancel(futures, force=True)
             raise
         for i, key in todo:
-            runs = outcomes[i]
+            runs = sorted(outcomes[i], key=lambda o: o.task.replication)
             errors = [o for o in runs if not o.ok]
             if errors:
                 result = {"theta": thetas[i], "objective": FAILED,
@@ -214,26 +192,8 @@ class _Evaluator:
                          for m in self.cal.moments}
                 result = {"theta": thetas[i], "objective": objective(self.cal, means),
                           "moments": means, "replications": per_rep}
-            _write_json(self.cache / f"{key}.json", result)
+            write_json(self.cache / f"{key}.json", result)
             results[i] = result
-
-
-def _open(out: Path, cal: Calibration) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: is a file, not a directory")
-    info = out / "calibration.json"
-    if out.is_dir() and any(out.iterdir()) and not info.exists():
-        raise OutputError(f"{out}: not empty and holds no calibration.json; choose another "
-                          "--out (results are never overwritten)")
-    if info.exists():
-        old = json.loads(info.read_text(encoding="utf-8"))
-        if old.get("fingerprint") != cal.fingerprint():
-            raise OutputError(f"{out}: holds a different calibration; choose another --out "
-                              "(results are never overwritten)")
-    out.mkdir(parents=True, exist_ok=True)
-    if not info.exists():
-        _write_json(info, {"fingerprint": cal.fingerprint(), "complete": False,
-                           "calibration": cal.to_dict()})
 
 
 def calibrate(
@@ -264,7 +224,9 @@ def calibrate(
 
     cal = spec if isinstance(spec, Calibration) else load_calibration(spec)
     out = Path(out)
-    _open(out, cal)
+    claim_directory(out, "calibration.json", cal.fingerprint(), "calibration",
+                    lambda: {"fingerprint": cal.fingerprint(), "complete": False,
+                             "calibration": cal.to_dict()})
     opt = cal.optimizer
     params = cal.parameters
     bounds = [(p.low, p.high) for p in params]
@@ -306,10 +268,7 @@ def calibrate(
         bar.close()
     elapsed = time.perf_counter() - started
     path = pd.DataFrame(evaluate.rows)
-    path_file = out / "path.parquet"
-    tmp = path_file.with_name(".path.parquet.tmp")
-    path.to_parquet(tmp, index=False)
-    os.replace(tmp, path_file)
+    write_table(path, out / "path.parquet")
 
     best_row = path.loc[path.objective.idxmin()]
     best = {p.key: (int(best_row[p.key]) if p.integer else float(best_row[p.key]))
@@ -340,7 +299,7 @@ def calibrate(
                       "message": str(result.message), "evaluations": len(path),
                       "cached": evaluate.cached, "seconds": round(elapsed, 1)},
     }
-    _write_json(out / "calibration.json", info)
+    write_json(out / "calibration.json", info)
 
     fitted = cal.sweep.base.with_changes(best)
     lines = [

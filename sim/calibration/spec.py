@@ -49,14 +49,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from sim.config.scenario import describe_error
+from sim.config.scenario import describe_error, read_toml_file
 from sim.config.section import Section, toml_value
 from sim.core.indicators import NATIONAL_COLUMNS
 from sim.sweeps.spec import ParameterSpec, Sweep, SweepError, parse_sweep
@@ -242,15 +241,5 @@ def load_calibration(path: str | Path) -> Calibration:
         CalibrationError: a missing or unreadable file, a TOML syntax error, or a mistake
             in it (one line).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CalibrationError(f"{path}: no such calibration file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CalibrationError(f"{path}: cannot read as UTF-8 text: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CalibrationError(f"{path}: TOML syntax error: {exc}") from None
+    data = read_toml_file(path, "calibration", CalibrationError)
     return parse_calibration(data, source=str(path))

@@ -58,10 +58,24 @@ from sim.mechanisms.remote_work import RemoteWorkParams
 from sim.mechanisms.training import TrainingParams
 from sim.world.geography import GEOGRAPHY_OPTIONS
 
-__all__ = ["Scenario", "ScenarioError", "describe_error", "load_scenario", "parse_scenario"]
+__all__ = [
+    "Scenario", "ScenarioError", "describe_error", "load_scenario", "parse_scenario",
+    "read_toml_file",
+    "split_key",
+]
 
 #: A key naming one value of a list: ``layoff_rate[1]``.
 _ELEMENT = re.compile(r"([A-Za-z0-9_]+)\[(\d+)\]")
+
+
+def split_key(dotted: str) -> tuple[str, str, int | None]:
+    """``"flows.layoff_rate[1]"`` -> ``("flows", "layoff_rate", 1)``; without an index,
+    ``("search", "hiring_standard", None)``."""
+    section, _, name = dotted.partition(".")
+    element = _ELEMENT.fullmatch(name)
+    if element:
+        return section, element.group(1), int(element.group(2))
+    return section, name, None
 #: Characters a run name may not hold: it names the directory ``results/<name>``.
 _NAME_FORBIDDEN = ("/", "\\", "\0")
 
@@ -307,16 +321,14 @@ class Scenario(Section):
         """
         data = self._data()
         for dotted, value in changes.items():
-            section, _, key = dotted.partition(".")
-            if not key or section not in data or not isinstance(data[section], dict):
+            section, name, index = split_key(dotted)
+            if not name or section not in data or not isinstance(data[section], dict):
                 sections = ", ".join(data)
                 raise ScenarioError(
                     f"{dotted}: not a scenario key; use 'section.key' with a section of: "
                     f"{sections}"
                 )
-            element = _ELEMENT.fullmatch(key)
-            if element:  # one value of a list: "flows.layoff_rate[1]"
-                name, index = element.group(1), int(element.group(2))
+            if index is not None:  # one value of a list: "flows.layoff_rate[1]"
                 current = data[section].get(name)
                 if not isinstance(current, (list, tuple)) or index >= len(current):
                     size = len(current) if isinstance(current, (list, tuple)) else 0
@@ -330,7 +342,7 @@ class Scenario(Section):
                 items[index] = value
                 data[section][name] = items
                 continue
-            data[section][key] = value
+            data[section][name] = value
         return parse_scenario(data, source=self.source or "<changes>")
 
     def to_dict(self) -> dict[str, Any]:
@@ -446,6 +458,28 @@ def parse_scenario(data: dict[str, Any], *, source: str = "<scenario>") -> Scena
         raise _format_error(source, exc, payload) from None
 
 
+def read_toml_file(path: str | Path, kind: str,
+                   error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
+    """Read a UTF-8 TOML file of ``kind`` (``"scenario"``, ``"sweep"``, ...) into a dict.
+
+    Raises:
+        error: one line: the file is missing, unreadable, not UTF-8 or not valid TOML.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {kind} file") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text; a {kind} is a UTF-8 TOML file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: TOML syntax error: {exc}") from None
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file.
 
@@ -459,17 +493,4 @@ def load_scenario(path: str | Path) -> Scenario:
         ScenarioError: the file is missing, is not valid TOML, or holds an unknown key,
             a value of the wrong type or a value out of range.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text; a scenario is a UTF-8 TOML file") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
-    return parse_scenario(data, source=str(path))
+    return parse_scenario(read_toml_file(path, "scenario"), source=str(path))

@@ -578,7 +578,12 @@ class LabourMarket(mesa.Model):
         flows.update(measured_flows(getattr(self, "_before", None), now,
                                     self.geography.n_places, employed=EMPLOYED,
                                     unemployed=UNEMPLOYED, absent=ABSENT))
-        self._before = {c: now[c].copy() for c in _MEASURED_COLUMNS if c != "skill"}
+        before = getattr(self, "_before", None)
+        if before is None or before["status"].shape != now["status"].shape:
+            self._before = {c: now[c].copy() for c in _MEASURED_COLUMNS if c != "skill"}
+        else:  # last month's buffers, reused (the tables grew: new ones, above)
+            for c, buffer in before.items():
+                np.copyto(buffer, now[c])
         per_place, self.national = aggregate_indicators(
             self._counts, self._hist, self._hist_good, flows, provided,
             people_per_agent=self.state.people_per_agent,

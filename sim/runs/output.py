@@ -214,12 +214,18 @@ def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | N
     return path
 
 
-def write_run_json(path: str | Path, info: dict[str, Any]) -> Path:
-    """Write the run's metadata as indented JSON (atomically)."""
+def write_json(path: str | Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` as indented JSON, atomically (a temporary file renamed into place)."""
     path = Path(path)
-    info = dict(info)
-    info.setdefault("python", platform.python_version())
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(info, indent=2, sort_keys=False, default=str) + "\n")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n",
+                   encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def write_run_json(path: str | Path, info: dict[str, Any]) -> Path:
+    """Write the run's metadata as indented JSON (atomically)."""
+    info = dict(info)
+    info.setdefault("python", platform.python_version())
+    return write_json(path, info)

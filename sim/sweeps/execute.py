@@ -39,7 +39,7 @@ from sim.sweeps.worker import RunOutcome, RunTask, run_task, worker_info
 
 __all__ = [
     "execute", "ExecutionError", "SweepStatus", "check_workers", "cluster_client",
-    "default_workers",
+    "default_workers", "outcomes_as_completed", "submit_runs",
 ]
 
 #: Seconds to wait for the cluster's first worker.
@@ -160,6 +160,46 @@ def _quiet_shutdown() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def submit_runs(client: Any, base: dict[str, Any], tasks: list[RunTask]) -> list[Any]:
+    """Submit ``tasks`` on the scenario ``base`` (sent once to every worker); keys are
+    unique to this call, so several sweeps can share one cluster."""
+    shared = client.scatter(base, broadcast=True, hash=False)
+    tag = uuid.uuid4().hex[:12]
+    return client.map(
+        run_task, [shared] * len(tasks), tasks, pure=False, retries=0,
+        key=[f"placejobs-run-{t.run_id}-{t.replication}-{tag}" for t in tasks],
+    )
+
+
+def outcomes_as_completed(client: Any, futures: list[Any],
+                          tasks: list[RunTask]) -> Iterator[RunOutcome]:
+    """Each run's outcome as it finishes, its future released.
+
+    A task that failed in Dask itself (its worker died, say) is yielded as a failed
+    outcome. A held Ctrl-C or SIGTERM is raised between results
+    (:func:`sim.runs.interrupts.check`); the caller cancels what is left.
+    """
+    from distributed import as_completed
+
+    by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+    pending = as_completed(futures, loop=client.loop)
+    while not pending.is_empty():
+        interrupts.check()
+        batch = pending.next_batch(block=False)
+        if not batch:
+            time.sleep(0.02)
+            continue
+        for future in batch:
+            if future.status == "finished":
+                outcome: RunOutcome = future.result()
+            else:
+                exc = future.exception()
+                outcome = RunOutcome(by_key[future.key], error_type=type(exc).__name__,
+                                     error=str(exc) or type(exc).__name__)
+            future.release()
+            yield outcome
+
+
 def execute(
     store: SweepStore,
     done: set[tuple[int, int]],
@@ -214,8 +254,6 @@ def execute(
     if threads is not None:
         tasks = [RunTask(t.run_id, t.replication, t.seed, t.changes, threads) for t in tasks]
 
-    from distributed import as_completed
-
     own_cluster = client is None
     started = time.perf_counter()
     seen_warnings: set[str] = set()
@@ -226,49 +264,29 @@ def execute(
             status.workers = len(check_workers(client))
             bar = tqdm(total=total, initial=status.skipped, desc=sweep.name, unit="run",
                        disable=not progress, file=sys.stderr, dynamic_ncols=True)
-            base = client.scatter(sweep.base.to_dict(), broadcast=True, hash=False)
-            tag = uuid.uuid4().hex[:12]  # keys unique to this execution on a shared cluster
-            futures = client.map(
-                run_task, [base] * len(tasks), tasks, pure=False, retries=0,
-                key=[f"placejobs-run-{t.run_id}-{t.replication}-{tag}" for t in tasks],
-            )
-            by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-            pending = as_completed(futures, loop=client.loop)
+            futures = submit_runs(client, sweep.base.to_dict(), tasks)
             failed_now = 0
             try:
-                while not pending.is_empty():
-                    interrupts.check()
-                    batch = pending.next_batch(block=False)
-                    if not batch:
-                        time.sleep(0.02)
-                        continue
-                    for future in batch:
-                        task = by_key[future.key]
-                        if future.status == "finished":
-                            outcome: RunOutcome = future.result()
-                        else:  # the task itself failed in Dask (a worker died, say)
-                            exc = future.exception()
-                            outcome = RunOutcome(task, error_type=type(exc).__name__,
-                                                 error=str(exc) or type(exc).__name__)
-                        future.release()
-                        values = design.points[task.run_id]
-                        if outcome.ok:
-                            store.write_run(task.run_id, task.replication, values,
-                                            outcome.places, outcome.national)
-                            status.finished += 1
-                            status.run_seconds += outcome.wall_seconds
-                        else:
-                            store.record_failure(task.run_id, task.replication, values,
-                                                 outcome.error_type, outcome.error,
-                                                 outcome.traceback)
-                            failed_now += 1
-                        for message in outcome.warnings:
-                            if message not in seen_warnings and warn is not None:
-                                seen_warnings.add(message)
-                                warn(message)
-                        bar.update()
-                        if failed_now:
-                            bar.set_postfix_str(f"{failed_now} failed")
+                for outcome in outcomes_as_completed(client, futures, tasks):
+                    task = outcome.task
+                    values = design.points[task.run_id]
+                    if outcome.ok:
+                        store.write_run(task.run_id, task.replication, values,
+                                        outcome.places, outcome.national)
+                        status.finished += 1
+                        status.run_seconds += outcome.wall_seconds
+                    else:
+                        store.record_failure(task.run_id, task.replication, values,
+                                             outcome.error_type, outcome.error,
+                                             outcome.traceback)
+                        failed_now += 1
+                    for message in outcome.warnings:
+                        if message not in seen_warnings and warn is not None:
+                            seen_warnings.add(message)
+                            warn(message)
+                    bar.update()
+                    if failed_now:
+                        bar.set_postfix_str(f"{failed_now} failed")
                 status.workers = max(status.workers, len(client.scheduler_info()["workers"]))
             except BaseException:
                 if own_cluster:  # a cluster stopped half-way has nothing left to say

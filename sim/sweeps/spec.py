@@ -52,8 +52,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +59,14 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from sim.config.scenario import Scenario, ScenarioError, describe_error, load_scenario
+from sim.config.scenario import (
+    Scenario,
+    ScenarioError,
+    describe_error,
+    load_scenario,
+    read_toml_file,
+    split_key,
+)
 from sim.config.section import Section, toml_value
 
 __all__ = [
@@ -74,8 +79,6 @@ __all__ = [
     "MAX_RUNS",
 ]
 
-#: A key naming one value of a list: ``layoff_rate[1]``.
-_ELEMENT = re.compile(r"([A-Za-z0-9_]+)\[(\d+)\]")
 #: The most runs one sweep may hold (design points times replications).
 MAX_RUNS = 1_000_000
 #: Keys of ``[run]`` a sweep may not vary: replications derive the seeds, the name is the sweep's.
@@ -225,19 +228,10 @@ def _from_validation(source: str, exc: ValidationError) -> SweepError:
     return _error(source, key, error.get("input"), reason)
 
 
-def _split(key: str) -> tuple[str, str, int | None]:
-    """``"flows.layoff_rate[1]"`` -> ``("flows", "layoff_rate", 1)``; no index -> None."""
-    section, _, name = key.partition(".")
-    element = _ELEMENT.fullmatch(name)
-    if element:
-        return section, element.group(1), int(element.group(2))
-    return section, name, None
-
-
 def _field_type(key: str) -> type | None:
     """The Python type of a scenario key's value (``int``, ``float``, ...), if it has one;
     for one value of a list (``flows.layoff_rate[1]``), the type of that value."""
-    section, name, index = _split(key)
+    section, name, index = split_key(key)
     table = Scenario.model_fields.get(section)
     if table is None or not isinstance(table.annotation, type):
         return None
@@ -260,7 +254,7 @@ def _field_type(key: str) -> type | None:
 
 def _refused_by_rule(base: Scenario, key: str, value: Any) -> bool:
     """Whether ``value`` passes ``key``'s own checks and only a rule linking keys refuses it."""
-    section, name, index = _split(key)
+    section, name, index = split_key(key)
     table = getattr(base, section)
     if index is not None:
         items = list(getattr(table, name))
@@ -450,7 +444,7 @@ def parse_sweep(
 
 def base_value(scenario: Scenario, key: str) -> Any:
     """The value of ``"section.key"`` (or ``"section.key[i]"``) in ``scenario``."""
-    section, name, index = _split(key)
+    section, name, index = split_key(key)
     value = getattr(getattr(scenario, section), name)
     return value if index is None else value[index]
 
@@ -476,17 +470,4 @@ def load_sweep(path: str | Path) -> Sweep:
             :func:`parse_sweep` finds (one line).
         ScenarioError: the base scenario file is bad (one line naming it).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SweepError(f"{path}: no such sweep file") from None
-    except UnicodeDecodeError:
-        raise SweepError(f"{path}: not UTF-8 text; a sweep is a UTF-8 TOML file") from None
-    except OSError as exc:
-        raise SweepError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: TOML syntax error: {exc}") from None
-    return parse_sweep(data, source=str(path))
+    return parse_sweep(read_toml_file(path, "sweep", SweepError), source=str(path))

@@ -28,6 +28,7 @@ import fcntl
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,11 +39,13 @@ import pandas as pd
 
 from sim import __version__
 from sim.runs.api import library_versions, source_commit
-from sim.runs.output import OutputError, write_table
+from sim.runs.output import OutputError, write_json, write_table
 from sim.sweeps.design import Design
 from sim.sweeps.spec import Sweep
 
-__all__ = ["SweepStore", "SweepResults", "load_results", "part_name", "KEY_COLUMNS"]
+__all__ = [
+    "SweepStore", "SweepResults", "claim_directory", "load_results", "part_name", "KEY_COLUMNS",
+]
 
 #: Columns that key every row of a sweep's tables, before the parameters.
 KEY_COLUMNS = ("run_id", "replication", "seed")
@@ -66,10 +69,49 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+def claim_directory(path: Path, marker: str, fingerprint: str, kind: str,
+                    header: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Create or reopen a results directory that ``marker`` (a JSON file) says is whose.
+
+    A new or empty directory gets ``marker`` written from ``header()`` (which must hold
+    ``fingerprint``); one whose marker has the same ``fingerprint`` is reopened.
+
+    Returns:
+        The marker's contents.
+
+    Raises:
+        OutputError: ``path`` is a file, cannot be written, holds another ``kind`` (another
+            fingerprint), or is a non-empty directory without ``marker``: results are
+            never overwritten.
+    """
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a directory")
+    info_path = path / marker
+    if path.is_dir() and any(path.iterdir()) and not info_path.exists():
+        raise OutputError(f"{path}: not empty and holds no {marker}; choose another --out "
+                          "(results are never overwritten)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
+    if info_path.exists():
+        try:
+            old = json.loads(info_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(f"{info_path}: unreadable ({exc}); choose another --out") from None
+        if old.get("fingerprint") != fingerprint:
+            started = ", ".join(str(old[k]) for k in ("name", "created_at") if old.get(k))
+            raise OutputError(
+                f"{path}: holds a different {kind}{f' ({started})' if started else ''}; "
+                "choose another --out (results are never overwritten)"
+            )
+        return old
+    info = header()
+    try:
+        write_json(info_path, info)
+    except OSError as exc:
+        raise OutputError(f"{info_path}: cannot write: {exc.strerror}") from None
+    return info
 
 
 class SweepStore:
@@ -129,46 +171,15 @@ class SweepStore:
             OutputError: ``DIR`` is a file, cannot be written, holds another sweep, or is a
                 non-empty directory that is not a sweep.
         """
-        path = self.dir
-        if path.exists() and not path.is_dir():
-            raise OutputError(f"{path}: is a file, not a directory")
-        info_path = path / "sweep.json"
-        if path.is_dir() and any(path.iterdir()) and not info_path.exists():
-            raise OutputError(
-                f"{path}: not empty and holds no sweep.json; choose another --out "
-                "(results are never overwritten)"
-            )
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
-        if info_path.exists():
-            try:
-                old = json.loads(info_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise OutputError(
-                    f"{info_path}: unreadable ({exc}); choose another --out"
-                ) from None
-            if old.get("fingerprint") != self.sweep.fingerprint():
-                raise OutputError(
-                    f"{path}: holds a different sweep ({old.get('name')!r}, started "
-                    f"{old.get('created_at')}); choose another --out (results are never "
-                    "overwritten)"
-                )
-            self.info = old
-        else:
-            self.info = self._header()
-            try:
-                _write_json(info_path, self.info)
-            except OSError as exc:
-                raise OutputError(f"{info_path}: cannot write: {exc.strerror}") from None
+        self.info = claim_directory(self.dir, "sweep.json", self.sweep.fingerprint(), "sweep",
+                                    self._header)
         self._lock()  # before touching any part: one sweep process writes here at a time
         # sweep.json first: a directory holding it (and nothing else yet) is this sweep's.
         try:
-            (path / "national").mkdir(exist_ok=True)
-            (path / "places").mkdir(exist_ok=True)
+            (self.dir / "national").mkdir(exist_ok=True)
+            (self.dir / "places").mkdir(exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot create the directory: {exc.strerror}") from None
+            raise OutputError(f"{self.dir}: cannot create the directory: {exc.strerror}") from None
         self._read_failures()
         return self._finished()
 
@@ -233,10 +244,7 @@ class SweepStore:
         if not self.failures:
             path.unlink(missing_ok=True)
             return
-        df = failures_frame(self.failures.values(), self.design.names)
-        tmp = path.with_name(f".{path.name}.tmp")
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        write_table(failures_frame(self.failures.values(), self.design.names), path)
 
     def _lock(self) -> None:
         """Hold ``DIR/.sweep.lock`` (an advisory lock the system drops when the process ends).
@@ -269,7 +277,7 @@ class SweepStore:
             "complete": complete,
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        _write_json(self.dir / "sweep.json", self.info)
+        write_json(self.dir / "sweep.json", self.info)
         key, self._lock_key = getattr(self, "_lock_key", None), None
         fd = _HELD.pop(key, None) if key is not None else None
         if fd is not None:
