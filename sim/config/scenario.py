@@ -110,7 +110,7 @@ class Run(Section):
     )
     scale: float = Field(0.01, gt=0.0, le=1.0, description="agents per real person")
     seed: int = Field(42, ge=0, lt=2**63, description="random seed")
-    burn_in_months: int = Field(60, ge=0, le=1200, description="months run before recording")
+    burn_in_months: int = Field(120, ge=0, le=1200, description="months run before recording")
     months: int = Field(120, ge=1, le=2400, description="reported horizon in months")
 
     @field_validator("name")
@@ -146,7 +146,7 @@ class Search(Section):
     """Job search and matching (the kernel in :mod:`sim.kernels.matching`)."""
 
     applications_per_searcher: int = Field(3, ge=1, le=50, description="k, per round")
-    matching_rounds: int = Field(2, ge=1, le=20, description="rounds per month")
+    matching_rounds: int = Field(1, ge=1, le=20, description="rounds per month")
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
@@ -170,6 +170,11 @@ class Search(Section):
     job_switch_premium: float = Field(
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
+    callback_rate: float = Field(
+        1.0, gt=0.0, le=1.0,
+        description="probability an employer reads (calls back) an application within the "
+        "month; the others are lost, share",
+    )
 
 
 class Flows(Section):
@@ -181,6 +186,10 @@ class Flows(Section):
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
         0.04, description="unemployed -> inactive, a month"
+    )
+    inactive_search_share: Share = Field(
+        0.0, description="inactive people (without a caring or disability constraint) who "
+        "look for work while staying inactive, a month; a hire moves them straight to work"
     )
 
 

@@ -272,6 +272,11 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("vacancy_rate", "vacancies / (vacancies + filled jobs), by workplace",
            "Vacancy rate", ("vacancies",), ("vacancies", "jobs_at_workplace")),
     _count("hires", "people a month", "hires this month, by workplace", "Hires", "hires"),
+    _count("hires_from_unemployment", "people a month", "hires of unemployed residents this "
+           "month, by place of residence", "Hires from unemployment", "hires_from_unemployment"),
+    _count("unemployed_searching", "people", "unemployed residents who searched this month "
+           "(the stock at the start of matching)", "Unemployed searching",
+           "unemployed_searching"),
     _count("separations", "people a month", "separations this month (layoffs, closures, exits "
            "to inactivity, retirements; not job-to-job moves), by workplace", "Separations",
            "separations"),

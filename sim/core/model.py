@@ -21,7 +21,9 @@ One step is one month. The month is declared once, in :data:`MONTH`, and
    home and housing costs.
 6. **aggregate**: the Region agents take this month's indicators
    (:mod:`sim.core.indicators`) and the Mesa :class:`~mesa.DataCollector` records
-   them after the burn-in.
+   them after the burn-in. During the burn-in each place's entry rate from
+   inactivity is settled so that its inactive share stays at its share at the start
+   (:meth:`LabourMarket._settle_entry_rates`); it is fixed from the first recorded month.
 7. **wage_curve**: next month's bargaining power by place,
    ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` this month
    and ``theta_ref`` the national tightness at the start, clipped to
@@ -313,6 +315,10 @@ class LabourMarket(mesa.Model):
         # The starting accounts (residents by place, firms' profits), which the first
         # month's mechanisms read as last month's; nothing is recorded.
         self._tally()
+        # The entry rates are settled during the burn-in so that each place's inactive
+        # share stays at its share at the start (:meth:`_settle_entry_rates`).
+        self._inactive_share_start = _inactive_share(self._counts)
+        self._log_entry_rate = np.log(np.maximum(self._entry_rate, _ENTRY_RATE_FLOOR))
         for _ in range(scenario.run.burn_in_months):
             self.step()
             if on_month is not None:
@@ -592,6 +598,32 @@ class LabourMarket(mesa.Model):
         for region in self._regions_in_order:
             region.set_indicators(per_place)
         self.state.accounts.indicators = per_place
+        if self.state.clock.in_burn_in:
+            self._settle_entry_rates()
+
+    def _settle_entry_rates(self) -> None:
+        """During the burn-in, move each place's entry rate (inactive -> unemployed) so that
+        its inactive share returns to its share at the start.
+
+        The rate at the start balances the flows into inactivity at the starting stocks;
+        the people who leave inactivity straight for a job (``inactive_search_share``)
+        and the settling of the economy move the stock, so a proportional-integral rule
+        on ``x_p = ln(inactive share now / inactive share at the start)`` sets
+
+            ln e_p = z_p + k_P x_p,    z_p <- z_p + k_I x_p   (a month)
+
+        with ``k_P`` = 10 and ``k_I`` = 0.5 (damping ratio about 0.9 at entry rates near
+        1.5% a month: the share settles in about four years). In the last month of the
+        burn-in the rate is set to ``exp(z_p)`` and stays there: from the first recorded
+        month participation responds freely to the market (a policy that raises hiring
+        draws people out of inactivity).
+        """
+        x = np.log(_inactive_share(self._counts) / self._inactive_share_start)
+        x = np.where(np.isfinite(x), x, 0.0)
+        self._log_entry_rate += _ENTRY_GAIN_INTEGRAL * x
+        last = self.state.clock.recorded_month == 0
+        log_rate = self._log_entry_rate + (0.0 if last else _ENTRY_GAIN_PROPORTIONAL * x)
+        np.clip(np.exp(log_rate), 0.0, 1.0, out=self._entry_rate)
 
     def _stage_wage_curve(self) -> None:
         """Next month's bargaining power by place, from this month's local tightness."""
@@ -627,6 +659,19 @@ class LabourMarket(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df.insert(0, "month", np.arange(1, len(df) + 1))
         return df
+
+
+#: Gains of the rule that settles the entry rates during the burn-in
+#: (:meth:`LabourMarket._settle_entry_rates`), and the smallest rate it starts from.
+_ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL, _ENTRY_RATE_FLOOR = 10.0, 0.5, 1e-4
+
+
+def _inactive_share(counts: np.ndarray) -> np.ndarray:
+    """(P,) inactive residents / residents of working age (NaN where no one lives)."""
+    population = counts[:, COUNT_COLUMNS.index("population")]
+    inactive = counts[:, COUNT_COLUMNS.index("inactive")]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return inactive / population
 
 
 def _national(key: str):

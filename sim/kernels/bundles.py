@@ -222,13 +222,17 @@ class FlowRates(NamedTuple):
         exit_employed: probability employed -> inactive, a month.
         exit_unemployed: probability unemployed -> inactive, a month.
         entry_rate: (P,) probability inactive -> unemployed by home place, a month (set
-            so that each place's inactive stock is stationary).
+            during the burn-in so that each place's inactive stock stays at its share at
+            the start; fixed afterwards).
+        inactive_search: probability an inactive person (without a constraint) who does
+            not enter unemployment searches this month while staying inactive, a month.
     """
 
     layoff_rate: _a(np.float64, 3)
     exit_employed: float
     exit_unemployed: float
     entry_rate: _a(np.float64, _N)
+    inactive_search: float
 
     @classmethod
     def from_scenario(cls, flows: Any, entry_rate: np.ndarray) -> Self:
@@ -237,6 +241,7 @@ class FlowRates(NamedTuple):
             cls, layoff_rate=np.asarray(flows.layoff_rate, dtype=np.float64),
             exit_employed=flows.exit_to_inactivity_employed,
             exit_unemployed=flows.exit_to_inactivity_unemployed, entry_rate=entry_rate,
+            inactive_search=flows.inactive_search_share,
         )
 
 
@@ -254,6 +259,8 @@ class SearchRules(NamedTuple):
         overqual_weight: score lost per skill level an applicant has above the demand.
         noise: scale of the logistic noise of the score (unit variance draws).
         hiring_standard: lowest score a firm hires.
+        callback_rate: probability an application is read (the applicant called back)
+            this month; the others are lost.
     """
 
     ojs_share: float
@@ -264,6 +271,7 @@ class SearchRules(NamedTuple):
     overqual_weight: float
     noise: float
     hiring_standard: float
+    callback_rate: float
 
     @classmethod
     def from_scenario(cls, search: Any) -> Self:
@@ -274,7 +282,7 @@ class SearchRules(NamedTuple):
             remote_share=search.remote_search_share, switch_premium=search.job_switch_premium,
             fit_weight=search.skill_fit_weight,
             overqual_weight=search.overqualification_weight, noise=search.ranking_noise,
-            hiring_standard=search.hiring_standard,
+            hiring_standard=search.hiring_standard, callback_rate=search.callback_rate,
         )
 
 

@@ -23,7 +23,12 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
 * inactive: enters unemployment with ``entry_rate[p]`` (set so that each
   place's inactive stock is stationary at its data value); a constrained
   inactive person (caring or disability constraint) otherwise searches for
-  remote or local work with ``constrained_search_share``, staying inactive;
+  remote or local work with ``constrained_search_share``, staying inactive; any
+  other inactive person who does not enter unemployment searches with
+  ``inactive_search_share`` (``rates.inactive_search``), staying inactive unless hired:
+  the direct moves from inactivity to work that are most of the LFS's hires of the
+  inactive (ONS labour market flows: about 600 thousand a quarter from inactivity to
+  work against 300 thousand to unemployment in 2019);
 * everyone ages a month; at ``retirement_age_months`` a worker leaves the
   working-age population (the row becomes *absent*, status 4, for an entrant
   to reuse). Training (status 3) is handled by :mod:`sim.mechanisms.training`.
@@ -203,6 +208,7 @@ def _flows_chunks(
     exit_employed = rates.exit_employed
     exit_unemployed = rates.exit_unemployed
     entry_rate = rates.entry_rate
+    inactive_search = rates.inactive_search
     ojs_share = search.ojs_share
     phi = wages.phi
     skill_premium = wages.skill_premium
@@ -324,6 +330,13 @@ def _flows_chunks(
                     # Given no entry, u is uniform on [entry, 1).
                     e = entry_rate[home[i]]
                     searching[i] = u < e + constrained_search_share * (1.0 - e)
+                    if searching[i] and reservation_wage[i] < benefit:
+                        reservation_wage[i] = benefit
+                elif inactive_search > 0.0:
+                    # Looks for work while staying inactive (a hire is a direct move from
+                    # inactivity to work, as most hires of the inactive in the LFS are).
+                    e = entry_rate[home[i]]
+                    searching[i] = u < e + inactive_search * (1.0 - e)
                     if searching[i] and reservation_wage[i] < benefit:
                         reservation_wage[i] = benefit
                 else:

@@ -33,7 +33,10 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
    current job by ``job_switch_premium``, while the unemployed apply more
    widely and turn down offers worth less than their reservation wage (an
    offer declined leaves the vacancy open). Repeated applications to one firm
-   are dropped.
+   are dropped. Each application is read (the applicant called back) with
+   probability ``callback_rate`` and is otherwise lost: a vacancy's queue of
+   readable applicants is short, so whether it is filled depends on how many
+   search (an urn-ball friction; see docs/ODD.md, "Frictions that bind").
 2. **Ranking.** Each firm scores its applicants by
    :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon` (skill fit plus
    noise; :math:`\varepsilon` is logistic with unit variance, so the ranking is a
@@ -64,7 +67,7 @@ from sim.agents.workers import EMPLOYED, UNEMPLOYED
 from sim.kernels.bundles import SearcherColumns
 from sim.kernels.rng import logistic, uniform
 
-_DRAWS = 8  # counters reserved per application: place, firm, remote, alias, score
+_DRAWS = 8  # counters reserved per application: place, firm, remote, alias, callback, score
 
 
 @njit(cache=True)
@@ -342,6 +345,7 @@ def draw_applications(
     fit_weight = search.fit_weight
     overqual_weight = search.overqual_weight
     noise = search.noise
+    callback_rate = search.callback_rate
     phi = wages.phi
     skill_premium = wages.skill_premium
     commute_cost = wages.commute_cost
@@ -377,6 +381,10 @@ def draw_applications(
             slot = s * k + a
             app_firm[slot] = -1
             base = (i * k + a) * _DRAWS
+            # Only a share of applications is read (called back) this month; the rest
+            # are lost, so a vacancy's queue of applicants is short and it may stay open.
+            if callback_rate < 1.0 and uniform(key, base + 4) >= callback_rate:
+                continue
             aim_remote = False
             cons = constrained[s]
             if remote_capable[s] and total_r > 0.0:

@@ -386,16 +386,16 @@ def _fig_matching(fit: MatchingFit, places: pd.DataFrame, path: Path) -> Path:
     left.set_xlabel("elasticity (95% interval; green: target range)")
     left.set_title(f"log H = a log U + b log V + place effects\n{fit.observations} "
                    f"place-months, within R2 = {fit.r2_within:.2f}", fontsize=10)
-    d = places[(places[["hires", "unemployed", "vacancies"]] > 0).all(axis=1)]
+    cols = ["hires_from_unemployment", "unemployed_searching", "vacancies"]
+    d = places[(places[cols] > 0).all(axis=1)]
     keys = [d["place"], d["replication"]] if "replication" in d else [d["place"]]
-    logs = np.log(d[["hires", "unemployed", "vacancies"]].astype(float))
+    logs = np.log(d[cols].astype(float))
     w = logs - logs.groupby(keys).transform("mean")
-    fitted = fit.elasticity_unemployed * w["unemployed"] + fit.elasticity_vacancies * w[
-        "vacancies"]
-    right.scatter(fitted, w["hires"], s=6, alpha=0.4)
-    right.set_xlabel("fitted log hires (within place)")
-    right.set_ylabel("log hires (within place)")
-    right.set_title("Hires against the fitted matching function", fontsize=10)
+    fitted = fit.elasticity_unemployed * w[cols[1]] + fit.elasticity_vacancies * w[cols[2]]
+    right.scatter(fitted, w[cols[0]], s=6, alpha=0.4)
+    right.set_xlabel("fitted log outflow to work (within place)")
+    right.set_ylabel("log outflow to work (within place)")
+    right.set_title("Outflows against the fitted matching function", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -514,16 +514,26 @@ def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]
 
     if itl1 is not None:
         figure("regions.png", "Regions: model against data", lambda p: _fig_regions(itl1, p))
-        fit = matching_function(_pooled(itl1))
+        source = cycle if cycle is not None else itl1
+        pooled = _pooled(source)
+        fit = matching_function(pooled, hires="hires_from_unemployment",
+                                unemployed="unemployed_searching")
+        every = matching_function(pooled, unemployed="unemployed_searching")
         figure("matching.png", "The matching function estimated from model output",
-               lambda p: _fig_matching(fit, _pooled(itl1), p))
+               lambda p: _fig_matching(fit, pooled, p))
         sections.append(
-            "<p class='small'>Pooled over replications ((place, replication) fixed effects), "
+            "<p class='small'>Outflows from unemployment to work (by residence) on the "
+            "unemployed searching at the start of the month and the vacancies posted, over "
+            f"the {'demand shocks of the cycle scenario' if cycle is not None else 'baseline'}"
+            ", pooled over replications ((place, replication) fixed effects), "
             f"classical OLS standard errors: a = {fit.elasticity_unemployed:.3f} "
             f"(s.e. {fit.se_unemployed:.3f}), b = {fit.elasticity_vacancies:.3f} "
             f"(s.e. {fit.se_vacancies:.3f}), a + b = {fit.returns_to_scale:.3f} "
             f"(s.e. {fit.se_returns_to_scale:.3f}); {fit.observations} observations. "
-            "Hires are counted by workplace, unemployed by residence.</p>")
+            "All hires (by workplace, job-to-job moves included) give a = "
+            f"{every.elasticity_unemployed:.3f} (s.e. {every.se_unemployed:.3f}) and b = "
+            f"{every.elasticity_vacancies:.3f} (s.e. {every.se_vacancies:.3f}): the employed "
+            "who search take part of the vacancies whatever the unemployment.</p>")
         figure("maps-regions.png", "Unemployment by region: model and data",
                lambda p: _fig_maps(itl1, p))
     if lad is not None:

@@ -103,6 +103,7 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     }
     key = stream_key(seed, int(rng.integers(0, 600)), STAGES["flows"])
     par["constrained_search_share"] = rate(1.0)
+    par["inactive_search"] = rate(0.5)
     par["constrained_exit_multiplier"] = 1.0 if zero_rates else float(rng.uniform(1.0, 6.0))
     par["remote_exit_multiplier"] = 1.0 if zero_rates else float(rng.uniform(1.0, 6.0))
     # Usually no firm exits; otherwise a random share of them.
@@ -128,7 +129,8 @@ def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations
                     employment=employment),
         q["firm_exiting"], q.get("firm_shed", np.zeros(q["n_firms"])),
         make(FlowRates, layoff_rate=q["layoff_rate"], exit_employed=q["exit_employed"],
-             exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"]),
+             exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"],
+             inactive_search=q.get("inactive_search", 0.0)),
         search_rules(ojs_share=q["ojs_share"]),
         wage_rules(q["n_places"], phi=q["phi"], skill_premium=q["skill_premium"],
                    benefit=q["benefit"], replacement_ratio=q["replacement_ratio"],
@@ -281,9 +283,10 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     np.testing.assert_allclose(res[laid_off], expected_res, rtol=1e-6)
     assert not np.any(searching[quit_lf])
     # Statuses after the month decide the search flag, except for employees (on-the-job)
-    # and constrained inactive people (who may search while staying inactive).
+    # and inactive people (who may search while staying inactive).
     assert np.all(searching[s1 == UNE])
-    assert not np.any(searching[(s1 == INA) & ~before["constrained"]])
+    if q["inactive_search"] == 0.0:
+        assert not np.any(searching[(s1 == INA) & ~before["constrained"]])
     assert not np.any(searching[(s1 == INA) & (s0 != INA)])
     assert not np.any(searching[(s1 == TRN) | (s1 == ABS)])
 
@@ -322,10 +325,15 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
         searching[cons_i],
         u[cons_i, 0] < entry[cons_i] + q["constrained_search_share"] * (1.0 - entry[cons_i]),
     )
-    assert not np.any(searching[still_i & ~before["constrained"]])
-    # A constrained searcher's reservation wage is raised to the benefit if below it;
+    # The others search with inactive_search, with the same draw, staying inactive.
+    free_i = still_i & ~before["constrained"]
+    np.testing.assert_array_equal(
+        searching[free_i],
+        u[free_i, 0] < entry[free_i] + q["inactive_search"] * (1.0 - entry[free_i]),
+    )
+    # An inactive searcher's reservation wage is raised to the benefit if below it;
     # otherwise (and for non-searchers) it is left alone.
-    cs = cons_i & searching
+    cs = still_i & searching
     np.testing.assert_array_equal(
         res[cs], np.maximum(before["reservation_wage"][cs], benefit32)
     )
@@ -552,6 +560,7 @@ def test_constrained_inactive_search_without_entering_unemployment(seed: int,
     q["entry_rate"][:] = 0.0  # nobody enters unemployment
     q["retirement_age_months"] = 0
     q["constrained_search_share"] = share
+    q["inactive_search"] = 0.0
     after, searching, separations, retirements = _run(e)
     _check_month(e, after, searching, separations, retirements)
     ina = w["status"] == INA
@@ -580,12 +589,35 @@ def test_constrained_search_share_is_a_monthly_probability() -> None:
     q["entry_rate"][:] = 0.0
     q["retirement_age_months"] = 0
     q["constrained_search_share"] = 0.25
+    q["inactive_search"] = 0.0
     after, searching, separations, retirements = _run(e)
     _check_month(e, after, searching, separations, retirements)
     n_c = np.count_nonzero(w["constrained"])
     share = np.count_nonzero(searching[w["constrained"]]) / n_c
     assert abs(share - 0.25) < 6.0 * np.sqrt(0.25 * 0.75 / n_c)
     assert not searching[~w["constrained"]].any()
+    assert np.all(after["status"] == INA)
+
+
+def test_inactive_search_share_is_a_monthly_probability_and_keeps_people_inactive() -> None:
+    """The inactive without a constraint look for work with ``inactive_search`` a month,
+    staying inactive; the constrained keep their own share."""
+    e = _economy(22, n=40_000)
+    w, q = e["workers"], e["par"]
+    w["status"][:] = INA
+    w["employer"][:] = -1
+    w["remote"][:] = False
+    w["constrained"][:] = np.arange(w["home"].shape[0]) % 2 == 0
+    q["entry_rate"][:] = 0.0
+    q["retirement_age_months"] = 0
+    q["constrained_search_share"] = 0.0
+    q["inactive_search"] = 0.2
+    after, searching, separations, retirements = _run(e)
+    _check_month(e, after, searching, separations, retirements)
+    free = ~w["constrained"]
+    share = np.count_nonzero(searching[free]) / np.count_nonzero(free)
+    assert abs(share - 0.2) < 6.0 * np.sqrt(0.2 * 0.8 / np.count_nonzero(free))
+    assert not searching[w["constrained"]].any()
     assert np.all(after["status"] == INA)
 
 

@@ -57,7 +57,7 @@ from sim.kernels.matching import (
     rank_and_offer,
     vacancy_weights,
 )
-from sim.kernels.rng import STAGES, logistic, stream_key
+from sim.kernels.rng import STAGES, logistic, stream_key, uniform
 from tests.kernels.bundle_helpers import firm_bundle, search_rules, wage_rules, worker_bundle
 
 EMP, UNE, INA, TRN, ABS = 0, 1, 2, 3, 4
@@ -141,6 +141,8 @@ def make_economy(seed: int) -> dict:
                                     rng.integers(0, p, n), -1).astype(np.int16)
     econ["remote_productivity"] = float(rng.choice([0.0, rng.uniform(-0.5, 0.5)]))
     econ["link_bonus"] = float(rng.choice([0.0, rng.uniform(0.0, 3.0)]))
+    # Share of applications read within the month (1: all of them).
+    econ["callback"] = float(rng.choice([1.0, rng.uniform(0.05, 1.0)]))
     return econ
 
 
@@ -160,7 +162,8 @@ def _search(e: dict) -> SearchRules:
     return search_rules(applications=e["k"], remote_share=e["remote_share"],
                         switch_premium=e["switch_premium"],
                         fit_weight=e["fit_weight"], noise=e["noise"],
-                        hiring_standard=e["hiring_standard"])
+                        hiring_standard=e["hiring_standard"],
+                        callback_rate=e.get("callback", 1.0))
 
 
 def _wages(e: dict) -> WageRules:
@@ -174,6 +177,13 @@ def _logistic_at(key, counters):
     out = np.empty(counters.shape[0])
     for c in range(counters.shape[0]):
         out[c] = logistic(key, counters[c])
+    return out
+
+
+def _uniform_at(key, counters):
+    out = np.empty(counters.shape[0])
+    for c in range(counters.shape[0]):
+        out[c] = uniform(key, counters[c])
     return out
 
 
@@ -297,6 +307,15 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
     )
     slots = app_firm.reshape(n_s, k)
     valid = app_firm >= 0
+    # An application that is not read this month (its callback draw, the slot's fifth
+    # counter, at or above the callback rate) leaves its slot empty.
+    if e.get("callback", 1.0) < 1.0:
+        slot_counter = (np.repeat(searchers, k).astype(np.int64) * k
+                        + np.tile(np.arange(k), n_s)) * _DRAWS + 4
+        unread = _uniform_at(app_key, slot_counter) >= e["callback"]
+        assert not np.any(valid & unread)
+        if stats is not None:
+            stats["unread"] += np.count_nonzero(unread)
     assert np.all((app_firm == -1) | ((app_firm >= 0) & (app_firm < f)))
     # Only firms with open vacancies at the start of the round.
     assert np.all(vac0[app_firm[valid]] > 0)
@@ -528,6 +547,7 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
     retirement_age = int(rng.choice([0, 66 * 12]))
     age = rng.integers(65 * 12, 66 * 12, e["N"]).astype(np.int16)  # some retire
     cons_share = float(rng.uniform(0.0, 1.0))
+    inactive_search = float(rng.choice([0.0, rng.uniform(0.0, 0.3)]))
     for month in range(months):
         exiting = rng.random(e["F"]) < 0.1  # some firms close each month
         searching = np.zeros(e["N"], dtype=np.bool_)
@@ -540,7 +560,7 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
             stream_key(e["seed"], month, STAGES["flows"]), _workers(e), _firms(e), exiting,
             np.zeros(e["F"]),
             make(FlowRates, layoff_rate=layoff, exit_employed=0.02, exit_unemployed=0.05,
-                 entry_rate=entry),
+                 entry_rate=entry, inactive_search=inactive_search),
             search_rules(ojs_share=0.2),
             wage_rules(e["P"], phi=e["phi"], skill_premium=e["skill_premium"],
                        benefit=e["benefit"], replacement_ratio=0.8, reservation_decay=0.02,
@@ -560,9 +580,11 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
         assert np.count_nonzero(e["status"] != ABS) == present - retirements.sum()
         if retirement_age == 0:
             assert retirements.sum() == 0
-        # Only employed, unemployed and constrained inactive people search.
+        # Only employed, unemployed and inactive people search (the inactive with the
+        # constrained or the general inactive search share).
         assert np.isin(e["status"][searching], [EMP, UNE, INA]).all()
-        assert np.all(e["constrained"][searching & (e["status"] == INA)])
+        if inactive_search == 0.0:
+            assert np.all(e["constrained"][searching & (e["status"] == INA)])
         _check_consistent(e)  # employment kept up to date by the flows kernel
         np.maximum(target - e["employment"], 0, out=e["vacancies"])
         e["month"] = month
@@ -574,7 +596,8 @@ def test_matching_is_not_vacuous() -> None:
     """The random economies exercise hires, job-to-job moves, the ranking path, hires of
     inactive searchers and constrained applications (remote and local)."""
     stats = {"hires": 0, "j2j": 0, "ranked": 0, "below_standard": 0, "hired_inactive": 0,
-             "constrained_apps": 0, "constrained_remote": 0, "constrained_away": 0}
+             "constrained_apps": 0, "constrained_remote": 0, "constrained_away": 0,
+             "unread": 0}
     for seed in range(60):
         e = make_economy(seed)
         run_matching(e, e["searchers"], stats)
@@ -586,6 +609,7 @@ def test_matching_is_not_vacuous() -> None:
     assert stats["constrained_apps"] > 200
     assert stats["constrained_remote"] > 20
     assert stats["constrained_away"] > 0  # remote applications outside the home place
+    assert stats["unread"] > 100  # applications lost to the callback rate
 
 
 def test_matching_is_deterministic() -> None:
