@@ -320,6 +320,9 @@ def build_economy(
     employer_a = np.where(emp, f.productivity[np.maximum(w.employer, 0)], local_a)
     y = employer_a * premium[w.skill] * w.human_capital
     w.wage[:] = bargained_wage(benefit, phi, np.maximum(y, benefit))
+    # Hybrid with the employer's teleworkable share: the hybrid rule of
+    # sim.mechanisms.remote_work at adoption odds 1 and no commute term (the mechanism,
+    # on by default, re-draws it with the scenario's rule).
     hybrid_job = rng.random(n) < f.teleworkable[np.maximum(w.employer, 0)]
     w.remote[:] = emp & w.remote_capable & hybrid_job
     unemployed = w.status == UNEMPLOYED

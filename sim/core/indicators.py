@@ -18,7 +18,8 @@ is one of:
   or one of this month's flows (:data:`FLOW_SOURCES`), in agents, multiplied by people
   per agent when ``scaled`` (``firms`` and ``agents`` stay in agents);
 * a ratio ``x_p = factor * sum(numerator terms)_p / sum(denominator terms)_p`` (NaN
-  where the denominator is 0);
+  where the denominator is 0); a term may also be a by-place count a mechanism
+  provides (:data:`PROVIDED_COUNTS`, zeros when it provides none);
 * the median of the place's wage histogram (log-linear interpolation in a bin);
 * a value provided by a mechanism (``provider``: its scenario section), from
   ``Mechanism.place_indicators`` or the place state it keeps; zeros when it provides
@@ -64,9 +65,11 @@ from sim.kernels.aggregate import (
     count_measured_flows,
     histogram_quantile,
 )
+from sim.mechanisms.remote_work import HYBRID_COUNTS
 
 __all__ = [
     "AGGREGATIONS",
+    "PROVIDED_COUNTS",
     "FLOW_SOURCES",
     "MEASURED_SOURCES",
     "FORMATS",
@@ -121,10 +124,16 @@ FLOW_SOURCES = (
 MEASURED_SOURCES = MEASURED_COLUMNS
 #: Spell lengths (months) that separate short and long unemployment in :data:`MEASURED_SOURCES`.
 SHORT_SPELL_MONTHS, LONG_SPELL_MONTHS = 3, 24
+#: By-place counts (agents) that a mechanism provides through ``place_indicators`` (with
+#: the indicator values it provides) for ratios to use, and the mechanism (scenario
+#: section) that provides each: the remote-work mechanism's employed residents with basic
+#: and advanced skills and those of them in hybrid jobs. Zeros when not provided.
+PROVIDED_COUNTS: dict[str, str] = dict.fromkeys(HYBRID_COUNTS, "remote_work")
 #: Derived inside :func:`aggregate`: employed residents in good jobs (skill used and pay at
 #: or above the good-job line set from this month's national median).
 _DERIVED_SOURCES = ("good_jobs",)
-_SOURCES = (*COUNT_COLUMNS, *FLOW_SOURCES, *MEASURED_SOURCES, *_DERIVED_SOURCES)
+_SOURCES = (*COUNT_COLUMNS, *FLOW_SOURCES, *MEASURED_SOURCES, *PROVIDED_COUNTS,
+            *_DERIVED_SOURCES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +379,12 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("jobs_per_resident_worker", "filled jobs by workplace / employed residents",
            "Jobs per resident worker", ("jobs_at_workplace",), _E, unit="ratio",
            fmt="number"),
+    _ratio("remote_share_basic", "employed residents with basic skills (below Level 3) in a "
+           "hybrid job / employed residents with basic skills", "Remote share (basic skill)",
+           ("remote_basic",), ("employed_basic",)),
+    _ratio("remote_share_advanced", "employed residents with advanced skills (Level 4+, "
+           "degree) in a hybrid job / employed residents with advanced skills",
+           "Remote share (advanced skill)", ("remote_advanced",), ("employed_advanced",)),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),
@@ -443,8 +458,8 @@ def aggregate(
         flows: each of :data:`FLOW_SOURCES`, a (P,) array of agents (firm agents for
             ``firms``), and those of :data:`MEASURED_SOURCES` (zeros where absent).
         provided: values by place from the mechanisms (``Mechanism.place_indicators``) and
-            the place state, keyed by registry name; each must be an entry with a
-            ``provider``. Those absent are zeros.
+            the place state, keyed by registry name (each an entry with a ``provider``)
+            or by a name of :data:`PROVIDED_COUNTS` (agents). Those absent are zeros.
         people_per_agent: real people one worker agent stands for (> 0), one number or
             one by place (agents are whole numbers, so the model's scale differs a
             little from place to place).
@@ -475,7 +490,7 @@ def aggregate(
             raise ValueError(f"flow {key!r} must have shape ({n_places},), "
                              f"got {np.shape(values)}")
     for key in provided:
-        if key not in INDICATORS or not INDICATORS[key].provider:
+        if key not in PROVIDED_COUNTS and (key not in INDICATORS or not INDICATORS[key].provider):
             raise ValueError(f"{key!r} is not an indicator a mechanism provides")
     scale = people_per_agent
     if np.ndim(scale) not in (0, 1) or (np.ndim(scale) == 1 and np.shape(scale) != (n_places,)):
@@ -490,6 +505,11 @@ def aggregate(
     sources: dict[str, np.ndarray] = {name: c[:, k] for k, name in enumerate(COUNT_COLUMNS)}
     sources.update({k: np.zeros(n_places, dtype=np.int64) for k in MEASURED_SOURCES})
     sources.update(flows)
+    for name in PROVIDED_COUNTS:
+        got = provided.get(name)
+        sources[name] = np.zeros(n_places, dtype=np.int64) if got is None else np.asarray(got)
+        if sources[name].shape != (n_places,):
+            raise ValueError(f"{name} must have shape ({n_places},), got {sources[name].shape}")
     sources["good_jobs"] = count_at_or_above(hist_good, good_line, edges)
     # National totals of the by-place counts: the tally's columns summed in one pass (the
     # float summation order the outputs have always had), the others one by one.

@@ -19,7 +19,7 @@ SearcherColumns     the searchers' rows of some worker columns        matching (
 FlowRates           ``[flows]`` rates, entry rates by place           flows, model
 SearchRules         ``[search]``                                      search and matching
 WageRules           ``[wages]``, this month's bargaining power        wage setting
-Participation       constrained people, remote productivity           remote work
+Participation       constrained people, remote productivity, hybrid   remote work
 Retirement          retirement age                                    demography
 TrainingArgs        course entry, length, completion; counts          training
 EmployerLink        score bonus of employer-linked training           training
@@ -36,7 +36,8 @@ MoveCounts          movers' origins, quits; moves by place            migration 
 
 A bundle of a mechanism that can be switched off has a ``neutral()`` classmethod:
 the values the kernels get when it is disabled (multipliers 1, shares 0,
-retirement age 0 = off, training off, link bonus 0, remote productivity 0).
+retirement age 0 = off, training off, link bonus 0, remote productivity 0, hybrid
+adoption odds 1).
 
 Every bundle is built through :func:`make` (or a classmethod that calls it), which
 checks each field against the bundle's annotations and refuses, with a one-line
@@ -325,7 +326,9 @@ class Participation(NamedTuple):
     """Participation of constrained people and remote productivity: the remote-work mechanism.
 
     Neutral (mechanism disabled, :meth:`neutral`): search share 0, multipliers 1,
-    remote productivity 0 in every occupation.
+    remote productivity 0 in every occupation, and a remote-capable worker's job hybrid
+    with probability the employer's teleworkable share (adoption odds 1, no commute
+    response: the starting economy's rule).
 
     Attributes:
         constrained_search_share: probability a constrained inactive person searches
@@ -338,6 +341,10 @@ class Participation(NamedTuple):
             searcher aimed at remote vacancies (the others go to their own place), share.
         remote_productivity: (9,) proportional productivity effect of a remote job by
             occupation (SOC major group), share.
+        hybrid_adoption_odds: odds multiplier of a hybrid arrangement for a
+            remote-capable worker (1: the employer's teleworkable share), ratio.
+        hybrid_commute_response: log-odds of a hybrid arrangement per GBP a week of
+            commuting cost it saves.
     """
 
     constrained_search_share: float
@@ -345,13 +352,17 @@ class Participation(NamedTuple):
     remote_exit_multiplier: float
     constrained_remote_search_share: float
     remote_productivity: _a(np.float64, N_OCCUPATIONS)
+    hybrid_adoption_odds: float
+    hybrid_commute_response: float
 
     @classmethod
     def neutral(cls) -> Self:
-        """No constrained search, no extra exits, no remote productivity effect."""
+        """No constrained search, no extra exits, no remote productivity effect; hybrid
+        with the employer's teleworkable share."""
         return make(cls, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
                     remote_exit_multiplier=1.0, constrained_remote_search_share=0.0,
-                    remote_productivity=np.zeros(N_OCCUPATIONS))
+                    remote_productivity=np.zeros(N_OCCUPATIONS), hybrid_adoption_odds=1.0,
+                    hybrid_commute_response=0.0)
 
     @classmethod
     def from_params(cls, remote_work: Any) -> Self:
@@ -363,6 +374,8 @@ class Participation(NamedTuple):
             constrained_remote_search_share=remote_work.constrained_remote_search_share,
             remote_productivity=remote_work.remote_productivity
             + np.asarray(remote_work.remote_productivity_by_occupation, dtype=np.float64),
+            hybrid_adoption_odds=remote_work.hybrid_adoption_odds,
+            hybrid_commute_response=remote_work.hybrid_commute_response,
         )
 
 

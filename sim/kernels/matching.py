@@ -20,7 +20,14 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
      (times its teleworkable share :math:`\tau_j` for a remote application):
      one of the place's open vacancies at random, O(1), through the place's
      Walker alias table for the weights :math:`\tau_j` for a remote application
-     (also O(1)).
+     (also O(1));
+   * the arrangement: every application of a remote-capable worker, aimed at
+     remote vacancies or not, is for a hybrid job with probability
+     :func:`hybrid_probability` of the employer's teleworkable share, the
+     adoption odds and the commuting cost a hybrid week saves
+     (:mod:`sim.mechanisms.remote_work`); otherwise the job is on site. Where to
+     look and how the job is worked are separate: an application aimed at remote
+     vacancies may turn out on site (then valued with the full commute).
 
    The job's wage is the Nash-bargained wage
    :math:`w_{ij} = b_i + \phi_d (y_{ij} - b_i)` with
@@ -67,7 +74,8 @@ from sim.agents.workers import EMPLOYED, UNEMPLOYED
 from sim.kernels.bundles import SearcherColumns
 from sim.kernels.rng import logistic, uniform
 
-_DRAWS = 8  # counters reserved per application: place, firm, remote, alias, callback, score
+_DRAWS = 8  # counters per application: 0 place, 1 firm, 2 remote aim, 3 alias,
+# 4 callback, 5 hybrid arrangement, 7 score (6 free)
 
 
 @njit(cache=True)
@@ -273,6 +281,25 @@ def _gather_searchers(searchers, workers, g):
         g_occ[s] = occupation[i]
 
 
+@njit(cache=True, inline="always")
+def hybrid_probability(adoption_odds, teleworkable, commute_log_odds):
+    """Probability that a remote-capable worker's job at a firm is worked hybrid.
+
+    A logit: the odds are ``adoption_odds * tau / (1 - tau) * exp(commute_log_odds)``,
+    with ``tau`` the employer's teleworkable share and ``commute_log_odds`` the log-odds
+    the commute adds (``hybrid_commute_response`` times the commuting cost a hybrid week
+    saves, :mod:`sim.mechanisms.remote_work`). At odds 1 and no commute term it is
+    ``tau`` itself. 0 when ``tau`` or the odds are 0, 1 when ``tau`` is 1 (and the odds
+    positive); increasing in each argument. Scalars; numba or plain Python.
+    """
+    if teleworkable <= 0.0 or adoption_odds <= 0.0:
+        return 0.0
+    if teleworkable >= 1.0:
+        return 1.0
+    odds = adoption_odds * teleworkable / (1.0 - teleworkable) * math.exp(commute_log_odds)
+    return 1.0 - 1.0 / (1.0 + odds)  # 1 when the odds overflow to infinity
+
+
 @njit(cache=True, parallel=True)
 def draw_applications(
     key, searchers, searcher_columns, firms, tables, minutes, search, wages, participation,
@@ -305,9 +332,15 @@ def draw_applications(
     (skill fit, productivity and noise, see stage 2) is computed here, where the
     worker's row is at hand, so that ranking reads one contiguous array.
 
+    A remote-capable searcher's application is for a hybrid job with probability
+    :func:`hybrid_probability` (``participation``'s adoption odds, the firm's
+    teleworkable share, and ``hybrid_commute_response`` times the commuting cost a
+    hybrid week saves, ``commute_cost (1 - hybrid_factor)`` per one-way minute), drawn
+    with counter 5 of the application; other searchers' applications are on site.
     A constrained worker (caring or disability constraint) applies only to remote
     vacancies (a share ``constrained_remote_search_share`` of the time, when
-    remote-capable) or to vacancies in their own place.
+    remote-capable) or to vacancies in their own place, and only for a hybrid job or a
+    job in their own place.
     A remote job's value added is ``(1 + remote_productivity[occupation])`` times the
     on-site one (``remote_productivity``: one value per SOC major group).
     A worker trained with local employers gets ``link_bonus`` on their score at firms
@@ -352,6 +385,12 @@ def draw_applications(
     hybrid_factor = wages.hybrid_factor
     remote_productivity = participation.remote_productivity
     constrained_remote_share = participation.constrained_remote_search_share
+    adoption_odds = participation.hybrid_adoption_odds
+    # Log-odds of a hybrid arrangement per one-way minute of commute it saves a week.
+    log_odds_per_minute = (
+        participation.hybrid_commute_response * commute_cost * (1.0 - hybrid_factor)
+    )
+    teleworkable = firms.teleworkable
     link_bonus = link.link_bonus
     app_firm = apps.firm
     app_wage = apps.wage
@@ -420,13 +459,22 @@ def draw_applications(
                     duplicate = True
             if duplicate or (employed and j == employer[s]):
                 continue
+            # The arrangement: hybrid with hybrid_probability for a remote-capable worker.
+            hybrid = False
+            if remote_capable[s]:
+                p_hybrid = hybrid_probability(
+                    adoption_odds, teleworkable[j], log_odds_per_minute * minutes[o, d]
+                )
+                hybrid = uniform(key, base + 5) < p_hybrid
+            if cons and not hybrid and d != o:
+                continue  # the constraint allows only hybrid work or the own place
             y = firm_productivity[j] * hc
-            if aim_remote:
+            if hybrid:
                 y *= 1.0 + remote_productivity[occupation[s]]
             if y <= outside:
                 continue
             w = bargained_wage_jit(outside, phi[d], y)
-            factor = hybrid_factor if aim_remote else 1.0
+            factor = hybrid_factor if hybrid else 1.0
             # Value over the worker's threshold (reservation wage, or current job plus the
             # switch premium). The employed apply only where it is positive; the unemployed
             # apply more widely and turn down offers below their reservation wage.
@@ -436,7 +484,7 @@ def draw_applications(
             app_firm[slot] = j
             app_wage[slot] = w
             app_value[slot] = value
-            app_remote[slot] = aim_remote
+            app_remote[slot] = hybrid
             gap = s_i - np.int64(skill_demand[j])  # > 0: over-qualified; < 0: under
             misfit = overqual_weight * gap if gap > 0 else -fit_weight * gap
             eps = logistic(key, base + _DRAWS - 1)

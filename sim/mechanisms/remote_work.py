@@ -1,6 +1,6 @@
-r"""Remote work and participation: broadband, telework and constrained people.
+r"""Remote work and participation: broadband, telework, hybrid jobs and constrained people.
 
-Three parts (issue 3, mechanism 6; DESIGN.md brief point 5).
+Four parts (issue 3, mechanism 6; DESIGN.md brief point 5; issue 9, item 4).
 
 **1. Who can work remotely.** Worker ``i`` with occupation ``o`` (UK SOC 2010
 major group) living in place ``p`` is *remote-capable* when both
@@ -21,9 +21,10 @@ workers: those whose broadband draw lies between the old and the new coverage
 and whose occupation passes the telework draw. When the mechanism is enabled,
 the initial ``remote_capable`` column (drawn by the economy with the model's
 generator) is re-derived from these stable draws, and so is ``remote`` for the
-employed (a remote-capable worker holds a hybrid job with probability
-:math:`\tau_j`, the employer's teleworkable share, third stable draw ``d`` = 2),
-which keeps the economy's expected shares. Each month the mechanism compares
+employed (a remote-capable worker holds a hybrid job with the probability of part 2
+for their employer and commute, third stable draw ``d`` = 2), so that the starting
+economy holds the scenario's hybrid share rather than converging to it over years of
+job turnover. Each month the mechanism compares
 ``broadband_share`` with last month's and re-derives ``remote_capable`` only
 in the places whose coverage changed: one parallel pass over the worker table,
 and only in such months. Row reuse: an entrant who takes the row of a retired
@@ -31,12 +32,76 @@ worker inherits the row's uniforms; since these are compared with their own
 occupation and place, the correlation between successive occupants of one row
 is of no consequence for any aggregate.
 
-**2. Participation constraint.** A share :math:`c` of working-age people have
+**2. Hybrid jobs.** Whether a job is worked hybrid (some days at home, some at the
+workplace: the ONS definition) is decided when it is found. Every application of a
+remote-capable worker ``i`` living in ``o`` to firm ``j`` in ``d`` is for a hybrid
+job with probability :math:`P` (:func:`sim.kernels.matching.hybrid_probability`),
+
+.. math::
+
+    \frac{P}{1 - P} = A \, \frac{\tau_j}{1 - \tau_j} \, e^{\gamma S_{od}},
+    \qquad S_{od} = c\,(1 - h)\,T_{od},
+
+and for an on-site job otherwise (a worker who is not remote-capable never works
+hybrid). :math:`\tau_j` is the employer's teleworkable share (its sector's,
+``economy.sector_teleworkable``), :math:`S_{od}` the commuting cost a hybrid week
+saves (GBP a week: ``c`` = ``wages.commute_cost_gbp_per_minute`` per one-way minute,
+``h`` = ``wages.hybrid_commute_factor`` the share of days a hybrid worker still
+commutes, :math:`T_{od}` the one-way minutes), :math:`\gamma` =
+``hybrid_commute_response`` (log-odds per GBP a week) and ``A`` =
+``hybrid_adoption_odds``, the *norm*: how readily employers allow hybrid work in jobs
+that can be done at home. ``A`` is what differs between the 2019 and the 2024-25
+baselines (``scenarios/remote-2019.toml``, ``scenarios/remote-2024.toml``); the
+default is the 2019 value (the baseline is a 2019 calibration). The rule is a logit
+(random utility: the pair adopts hybrid work when the commuting cost it saves plus an
+idiosyncratic logistic term exceeds the cost of allowing it, which falls as the norm
+spreads). At ``A`` = 1 and no commute term it is :math:`\tau_j` itself (the starting
+economy's rule, and the rule when the mechanism is disabled); while hybrid work is
+rare it is close to the product :math:`A\,e^{\gamma S}\,\tau_j / (1 - \tau_j)`.
+Unlike a product :math:`\tau_j \times \text{adoption} \times f(T)`, it can approach 1
+at every employer with teleworkable jobs: the occupation's teleworkable share
+already enters through remote capability (part 1), and with remote-capable workers
+about 35% of the employed, a product with :math:`\tau_j` (mean 0.37) could not
+exceed 13-20% hybrid, against 28% (plus 13% working only at home) in 2024-25. The
+share of hybrid workers therefore differs by qualification (through occupations and
+the sectors that hire them), by place (occupations, sectors, broadband and commutes:
+London's one-way commute within the region is about twice the other regions') and
+over time (``A``).
+
+Sources. Hybrid workers were 28% of working adults in Great Britain in October 2024
+and in January to March 2025: 41% of those with a degree or equivalent against 4% of
+those with no qualifications, more among managers and professionals and in
+industries with little face-to-face contact (ONS, Who are the hybrid workers?,
+November 2024; Who has access to hybrid work in Great Britain?, June 2025; Opinions
+and Lifestyle Survey). 12.4% of workers worked from home in the reference week of the
+2019 Annual Population Survey (ONS, Homeworking in the UK, 2020). The time saved from
+commuting is the benefit of home working cited most, about an hour a day (ONS Time
+Use Survey 2024: 56 minutes; Barrero, Bloom and Davis 2023, Journal of Economic
+Perspectives 37(4)), and workers with longer commutes chose home working more often
+when it was offered (Bloom, Liang, Roberts and Ying 2015, QJE 130(1)); the size of
+:math:`\gamma` is an ESTIMATE. Adoption rose after 2020: 16% of businesses used or
+planned homeworking as a permanent model in autumn 2020 and 23% in spring 2022 (ONS
+Business Insights and Conditions Survey), and by 2024-25 almost all who can work from
+home do so some of the time (28% hybrid and 13% only at home, against 43.5% of UK jobs
+teleworkable: Dingel and Neiman 2020). ``A`` is calibrated to the 2019 and 2024-25
+shares (measurements in docs/ODD.md).
+
+Where remote-capable searchers look is separate from how the job is worked: a share
+``search.remote_search_share`` of their applications is aimed at teleworkable
+vacancies (a firm weighted by :math:`\tau_j`) with the gentler distance decay of a
+hybrid commute, :math:`e^{-\beta h T_{od}}`, so they look further afield; such an
+application is hybrid with the same probability :math:`P`, and otherwise for an
+on-site job valued with the full commute (an employed searcher then rarely applies).
+The arrangement is drawn with counter 5 of the application's counters
+(:mod:`sim.kernels.matching`), so it does not depend on threads. A hybrid job stays
+hybrid until the worker leaves it.
+
+**3. Participation constraint.** A share :math:`c` of working-age people have
 a caring or disability constraint: they can work only remotely or in their own
 place (:mod:`sim.kernels.matching` restricts their applications to remote
 vacancies, a share ``constrained_remote_search_share`` (0.5) of the time when
-remote-capable, or to vacancies in their own
-place; a constrained inactive person searches with probability
+remote-capable, or to vacancies in their own place, and to hybrid jobs or jobs in
+their own place only; a constrained inactive person searches with probability
 ``constrained_search_share`` a month without becoming unemployed, and a
 constrained person leaves employment or unemployment for inactivity
 ``constrained_exit_multiplier`` times as often as others, or
@@ -73,7 +138,7 @@ stage ``remote_work_constraint``, month 0, round 1, counter = row. Entrants
 (demography) get the flag with probability ``c`` by :func:`assign_constraint`,
 which also sets their ``remote_capable`` from the stable draws.
 
-**3. Productivity of remote work.** A remote (hybrid) job's weekly value added
+**4. Productivity of remote work.** A remote (hybrid) job's weekly value added
 is :math:`(1 + \pi)` times the on-site one in the bargained wage of the hire
 (:mod:`sim.kernels.matching`), :math:`\pi` = ``remote_productivity`` (share),
 default 0 because the evidence is mixed in sign and size: +13% for
@@ -89,7 +154,11 @@ effect by SOC major group; together they enter the wage bargained at hire,
 incumbents' going rate (:mod:`sim.kernels.flows`), value added and profits.
 
 Indicators: ``remote_share``, ``remote_capable_share`` and
-``constrained_participation_rate`` come from the model's aggregation pass.
+``constrained_participation_rate`` come from the model's aggregation pass;
+``remote_share_basic`` and ``remote_share_advanced`` (the hybrid share of employed
+residents with basic and with advanced skills) from the counts this mechanism provides
+(:meth:`RemoteWork.place_indicators`), also when it is disabled, since hybrid jobs
+exist then too (by the starting economy's rule).
 """
 
 from __future__ import annotations
@@ -103,6 +172,7 @@ from pydantic import BeforeValidator, Field
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE
 from sim.config.section import Section, list_to_tuple
 from sim.kernels.bundles import Participation
+from sim.kernels.matching import hybrid_probability
 from sim.kernels.rng import uniform
 from sim.mechanisms.base import Mechanism
 from sim.world.resources import telework_by_occupation
@@ -114,11 +184,19 @@ if TYPE_CHECKING:
 _Effect = Annotated[float, Field(ge=-0.5, le=0.5)]
 
 __all__ = [
+    "HYBRID_COUNTS",
     "RemoteWorkParams",
     "RemoteWork",
     "assign_constraint",
+    "hybrid_job_probability",
     "refresh_remote_capable",
 ]
+
+#: By-place counts (agents, by place of residence) that :meth:`RemoteWork.place_indicators`
+#: provides for the hybrid shares by skill: those in a hybrid job among employed residents
+#: with basic skills, employed residents with basic skills, and the same for advanced.
+HYBRID_COUNTS = ("remote_basic", "employed_basic", "remote_advanced", "employed_advanced")
+_BASIC, _ADVANCED = 0, 2
 
 
 class RemoteWorkParams(Section):
@@ -154,6 +232,19 @@ class RemoteWorkParams(Section):
         0.04, ge=0.0, le=1.0,
         description="constrained inactive who search for remote or local work, a month "
         "(ESTIMATE)",
+    )
+    hybrid_adoption_odds: float = Field(
+        0.16, ge=0.0, le=1000.0,
+        description="odds multiplier of a hybrid arrangement for a remote-capable worker (at "
+        "1 and no commute saved: hybrid with the employer's teleworkable share); the norm, "
+        "calibrated to about 12% hybrid in 2019 (this default) and 28% in 2024-25 "
+        "(scenarios/remote-2024.toml), ratio",
+    )
+    hybrid_commute_response: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="log-odds of a hybrid arrangement per GBP a week of commuting cost a "
+        "hybrid week saves (commute_cost_gbp_per_minute x (1 - hybrid_commute_factor) x "
+        "one-way minutes) (ESTIMATE: longer commutes, more home working; Bloom et al. 2015)",
     )
     remote_productivity: float = Field(
         0.0, ge=-0.5, le=0.5,
@@ -200,10 +291,39 @@ def _uniform_rows(key, rows, out):
         out[r] = uniform(key, rows[r])
 
 
+@njit(cache=True, parallel=True)
+def _derive_hybrid(key, rows, employer, home, firm_place, teleworkable, remote_capable,
+                   minutes, adoption_odds, log_odds_per_minute, remote):
+    """``remote`` of the employed ``rows``: remote-capable and their third stable draw
+    below the hybrid probability of their employer and commute."""
+    for r in prange(rows.shape[0]):
+        i = rows[r]
+        j = employer[i]
+        p = hybrid_probability(
+            adoption_odds, teleworkable[j], log_odds_per_minute * minutes[home[i], firm_place[j]]
+        )
+        remote[i] = remote_capable[i] and uniform(key, 3 * i + 2) < p
+
+
 @njit(cache=True)
-def _hybrid_rows(key, rows, out):
-    for r in range(rows.shape[0]):
-        out[r] = uniform(key, 3 * rows[r] + 2)
+def _count_hybrid(home, status, skill, remote, out):
+    """Employed residents with basic and advanced skills, and those of them in hybrid
+    jobs, by place: the columns of :data:`HYBRID_COUNTS` (``out`` zeroed first)."""
+    out[:] = 0
+    for i in range(home.shape[0]):
+        if status[i] != EMPLOYED:
+            continue
+        s = skill[i]
+        if s == _BASIC:
+            c = 0
+        elif s == _ADVANCED:
+            c = 2
+        else:
+            continue
+        p = home[i]
+        out[p, c + 1] += 1
+        if remote[i]:
+            out[p, c] += 1
 
 
 # ---------------------------------------------------------------------- helpers
@@ -229,6 +349,48 @@ def refresh_remote_capable(state: MarketState, rows: np.ndarray) -> None:
         np.ascontiguousarray(state.places.broadband_share, dtype=np.float64),
         wk.remote_capable,
     )
+
+
+def hybrid_job_probability(
+    occupation_teleworkable: np.ndarray | float,
+    broadband_share: np.ndarray | float,
+    teleworkable: np.ndarray | float,
+    minutes: np.ndarray | float,
+    *,
+    adoption_odds: float,
+    commute_response: float,
+    commute_cost: float,
+    hybrid_commute_factor: float,
+) -> np.ndarray:
+    """Probability that a worker's application is for a hybrid job (parts 1 and 2).
+
+    ``P(remote-capable) x P(hybrid | remote-capable)``: the occupation's teleworkable
+    share times the home's broadband coverage, times
+    :func:`~sim.kernels.matching.hybrid_probability` of the employer's teleworkable
+    share and the commuting cost a hybrid week saves. Element-wise over broadcast
+    arrays: what the model's draws give on average (for documentation and tests).
+
+    Args:
+        occupation_teleworkable: the occupation's teleworkable share.
+        broadband_share: the home's superfast broadband coverage, share of premises.
+        teleworkable: the employer's teleworkable share.
+        minutes: one-way commute, minutes.
+        adoption_odds: ``hybrid_adoption_odds``, ratio.
+        commute_response: ``hybrid_commute_response``, log-odds per GBP a week.
+        commute_cost: ``wages.commute_cost_gbp_per_minute``, GBP a week per one-way minute.
+        hybrid_commute_factor: ``wages.hybrid_commute_factor``, share of days commuting.
+    """
+    tau_o, b, tau_j, m = np.broadcast_arrays(
+        *(np.asarray(x, dtype=np.float64) for x in (
+            occupation_teleworkable, broadband_share, teleworkable, minutes))
+    )
+    per_minute = commute_response * commute_cost * (1.0 - hybrid_commute_factor)
+    out = np.empty(tau_o.shape)
+    flat = out.reshape(-1)
+    for k, (to, bb, tj, mm) in enumerate(zip(tau_o.ravel(), b.ravel(), tau_j.ravel(),
+                                             m.ravel(), strict=True)):
+        flat[k] = to * bb * hybrid_probability(adoption_odds, tj, per_minute * mm)
+    return out
 
 
 def _uniforms(state: MarketState, rows: np.ndarray, rng_or_key, round_: int) -> np.ndarray:
@@ -317,11 +479,17 @@ class RemoteWork(Mechanism):
             key, wk.home, wk.occupation, wk.status, np.ones(n_places, dtype=np.bool_),
             self.telework, self._broadband, wk.remote_capable,
         )
-        emp = np.flatnonzero(wk.status == EMPLOYED)
-        u = np.empty(emp.size)
-        _hybrid_rows(key, emp.astype(np.int64), u)
+        emp = np.flatnonzero(wk.status == EMPLOYED).astype(np.int64)
         wk.remote[:] = False
-        wk.remote[emp] = wk.remote_capable[emp] & (u < f.teleworkable[wk.employer[emp]])
+        rules, w = self._rules, state.scenario.wages
+        _derive_hybrid(
+            key, emp, wk.employer, wk.home, f.place, f.teleworkable, wk.remote_capable,
+            np.ascontiguousarray(state.travel.minutes, dtype=np.float64),
+            rules.hybrid_adoption_odds,
+            rules.hybrid_commute_response * w.commute_cost_gbp_per_minute
+            * (1.0 - w.hybrid_commute_factor),
+            wk.remote,
+        )
 
     def _assign_initial(self, state: MarketState) -> np.ndarray:
         """Flag the constrained, preferentially among the inactive; returns (P, 2) rates."""
@@ -351,6 +519,14 @@ class RemoteWork(Mechanism):
         return np.stack([r_i, r_a], axis=1)
 
     # -------------------------------------------------------------- monthly
+    def place_indicators(self, state: MarketState) -> dict[str, np.ndarray]:
+        """This month's :data:`HYBRID_COUNTS` by place of residence (agents), for the
+        hybrid shares by skill (enabled or not: hybrid jobs exist either way)."""
+        wk = state.workers
+        out = np.zeros((state.n_places, len(HYBRID_COUNTS)), dtype=np.int64)
+        _count_hybrid(wk.home, wk.status, wk.skill, wk.remote, out)
+        return {name: out[:, k] for k, name in enumerate(HYBRID_COUNTS)}
+
     def step(self, state: MarketState) -> None:
         """Remote capability where broadband changed (the constrained's higher exit
         rates are applied by the model's flows pass)."""

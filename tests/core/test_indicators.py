@@ -21,6 +21,7 @@ from sim.core.indicators import (
     INEQUALITY_INDICATORS,
     NATIONAL_COLUMNS,
     PLACE_INDICATORS,
+    PROVIDED_COUNTS,
     REGISTRY,
     Indicator,
     aggregate,
@@ -51,6 +52,8 @@ EXPECTED_PLACE_COLUMNS = (
     "job_loss_rate", "measured_job_finding_rate", "exit_rate_short", "exit_rate_long",
     "mover_rate", "unemployment_rate_basic", "unemployment_rate_advanced",
     "jobs_per_resident_worker",
+    # The hybrid share by skill (issue 9, remote-work baselines): appended.
+    "remote_share_basic", "remote_share_advanced",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 
@@ -351,7 +354,8 @@ def test_providers_are_mechanisms_and_provide_registry_entries(model):
     assert providers <= sections
     for mech in model.mechanisms.values():
         for key in mech.place_indicators(model.state):
-            assert INDICATORS[key].provider == mech.SECTION, key
+            provider = PROVIDED_COUNTS[key] if key in PROVIDED_COUNTS else INDICATORS[key].provider
+            assert provider == mech.SECTION, key
 
 
 def test_mechanisms_no_longer_declare_indicators(model):

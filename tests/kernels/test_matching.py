@@ -270,7 +270,9 @@ def draw(e: dict, searchers, key, cum_place, cum_place_remote, vacancy_firm, vac
         make(Participation, constrained_search_share=0.0, constrained_exit_multiplier=1.0,
              constrained_remote_search_share=0.5, remote_exit_multiplier=1.0,
              remote_productivity=e.get("remote_productivity_by_occupation",
-                                       np.full(9, e["remote_productivity"]))),
+                                       np.full(9, e["remote_productivity"])),
+             hybrid_adoption_odds=e.get("hybrid_adoption_odds", 1.0),
+             hybrid_commute_response=e.get("hybrid_commute_response", 0.0)),
         make(EmployerLink, link_bonus=e["link_bonus"]),
         make(Applications, firm=app_firm, wage=app_wage, value=app_value, remote=app_remote,
              score=app_score),
@@ -568,7 +570,8 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
             make(Participation, constrained_search_share=cons_share,
                  constrained_exit_multiplier=3.0, constrained_remote_search_share=0.5,
                  remote_exit_multiplier=1.5,
-                 remote_productivity=np.zeros(9)),
+                 remote_productivity=np.zeros(9), hybrid_adoption_odds=1.0,
+                 hybrid_commute_response=0.0),
             make(Retirement, retirement_age_months=retirement_age),
             TrainingArgs.neutral(e["P"]),
             make(FlowsOutput, searching=searching, separations_by_place=separations,
@@ -683,6 +686,7 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
         decay_remote=np.exp(-beta * hybrid * minutes), k=1, phi=np.full(p, 0.5),
         skill_premium=np.ones(3), remote_share=1.0, commute_cost=0.0, hybrid=hybrid,
         constrained=np.zeros(n, dtype=np.bool_), trained_with=np.full(n, -1, dtype=np.int16),
+        hybrid_adoption_odds=np.inf,
     )
     e["vacancies"][:p] = np.maximum(e["vacancies"][:p], 1)
     e["place_start"] = np.zeros(p + 1, dtype=np.int64)
@@ -690,9 +694,12 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
     tables = build_tables(e)
     app_firm, _, _, app_remote, _ = draw(e, np.arange(n, dtype=np.int64),
                                       stream_key(5, 0, STAGES["applications"]), *tables[1:])
+    np.testing.assert_array_equal(app_remote, remote)
     if remote:
         weight = e["vacancies"] * tele * e["decay_remote"][0, firm_place]
-        assert np.all(app_remote) and np.all(app_firm >= 0)
+        # Certain adoption (infinite odds): every application of a remote-capable worker
+        # to a firm with teleworkable jobs is hybrid.
+        assert np.all(app_firm >= 0)
     else:
         weight = e["vacancies"] * e["decay"][0, firm_place]
         assert not np.any(app_remote) and np.all(app_firm >= 0)
@@ -750,7 +757,9 @@ def _draw_all(e: dict, key=None):
 def test_constrained_searchers_apply_at_home_or_remotely() -> None:
     """A constrained remote-capable searcher aims at remote vacancies half the time
     (whatever ``remote_share``), otherwise at their own place; without remote
-    capability, only at their own place; nothing at home means no application."""
+    capability, only at their own place; nothing at home means no application.
+    (Teleworkable share 1: every application of a remote-capable worker is hybrid, so
+    the aim shows in where the applications go.)"""
     n = 40_000
     e = _simple_economy(n)
     e["constrained"][:] = True
@@ -765,24 +774,28 @@ def test_constrained_searchers_apply_at_home_or_remotely() -> None:
     assert not np.any(app_remote[~capable])
     assert np.all(place[valid & ~capable] == home[valid & ~capable])
     np.testing.assert_array_equal(valid[~capable], home[~capable] != 4)
-    # Remote-capable: remote or own place, remote about half the time (teleworkable = 1,
-    # so no remote application is given up).
+    # Remote-capable: every application hybrid (teleworkable = 1); aimed at remote
+    # vacancies half the time, which then land away from home with probability
+    # 1 - q_o (q_o: the remote table's weight of the home place).
     c = capable & (home != 4)
-    assert np.all(valid[c])
-    assert np.all(app_remote[c] | (place[c] == home[c]))
-    share = np.count_nonzero(app_remote[c]) / np.count_nonzero(c)
-    assert abs(share - 0.5) < 6.0 * math.sqrt(0.25 / np.count_nonzero(c))
+    assert np.all(valid[c]) and np.all(app_remote[c])
+    vac = np.bincount(e["firm_place"], weights=e["vacancies"], minlength=e["P"])
+    w = vac[None, :] * e["decay_remote"]
+    q = np.diag(w) / w.sum(axis=1)
+    away = np.count_nonzero(place[c] != home[c]) / np.count_nonzero(c)
+    expected = 0.5 * np.mean(1.0 - q[home[c]])
+    assert abs(away - expected) < 6.0 * math.sqrt(0.25 / np.count_nonzero(c))
     assert np.count_nonzero(app_remote & (place != home)) > 1000  # remote can be far away
     # From place 4, only remote applications go anywhere.
     c4 = capable & (home == 4)
     np.testing.assert_array_equal(valid[c4], app_remote[c4])
     assert np.all(place[c4 & valid] != 4)
-    # The same searchers unconstrained apply all over and remote at remote_share.
+    # The same searchers unconstrained apply all over, hybrid when remote-capable.
     e["constrained"][:] = False
     app_firm, _, _, app_remote, _ = _draw_all(e)
-    share = np.count_nonzero(app_remote[capable]) / np.count_nonzero(capable)
-    assert abs(share - e["remote_share"]) < 0.02
-    local = (app_firm >= 0) & ~app_remote
+    valid = app_firm >= 0
+    np.testing.assert_array_equal(app_remote, valid & capable)
+    local = valid & ~capable
     assert np.count_nonzero(e["firm_place"][app_firm[local]] != home[local]) > 1000
 
 

@@ -3,13 +3,23 @@ switched off explicitly (they are on by default)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE
-from sim.mechanisms.remote_work import assign_constraint, refresh_remote_capable
+from sim.kernels.matching import hybrid_probability
+from sim.mechanisms.remote_work import (
+    HYBRID_COUNTS,
+    assign_constraint,
+    hybrid_job_probability,
+    refresh_remote_capable,
+)
 
 OTHERS_OFF = {
     f"{name}.enabled": False
@@ -217,3 +227,133 @@ def test_stock_flow_debug(geography):
     m.check_stock_flow()
     u = m.national_frame()["unemployment_rate"]
     assert u.between(0.0, 0.12).all()  # starts low at burn_in_months=0, then rises
+
+
+# ------------------------------------------------------------------ hybrid jobs (issue 9)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rule(model, rows):
+    """hybrid_probability of the employed ``rows`` at their employer and commute."""
+    wk, f, sc = model.workers, model.firms, model.scenario
+    per_minute = (sc.remote_work.hybrid_commute_response * sc.wages.commute_cost_gbp_per_minute
+                  * (1.0 - sc.wages.hybrid_commute_factor))
+    j = wk.employer[rows]
+    minutes = model.travel.minutes[wk.home[rows], f.place[j]]
+    return np.array([hybrid_probability(sc.remote_work.hybrid_adoption_odds, float(t),
+                                        per_minute * float(m))
+                     for t, m in zip(f.teleworkable[j], minutes, strict=True)])
+
+
+@pytest.mark.parametrize("odds", [0.26, 3.5])
+def test_the_starting_hybrid_jobs_follow_the_rule(odds):
+    """At the start (no burn-in) the employed remote-capable hold hybrid jobs with the
+    rule's probability: the count within 6 standard deviations of its expectation, in
+    total and in London (longest commutes) against the rest; nobody else is hybrid."""
+    m = sim.LabourMarket(_scenario(**{"remote_work.hybrid_adoption_odds": odds}), rng=13)
+    wk = m.workers
+    emp = wk.status == EMPLOYED
+    assert not wk.remote[~(emp & wk.remote_capable)].any()
+    rows = np.flatnonzero(emp & wk.remote_capable)
+    p = _rule(m, rows)
+    london = m.geography.places.index.get_loc("TLI")
+    for part in (np.ones(rows.size, dtype=bool), wk.home[rows] == london,
+                 wk.home[rows] != london):
+        expected, sd = p[part].sum(), np.sqrt((p[part] * (1 - p[part])).sum())
+        assert abs(wk.remote[rows[part]].sum() - expected) < 6.0 * sd + 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(tau_o=st.floats(0.0, 1.0), b=st.floats(0.0, 1.0), tau_j=st.floats(0.0, 1.0),
+       minutes=st.floats(0.0, 300.0), db=st.floats(0.0, 1.0), dm=st.floats(0.0, 300.0),
+       odds=st.floats(0.0, 100.0), response=st.floats(0.0, 1.0))
+def test_more_broadband_or_a_longer_commute_never_lowers_the_hybrid_probability(
+    tau_o, b, tau_j, minutes, db, dm, odds, response
+):
+    kw = dict(adoption_odds=odds, commute_response=response, commute_cost=1.33,
+              hybrid_commute_factor=0.4)
+    p = hybrid_job_probability(tau_o, b, tau_j, minutes, **kw)
+    assert 0.0 <= p <= 1.0
+    assert hybrid_job_probability(tau_o, min(b + db, 1.0), tau_j, minutes, **kw) >= p
+    assert hybrid_job_probability(tau_o, b, tau_j, minutes + dm, **kw) >= p
+    # Without broadband or a teleworkable occupation, nobody works hybrid.
+    assert hybrid_job_probability(tau_o, 0.0, tau_j, minutes, **kw) == 0.0
+    assert hybrid_job_probability(0.0, b, tau_j, minutes, **kw) == 0.0
+
+
+def test_hybrid_job_probability_is_elementwise():
+    p = hybrid_job_probability(np.array([0.5, 0.6]), 0.9, np.array([[0.2], [0.7]]), 30.0,
+                               adoption_odds=1.0, commute_response=0.0, commute_cost=1.33,
+                               hybrid_commute_factor=0.4)
+    np.testing.assert_allclose(p, 0.9 * np.array([[0.5, 0.6]]) * np.array([[0.2], [0.7]]))
+
+
+def _remote_run(name: str):
+    sc = sim.load_scenario(ROOT / "scenarios" / name).with_overrides(
+        scale=0.002, burn_in_months=0, months=6)
+    m = sim.LabourMarket(sc, rng=42)
+    m.run_for(6)
+    return m
+
+
+@pytest.fixture(scope="module")
+def remote_runs():
+    return _remote_run("remote-2019.toml"), _remote_run("remote-2024.toml")
+
+
+def test_the_2024_norm_gives_more_hybrid_work_than_2019(remote_runs):
+    """Same seed, same economy, only the norm differs: about 12% against about 28%
+    (measured 12.4% and 28.2% at scale 0.005 over 5 years; wide margins at this size),
+    more for advanced than basic skills, more in London than in the North East."""
+    old, new = (m.national_frame() for m in remote_runs)
+    assert 0.09 < old["remote_share"].mean() < 0.15
+    assert 0.24 < new["remote_share"].mean() < 0.32
+    assert new["remote_share"].mean() > old["remote_share"].mean() + 0.1
+    for n in (old, new):
+        assert (n["remote_share_advanced"] > 2.0 * n["remote_share_basic"]).all()
+    for m in remote_runs:
+        by_place = m.places_frame().groupby("place")["remote_share"].mean()
+        assert by_place["TLI"] > by_place["TLC"] + 0.02  # London above the North East
+    # The labour market barely moves: unemployment within half a point.
+    assert abs(old["unemployment_rate"].mean() - new["unemployment_rate"].mean()) < 0.005
+
+
+def test_hybrid_counts_by_skill_match_the_worker_table(remote_runs):
+    m = remote_runs[1]
+    wk = m.workers
+    counts = m.remote_work.place_indicators(m.state)
+    assert set(counts) == set(HYBRID_COUNTS)
+    emp = wk.status == EMPLOYED
+    n_places = m.geography.n_places
+    for skill, name in ((0, "basic"), (2, "advanced")):
+        rows = emp & (wk.skill == skill)
+        np.testing.assert_array_equal(
+            counts[f"employed_{name}"], np.bincount(wk.home[rows], minlength=n_places))
+        np.testing.assert_array_equal(
+            counts[f"remote_{name}"], np.bincount(wk.home[rows & wk.remote], minlength=n_places))
+    last = m.regions_frame()
+    np.testing.assert_allclose(
+        last["remote_share_advanced"].to_numpy(),
+        counts["remote_advanced"] / counts["employed_advanced"])
+
+
+def test_the_default_is_the_2019_norm_and_the_2024_scenario_changes_only_the_norm():
+    base = sim.load_scenario(ROOT / "scenarios" / "baseline.toml").to_dict()
+    for name in ("remote-2019.toml", "remote-2024.toml"):
+        sc = sim.load_scenario(ROOT / "scenarios" / name).to_dict()
+        differs = {k for k in base if base[k] != sc[k]} - {"run"}
+        assert differs <= {"remote_work"}, (name, differs)
+        changed = {k for k, v in sc["remote_work"].items() if base["remote_work"][k] != v}
+        assert changed == (set() if name == "remote-2019.toml" else {"hybrid_adoption_odds"})
+        assert {k: v for k, v in sc["run"].items() if k not in ("name", "description")} == {
+            k: v for k, v in base["run"].items() if k not in ("name", "description")}
+
+
+def test_disabled_hybrid_rule_is_the_teleworkable_share():
+    m = sim.LabourMarket(_scenario(enabled=False, **{"remote_work.hybrid_adoption_odds": 9.0}),
+                         rng=3)
+    rules = m.remote_work.kernel_params()
+    assert rules.hybrid_adoption_odds == 1.0 and rules.hybrid_commute_response == 0.0
+    # Hybrid jobs still exist, and their counts by skill are provided.
+    counts = m.remote_work.place_indicators(m.state)
+    assert counts["remote_advanced"].sum() > 0
