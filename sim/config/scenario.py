@@ -150,7 +150,7 @@ class Search(Section):
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.035, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.06262, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -159,7 +159,7 @@ class Search(Section):
         description="score lost per skill level an applicant lacks for the job (under-qualified)",
     )
     overqualification_weight: float = Field(
-        1.0, ge=0.0, le=100.0,
+        0.1248, ge=0.0, le=100.0,
         description="score lost per skill level an applicant has above the job's demand "
         "(over-qualified; at most skill_fit_weight in reality: see the ODD)",
     )
@@ -171,7 +171,7 @@ class Search(Section):
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
     callback_rate: float = Field(
-        1.0, gt=0.0, le=1.0,
+        0.1369, gt=0.0, le=1.0,
         description="probability an employer reads (calls back) an application within the "
         "month; the others are lost, share",
     )
@@ -181,14 +181,14 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.0042, 0.0032, 0.0023), description="employed -> unemployed, a month, by skill"
+        (0.008169, 0.007681, 0.002132), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
-        0.04, description="unemployed -> inactive, a month"
+        0.0837, description="unemployed -> inactive, a month"
     )
     inactive_search_share: Share = Field(
-        0.0, description="inactive people (without a caring or disability constraint) who "
+        0.3052, description="inactive people (without a caring or disability constraint) who "
         "look for work while staying inactive, a month; a hire moves them straight to work"
     )
 
@@ -209,7 +209,8 @@ class Wages(Section):
     )
     hybrid_commute_factor: Share = Field(0.4, description="share of days a hybrid worker commutes")
     good_job_pay_fraction: float = Field(
-        2 / 3, gt=0.0, le=2.0, description="good-job pay line as a share of the national median"
+        0.6667, gt=0.0, le=2.0,
+        description="good-job pay line as a share of the national median (two thirds)",
     )
     skill_premium: Positive3 = Field(
         (0.80, 1.0, 1.45), description="productivity by skill level, relative to intermediate"
@@ -232,7 +233,7 @@ class Firms(Section):
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
     vacancy_rate: float = Field(
-        0.015, ge=0.0, lt=1.0,
+        0.027, ge=0.0, lt=1.0,
         description="open vacancies / jobs the firms aim for (model steady state), share; "
         "jobs = employed / (1 - vacancy_rate)",
     )

@@ -281,11 +281,6 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("vacancy_rate", "vacancies / (vacancies + filled jobs), by workplace",
            "Vacancy rate", ("vacancies",), ("vacancies", "jobs_at_workplace")),
     _count("hires", "people a month", "hires this month, by workplace", "Hires", "hires"),
-    _count("hires_from_unemployment", "people a month", "hires of unemployed residents this "
-           "month, by place of residence", "Hires from unemployment", "hires_from_unemployment"),
-    _count("unemployed_searching", "people", "unemployed residents who searched this month "
-           "(the stock at the start of matching)", "Unemployed searching",
-           "unemployed_searching"),
     _count("separations", "people a month", "separations this month (layoffs, closures, exits "
            "to inactivity, retirements; not job-to-job moves), by workplace", "Separations",
            "separations"),
@@ -385,6 +380,12 @@ REGISTRY: tuple[Indicator, ...] = (
     _ratio("remote_share_advanced", "employed residents with advanced skills (Level 4+, "
            "degree) in a hybrid job / employed residents with advanced skills",
            "Remote share (advanced skill)", ("remote_advanced",), ("employed_advanced",)),
+    # The matching function's variables (issue 9, frictions): appended.
+    _count("hires_from_unemployment", "people a month", "hires of unemployed residents this "
+           "month, by place of residence", "Hires from unemployment", "hires_from_unemployment"),
+    _count("unemployed_searching", "people", "unemployed residents who searched this month "
+           "(the stock at the start of matching)", "Unemployed searching",
+           "unemployed_searching"),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),

@@ -618,7 +618,8 @@ class LabourMarket(mesa.Model):
         month participation responds freely to the market (a policy that raises hiring
         draws people out of inactivity).
         """
-        x = np.log(_inactive_share(self._counts) / self._inactive_share_start)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.log(_inactive_share(self._counts) / self._inactive_share_start)
         x = np.where(np.isfinite(x), x, 0.0)
         self._log_entry_rate += _ENTRY_GAIN_INTEGRAL * x
         last = self.state.clock.recorded_month == 0

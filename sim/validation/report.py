@@ -71,6 +71,8 @@ __all__ = [
 GEOGRAPHIES: dict[str, str] = {"uk-itl1": "baseline.toml", "uk-lad": "baseline-lad.toml"}
 #: The business-cycle scenario (optional: the targets that need it are skipped without it).
 CYCLE_FILE = "baseline-cycle.toml"
+#: The remote-work norm of 2024-25 (optional, like the cycle).
+REMOTE_2024_FILE = "remote-2024.toml"
 #: Columns of ``validation.parquet``, in order.
 COLUMNS = ("target", "group", "description", "data_value", "low", "high", "unit",
            "model_value", "ci_low", "ci_high", "replications", "status", "inside",
@@ -271,23 +273,25 @@ def validate(
         scenario = _sized(load_scenario(folder / GEOGRAPHIES[geography]), sizes[geography])
         groups[(geography, "baseline")] = _run_group(geography, "baseline", scenario, reps,
                                                      out, workers, progress)
-    cycle_file = folder / CYCLE_FILE
-    if "uk-itl1" not in geographies:
-        reasons[("uk-itl1", "cycle")] = "uk-itl1 not run (--geography)"
-    elif not cycle_file.is_file():
-        reasons[("uk-itl1", "cycle")] = f"{cycle_file} does not exist"
-    else:
-        try:
-            scenario = _sized(load_scenario(cycle_file), sizes["uk-itl1"])
-        except ScenarioError as exc:  # e.g. a mechanism this version does not have
-            reasons[("uk-itl1", "cycle")] = f"{cycle_file} cannot be used: {exc}"
+    for kind, file in (("cycle", CYCLE_FILE), ("remote-2024", REMOTE_2024_FILE)):
+        path = folder / file
+        if "uk-itl1" not in geographies:
+            reasons[("uk-itl1", kind)] = "uk-itl1 not run (--geography)"
+        elif not path.is_file():
+            reasons[("uk-itl1", kind)] = f"{path} does not exist"
         else:
-            groups[("uk-itl1", "cycle")] = _run_group("uk-itl1", "cycle", scenario, reps,
-                                                      out, workers, progress)
-    for kind in ("remote-2024", "policy"):
-        reasons[("uk-itl1", kind)] = reasons[("uk-lad", kind)] = f"no {kind} scenario yet"
+            try:
+                scenario = _sized(load_scenario(path), sizes["uk-itl1"])
+            except ScenarioError as exc:  # e.g. a mechanism this version does not have
+                reasons[("uk-itl1", kind)] = f"{path} cannot be used: {exc}"
+            else:
+                groups[("uk-itl1", kind)] = _run_group("uk-itl1", kind, scenario, reps,
+                                                       out, workers, progress)
+        reasons.setdefault(("uk-lad", kind), f"no {kind} scenario at uk-lad")
+    reasons[("uk-itl1", "policy")] = reasons[("uk-lad", "policy")] = "no policy scenario yet"
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
-                 if k in ("baseline", "cycle"))
+                 if k in ("baseline", "cycle", "remote-2024") and g == "uk-itl1"
+                 or k == "baseline")
     table = evaluate(groups, reasons)
     report = ValidationReport(table=table, out=out, notes=notes)
     write_report(report, groups)

@@ -54,6 +54,8 @@ EXPECTED_PLACE_COLUMNS = (
     "jobs_per_resident_worker",
     # The hybrid share by skill (issue 9, remote-work baselines): appended.
     "remote_share_basic", "remote_share_advanced",
+    # The matching function's variables (issue 9, frictions): appended.
+    "hires_from_unemployment", "unemployed_searching",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 

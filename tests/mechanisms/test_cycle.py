@@ -126,7 +126,10 @@ def test_vacancies_and_unemployment_move_in_opposite_directions(cycle_run):
     assert df["u"].corr(df["v"]) < -0.2
     assert df["z"].corr(df["u"]) < -0.5
     assert df["z"].corr(df["v"]) > 0.1
-    assert df["u"].std() > 0.004  # the cycle moves unemployment by more than noise
+    # The cycle moves unemployment by more than noise: without it the same runs' monthly
+    # unemployment rate has a standard deviation of 0.14 to 0.17 points (seeds 2 to 4),
+    # with it 0.32 to 0.33.
+    assert df["u"].std() > 0.0025
 
 
 # ------------------------------------------------------------------ the door

@@ -168,8 +168,10 @@ def test_trainees_never_search_nor_get_hired_and_skills_move_one_level_at_comple
 def test_employer_linked_trainees_are_hired_more_often_by_local_firms():
     # Common random numbers: both runs draw the same applications; only the score of the
     # linked half of the unemployed at firms in their own place differs (by the default
-    # bonus, 0.5). The linked half's local hires about double (124 -> 242 with this seed,
-    # 106 -> 223 and 99 -> 212 with seeds 1 and 2; the test asks for +50%). The unlinked
+    # bonus, 0.5). The linked half's local hires rise by about 45% (349 -> 503 with this
+    # seed, 336 -> 503 and 350 -> 504 with seeds 1 and 2; the test asks for +30%). Before
+    # the frictions of issue 9 they doubled: with few applications read, a vacancy has
+    # few applicants to rank, so a better score wins less often. The unlinked
     # half's local hires need not fall: a linked worker who now takes a better local job
     # frees the one they took before, which an unlinked worker may fill.
     sc = _scenario(scale=0.005, **{
@@ -191,7 +193,7 @@ def test_employer_linked_trainees_are_hired_more_often_by_local_firms():
         at_home = np.zeros(len(wk), dtype=bool)
         at_home[emp] = m.firms.place[wk.employer[emp]] == wk.home[emp]
         local[linked] = (int(at_home[group].sum()), int(at_home[others].sum()))
-    assert local[True][0] > 1.5 * local[False][0]
+    assert local[True][0] > 1.3 * local[False][0]
     # ...while all local hires together rise by less than the linked half's gain.
     assert sum(local[True]) - sum(local[False]) < local[True][0] - local[False][0] + 50
 
