@@ -21,9 +21,10 @@ One step is one month. The month is declared once, in :data:`MONTH`, and
    home and housing costs.
 6. **aggregate**: the Region agents take this month's indicators
    (:mod:`sim.core.indicators`) and the Mesa :class:`~mesa.DataCollector` records
-   them after the burn-in. During the burn-in each place's entry rate from
-   inactivity is settled so that its inactive share stays at its share at the start
-   (:meth:`LabourMarket._settle_entry_rates`); it is fixed from the first recorded month.
+   them after the burn-in. During the burn-in each place's flows out of inactivity
+   (into unemployment and, through the search of the inactive, into work) are scaled so
+   that its inactive share stays at its share at the start
+   (:meth:`LabourMarket._settle_entry_rates`); they are fixed from the first recorded month.
 7. **wage_curve**: next month's bargaining power by place,
    ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` this month
    and ``theta_ref`` the national tightness at the start, clipped to
@@ -242,8 +243,14 @@ class LabourMarket(mesa.Model):
         self.workers = economy.workers
         self.firms = economy.firms
         self._entry_rate = economy.entry_rate
+        self._entry_rate_start = economy.entry_rate.copy()
+        self._inactive_search = np.full(
+            self.geography.n_places, scenario.flows.inactive_search_share
+        )
         # The kernels' rules that do not change during a run (validated once).
-        self._flow_rates = FlowRates.from_scenario(scenario.flows, self._entry_rate)
+        self._flow_rates = FlowRates.from_scenario(
+            scenario.flows, self._entry_rate, self._inactive_search
+        )
         self._search_rules = SearchRules.from_scenario(scenario.search)
         self._wages: WageRules | None = None  # rebuilt when the bargaining power changes
         self.place_state = PlaceState.from_geography(
@@ -318,7 +325,7 @@ class LabourMarket(mesa.Model):
         # The entry rates are settled during the burn-in so that each place's inactive
         # share stays at its share at the start (:meth:`_settle_entry_rates`).
         self._inactive_share_start = _inactive_share(self._counts)
-        self._log_entry_rate = np.log(np.maximum(self._entry_rate, _ENTRY_RATE_FLOOR))
+        self._log_attachment = np.zeros(self.geography.n_places)
         for _ in range(scenario.run.burn_in_months):
             self.step()
             if on_month is not None:
@@ -602,29 +609,33 @@ class LabourMarket(mesa.Model):
             self._settle_entry_rates()
 
     def _settle_entry_rates(self) -> None:
-        """During the burn-in, move each place's entry rate (inactive -> unemployed) so that
-        its inactive share returns to its share at the start.
+        """During the burn-in, scale each place's flows out of inactivity so that its
+        inactive share returns to its share at the start.
 
-        The rate at the start balances the flows into inactivity at the starting stocks;
-        the people who leave inactivity straight for a job (``inactive_search_share``)
-        and the settling of the economy move the stock, so a proportional-integral rule
-        on ``x_p = ln(inactive share now / inactive share at the start)`` sets
+        Both ways out of inactivity, into unemployment (``e_p``, at the start the rate
+        that balances the flows into inactivity at the starting stocks) and straight into
+        work through the search of the inactive (``flows.inactive_search_share``, ``s``),
+        are scaled by one multiplier ``m_p`` of the place: the labour-market attachment of
+        its inactive people. A proportional-integral rule on
+        ``x_p = ln(inactive share now / inactive share at the start)`` sets
 
-            ln e_p = z_p + k_P x_p,    z_p <- z_p + k_I x_p   (a month)
+            ln m_p = z_p + k_P x_p,    z_p <- z_p + k_I x_p   (a month),
+            entry rate = min(e_p m_p, 1),    inactive search = min(s m_p, 1)
 
-        with ``k_P`` = 10 and ``k_I`` = 0.5 (damping ratio about 0.9 at entry rates near
-        1.5% a month: the share settles in about four years). In the last month of the
-        burn-in the rate is set to ``exp(z_p)`` and stays there: from the first recorded
-        month participation responds freely to the market (a policy that raises hiring
-        draws people out of inactivity).
+        with ``k_P`` = 10 and ``k_I`` = 0.5 (the share settles in a few years). In the
+        last month of the burn-in the multiplier is set to ``exp(z_p)`` and stays there:
+        from the first recorded month participation responds freely to the market (a
+        policy that raises hiring draws people out of inactivity).
         """
         with np.errstate(divide="ignore", invalid="ignore"):
             x = np.log(_inactive_share(self._counts) / self._inactive_share_start)
         x = np.where(np.isfinite(x), x, 0.0)
-        self._log_entry_rate += _ENTRY_GAIN_INTEGRAL * x
+        self._log_attachment += _ENTRY_GAIN_INTEGRAL * x
         last = self.state.clock.recorded_month == 0
-        log_rate = self._log_entry_rate + (0.0 if last else _ENTRY_GAIN_PROPORTIONAL * x)
-        np.clip(np.exp(log_rate), 0.0, 1.0, out=self._entry_rate)
+        m = np.exp(self._log_attachment + (0.0 if last else _ENTRY_GAIN_PROPORTIONAL * x))
+        np.clip(self._entry_rate_start * m, 0.0, 1.0, out=self._entry_rate)
+        np.clip(self.state.scenario.flows.inactive_search_share * m, 0.0, 1.0,
+                out=self._inactive_search)
 
     def _stage_wage_curve(self) -> None:
         """Next month's bargaining power by place, from this month's local tightness."""
@@ -662,9 +673,9 @@ class LabourMarket(mesa.Model):
         return df
 
 
-#: Gains of the rule that settles the entry rates during the burn-in
-#: (:meth:`LabourMarket._settle_entry_rates`), and the smallest rate it starts from.
-_ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL, _ENTRY_RATE_FLOOR = 10.0, 0.5, 1e-4
+#: Gains of the rule that settles the flows out of inactivity during the burn-in
+#: (:meth:`LabourMarket._settle_entry_rates`).
+_ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL = 10.0, 0.5
 
 
 def _inactive_share(counts: np.ndarray) -> np.ndarray:

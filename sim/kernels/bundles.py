@@ -225,24 +225,27 @@ class FlowRates(NamedTuple):
         entry_rate: (P,) probability inactive -> unemployed by home place, a month (set
             during the burn-in so that each place's inactive stock stays at its share at
             the start; fixed afterwards).
-        inactive_search: probability an inactive person (without a constraint) who does
-            not enter unemployment searches this month while staying inactive, a month.
+        inactive_search: (P,) probability an inactive person (without a constraint) who
+            does not enter unemployment searches this month while staying inactive, by
+            home place, a month (``flows.inactive_search_share`` times the place's
+            multiplier settled during the burn-in, like ``entry_rate``).
     """
 
     layoff_rate: _a(np.float64, 3)
     exit_employed: float
     exit_unemployed: float
     entry_rate: _a(np.float64, _N)
-    inactive_search: float
+    inactive_search: _a(np.float64, _N)
 
     @classmethod
-    def from_scenario(cls, flows: Any, entry_rate: np.ndarray) -> Self:
-        """From a ``[flows]`` section and the entry rates by place."""
+    def from_scenario(cls, flows: Any, entry_rate: np.ndarray,
+                      inactive_search: np.ndarray) -> Self:
+        """From a ``[flows]`` section, and the entry rates and inactive search by place."""
         return make(
             cls, layoff_rate=np.asarray(flows.layoff_rate, dtype=np.float64),
             exit_employed=flows.exit_to_inactivity_employed,
             exit_unemployed=flows.exit_to_inactivity_unemployed, entry_rate=entry_rate,
-            inactive_search=flows.inactive_search_share,
+            inactive_search=inactive_search,
         )
 
 

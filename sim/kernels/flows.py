@@ -25,7 +25,8 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
   inactive person (caring or disability constraint) otherwise searches for
   remote or local work with ``constrained_search_share``, staying inactive; any
   other inactive person who does not enter unemployment searches with
-  ``inactive_search_share`` (``rates.inactive_search``), staying inactive unless hired:
+  ``rates.inactive_search`` of its place (``flows.inactive_search_share`` times the
+  place's settled multiplier), staying inactive unless hired:
   the direct moves from inactivity to work that are most of the LFS's hires of the
   inactive (ONS labour market flows: about 600 thousand a quarter from inactivity to
   work against 300 thousand to unemployment in 2019);
@@ -332,11 +333,11 @@ def _flows_chunks(
                     searching[i] = u < e + constrained_search_share * (1.0 - e)
                     if searching[i] and reservation_wage[i] < benefit:
                         reservation_wage[i] = benefit
-                elif inactive_search > 0.0:
+                elif inactive_search[home[i]] > 0.0:
                     # Looks for work while staying inactive (a hire is a direct move from
                     # inactivity to work, as most hires of the inactive in the LFS are).
                     e = entry_rate[home[i]]
-                    searching[i] = u < e + inactive_search * (1.0 - e)
+                    searching[i] = u < e + inactive_search[home[i]] * (1.0 - e)
                     if searching[i] and reservation_wage[i] < benefit:
                         reservation_wage[i] = benefit
                 else:

@@ -130,7 +130,7 @@ def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations
         q["firm_exiting"], q.get("firm_shed", np.zeros(q["n_firms"])),
         make(FlowRates, layoff_rate=q["layoff_rate"], exit_employed=q["exit_employed"],
              exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"],
-             inactive_search=q.get("inactive_search", 0.0)),
+             inactive_search=np.full(q["n_places"], float(q.get("inactive_search", 0.0)))),
         search_rules(ojs_share=q["ojs_share"]),
         wage_rules(q["n_places"], phi=q["phi"], skill_premium=q["skill_premium"],
                    benefit=q["benefit"], replacement_ratio=q["replacement_ratio"],

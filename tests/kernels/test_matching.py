@@ -562,7 +562,7 @@ def test_months_of_flows_and_matching_keep_stocks_consistent(seed: int, months: 
             stream_key(e["seed"], month, STAGES["flows"]), _workers(e), _firms(e), exiting,
             np.zeros(e["F"]),
             make(FlowRates, layoff_rate=layoff, exit_employed=0.02, exit_unemployed=0.05,
-                 entry_rate=entry, inactive_search=inactive_search),
+                 entry_rate=entry, inactive_search=np.full(e["P"], inactive_search)),
             search_rules(ojs_share=0.2),
             wage_rules(e["P"], phi=e["phi"], skill_premium=e["skill_premium"],
                        benefit=e["benefit"], replacement_ratio=0.8, reservation_decay=0.02,
