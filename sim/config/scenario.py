@@ -150,7 +150,7 @@ class Search(Section):
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.06262, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.06567, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -159,7 +159,7 @@ class Search(Section):
         description="score lost per skill level an applicant lacks for the job (under-qualified)",
     )
     overqualification_weight: float = Field(
-        0.1248, ge=0.0, le=100.0,
+        0.3035, ge=0.0, le=100.0,
         description="score lost per skill level an applicant has above the job's demand "
         "(over-qualified; at most skill_fit_weight in reality: see the ODD)",
     )
@@ -171,7 +171,7 @@ class Search(Section):
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
     callback_rate: float = Field(
-        0.1369, gt=0.0, le=1.0,
+        0.1873, gt=0.0, le=1.0,
         description="probability an employer reads (calls back) an application within the "
         "month; the others are lost, share",
     )
@@ -181,14 +181,14 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.008169, 0.007681, 0.002132), description="employed -> unemployed, a month, by skill"
+        (0.01046, 0.004049, 0.001815), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
-        0.0837, description="unemployed -> inactive, a month"
+        0.09314, description="unemployed -> inactive, a month"
     )
     inactive_search_share: Share = Field(
-        0.3052, description="inactive people (without a caring or disability constraint) who "
+        0.9407, description="inactive people (without a caring or disability constraint) who "
         "look for work while staying inactive, a month; a hire moves them straight to work"
     )
 
@@ -233,7 +233,7 @@ class Firms(Section):
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
     vacancy_rate: float = Field(
-        0.027, ge=0.0, lt=1.0,
+        0.007332, ge=0.0, lt=1.0,
         description="open vacancies / jobs the firms aim for (model steady state), share; "
         "jobs = employed / (1 - vacancy_rate)",
     )
