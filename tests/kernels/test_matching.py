@@ -1087,7 +1087,9 @@ def test_a_lower_overqualification_penalty_lowers_graduate_unemployment():
         emp = (w.status == EMP) & (w.skill == 2)
         below = np.mean(model.firms.skill_demand[w.employer[emp]] < 2)
         out[weight] = (unemployed / active, below)
-    # Measured here: 2.1% against 0.8%; 60% against 64% (the start, with no burn-in,
-    # places workers at jobs whatever their skill; about 25,000 employed graduates).
-    assert out[0.0][0] < 0.7 * out[1.0][0], out
+    # Measured here: 4.5% against 3.2% (2.1% against 0.8% before the frictions of issue
+    # 9, when most vacancies were filled within the month); 64% against 67% (the start,
+    # with no burn-in, places workers at jobs whatever their skill; about 25,000
+    # employed graduates).
+    assert out[0.0][0] < 0.8 * out[1.0][0], out
     assert out[0.0][1] > out[1.0][1] + 0.02, out

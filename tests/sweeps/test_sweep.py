@@ -347,14 +347,14 @@ base = "tiny.toml"
 "green.enabled" = false
 [design]
 kind = "sobol"
-samples = 8
+samples = 16
 [parameters]
 "green.programme_jobs_share" = { low = 0.0, high = 0.5 }
 "search.hiring_standard" = { low = -1.0, high = 1.5 }
 """)
     out = tmp_path / "out"
     res = sweep(path, out=out, workers=2, progress=False)
-    assert res.complete and res.national.run_id.nunique() == 8 * (2 + 2)
+    assert res.complete and res.national.run_id.nunique() == 16 * (2 + 2)
     proc = _cli("sensitivity", out, "--output", "unemployment_rate", "--output",
                 "good_jobs_share", "--window", "4")
     assert proc.returncode == 0, proc.stderr
