@@ -24,7 +24,7 @@ One step is one month. The month is declared once, in :data:`MONTH`, and
    them after the burn-in. During the burn-in each place's flows out of inactivity
    (into unemployment and, through the search of the inactive, into work) are scaled so
    that its inactive share stays at its share at the start
-   (:meth:`LabourMarket._settle_entry_rates`); they are fixed from the first recorded month.
+   (:meth:`LabourMarket._settle_inactive_flows`); they are fixed from the first recorded month.
 7. **wage_curve**: next month's bargaining power by place,
    ``phi_p = phi (theta_p / theta_ref)^eta`` with ``theta_p = V_p / U_p`` this month
    and ``theta_ref`` the national tightness at the start, clipped to
@@ -322,8 +322,8 @@ class LabourMarket(mesa.Model):
         # The starting accounts (residents by place, firms' profits), which the first
         # month's mechanisms read as last month's; nothing is recorded.
         self._tally()
-        # The entry rates are settled during the burn-in so that each place's inactive
-        # share stays at its share at the start (:meth:`_settle_entry_rates`).
+        # The flows out of inactivity are settled during the burn-in so that each place's
+        # inactive share stays at its share at the start (:meth:`_settle_inactive_flows`).
         self._inactive_share_start = _inactive_share(self._counts)
         self._log_attachment = np.zeros(self.geography.n_places)
         for _ in range(scenario.run.burn_in_months):
@@ -588,10 +588,9 @@ class LabourMarket(mesa.Model):
         }
         wk = self.workers
         now = {c: getattr(wk, c) for c in _MEASURED_COLUMNS}
-        flows.update(measured_flows(getattr(self, "_before", None), now,
-                                    self.geography.n_places, employed=EMPLOYED,
-                                    unemployed=UNEMPLOYED, absent=ABSENT))
         before = getattr(self, "_before", None)
+        flows.update(measured_flows(before, now, self.geography.n_places, employed=EMPLOYED,
+                                    unemployed=UNEMPLOYED, absent=ABSENT))
         if before is None or before["status"].shape != now["status"].shape:
             self._before = {c: now[c].copy() for c in _MEASURED_COLUMNS if c != "skill"}
         else:  # last month's buffers, reused (the tables grew: new ones, above)
@@ -606,9 +605,9 @@ class LabourMarket(mesa.Model):
             region.set_indicators(per_place)
         self.state.accounts.indicators = per_place
         if self.state.clock.in_burn_in:
-            self._settle_entry_rates()
+            self._settle_inactive_flows()
 
-    def _settle_entry_rates(self) -> None:
+    def _settle_inactive_flows(self) -> None:
         """During the burn-in, scale each place's flows out of inactivity so that its
         inactive share returns to its share at the start.
 
@@ -674,7 +673,7 @@ class LabourMarket(mesa.Model):
 
 
 #: Gains of the rule that settles the flows out of inactivity during the burn-in
-#: (:meth:`LabourMarket._settle_entry_rates`).
+#: (:meth:`LabourMarket._settle_inactive_flows`).
 _ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL = 10.0, 0.5
 
 

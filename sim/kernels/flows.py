@@ -326,22 +326,17 @@ def _flows_chunks(
                     r = replacement_ratio * wage[i]
                     reservation_wage[i] = r if r > benefit else benefit
                     searching[i] = True
-                elif constrained[i]:
-                    # Searches for remote or local work while staying inactive.
-                    # Given no entry, u is uniform on [entry, 1).
-                    e = entry_rate[home[i]]
-                    searching[i] = u < e + constrained_search_share * (1.0 - e)
-                    if searching[i] and reservation_wage[i] < benefit:
-                        reservation_wage[i] = benefit
-                elif inactive_search[home[i]] > 0.0:
-                    # Looks for work while staying inactive (a hire is a direct move from
-                    # inactivity to work, as most hires of the inactive in the LFS are).
-                    e = entry_rate[home[i]]
-                    searching[i] = u < e + inactive_search[home[i]] * (1.0 - e)
-                    if searching[i] and reservation_wage[i] < benefit:
-                        reservation_wage[i] = benefit
                 else:
-                    searching[i] = False
+                    # Searches while staying inactive (the constrained for remote or local
+                    # work; a hire is a direct move from inactivity to work, as most hires
+                    # of the inactive in the LFS are). Given no entry, u is uniform on
+                    # [entry, 1), so a share of 0 never searches.
+                    share = (constrained_search_share if constrained[i]
+                             else inactive_search[home[i]])
+                    e = entry_rate[home[i]]
+                    searching[i] = u < e + share * (1.0 - e)
+                    if searching[i] and reservation_wage[i] < benefit:
+                        reservation_wage[i] = benefit
             else:
                 searching[i] = False
         chunk_left[c] = n_left

@@ -38,6 +38,7 @@ __all__ = [
     "place_means",
     "spearman",
     "t_interval",
+    "within_place_logs",
 ]
 
 
@@ -118,6 +119,21 @@ class MatchingFit:
     r2_within: float
 
 
+def within_place_logs(places: pd.DataFrame, columns: Sequence[str],
+                      group: str = "place") -> tuple[pd.DataFrame, int]:
+    """Logs of ``columns`` less their mean within each place, and the number of places.
+
+    Rows with a non-positive value are left out. With a ``replication`` column each
+    (replication, place) pair is its own group.
+    """
+    cols = list(columns)
+    d = places[[*cols, group, *(["replication"] if "replication" in places else [])]]
+    d = d[(d[cols] > 0).all(axis=1)]
+    keys = [d[k] for k in ([group, "replication"] if "replication" in d else [group])]
+    logs = np.log(d[cols].astype(float))
+    return logs - logs.groupby(keys).transform("mean"), int(d.groupby(keys).ngroups)
+
+
 def matching_function(
     places: pd.DataFrame,
     *,
@@ -136,15 +152,10 @@ def matching_function(
     Raises:
         ValueError: fewer observations than parameters, or no variation within places.
     """
-    cols = [hires, unemployed, vacancies]
-    d = places[[*cols, group, *(["replication"] if "replication" in places else [])]].copy()
-    d = d[(d[cols] > 0).all(axis=1)]
-    keys = [group, "replication"] if "replication" in d else [group]
-    logs = np.log(d[cols].astype(float))
-    within = logs - logs.groupby([d[k] for k in keys]).transform("mean")
+    within, n_groups = within_place_logs(places, [hires, unemployed, vacancies], group)
     y = within[hires].to_numpy()
     x = within[[unemployed, vacancies]].to_numpy()
-    n, n_groups = len(d), int(d.groupby(keys).ngroups)
+    n = len(within)
     dof = n - 2 - n_groups
     xtx = x.T @ x
     if dof <= 0 or np.linalg.matrix_rank(xtx) < 2:

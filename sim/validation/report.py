@@ -43,11 +43,14 @@ from sim.validation.moments import (
     matching_function,
     place_means,
     t_interval,
+    within_place_logs,
 )
 from sim.validation.targets import (
+    OUTFLOW_COLUMNS,
     TARGETS,
     RunData,
     Target,
+    outflow_matching,
     workplace_ratio_data,
     workplace_ratio_model,
 )
@@ -290,8 +293,7 @@ def validate(
         reasons.setdefault(("uk-lad", kind), f"no {kind} scenario at uk-lad")
     reasons[("uk-itl1", "policy")] = reasons[("uk-lad", "policy")] = "no policy scenario yet"
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
-                 if k in ("baseline", "cycle", "remote-2024") and g == "uk-itl1"
-                 or k == "baseline")
+                 if k == "baseline" or (g == "uk-itl1" and k != "policy"))
     table = evaluate(groups, reasons)
     report = ValidationReport(table=table, out=out, notes=notes)
     write_report(report, groups)
@@ -299,6 +301,16 @@ def validate(
 
 
 # ------------------------------------------------------------------------- figures
+def _save(fig, path: Path) -> Path:
+    """Lay out, write (PNG, 110 dpi) and close a figure; returns ``path``."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _pooled(group: _Group) -> pd.DataFrame:
     return group.results.places
 
@@ -348,10 +360,7 @@ def _fig_regions(group: _Group, path: Path) -> Path:
     axes[0, 0].legend(fontsize=8)
     fig.suptitle("The 12 ITL1 regions: model (mean over replications and months) "
                  "against data")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def _fig_districts(group: _Group, path: Path) -> Path:
@@ -369,10 +378,7 @@ def _fig_districts(group: _Group, path: Path) -> Path:
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
     fig.suptitle("The local authority districts: model against data")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def _fig_matching(fit: MatchingFit, places: pd.DataFrame, path: Path) -> Path:
@@ -390,20 +396,14 @@ def _fig_matching(fit: MatchingFit, places: pd.DataFrame, path: Path) -> Path:
     left.set_xlabel("elasticity (95% interval; green: target range)")
     left.set_title(f"log H = a log U + b log V + place effects\n{fit.observations} "
                    f"place-months, within R2 = {fit.r2_within:.2f}", fontsize=10)
-    cols = ["hires_from_unemployment", "unemployed_searching", "vacancies"]
-    d = places[(places[cols] > 0).all(axis=1)]
-    keys = [d["place"], d["replication"]] if "replication" in d else [d["place"]]
-    logs = np.log(d[cols].astype(float))
-    w = logs - logs.groupby(keys).transform("mean")
-    fitted = fit.elasticity_unemployed * w[cols[1]] + fit.elasticity_vacancies * w[cols[2]]
-    right.scatter(fitted, w[cols[0]], s=6, alpha=0.4)
+    hires, unemployed, vacancies = OUTFLOW_COLUMNS
+    w, _ = within_place_logs(places, OUTFLOW_COLUMNS)
+    fitted = fit.elasticity_unemployed * w[unemployed] + fit.elasticity_vacancies * w[vacancies]
+    right.scatter(fitted, w[hires], s=6, alpha=0.4)
     right.set_xlabel("fitted log outflow to work (within place)")
     right.set_ylabel("log outflow to work (within place)")
     right.set_title("Outflows against the fitted matching function", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def _fig_commute(group: _Group, path: Path) -> Path:
@@ -421,10 +421,7 @@ def _fig_commute(group: _Group, path: Path) -> Path:
     ax.set_title("Commuting distance (district means; the model does not record the "
                  "distribution over people)", fontsize=9)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def _fig_maps(group: _Group, path: Path) -> Path:
@@ -437,10 +434,7 @@ def _fig_maps(group: _Group, path: Path) -> Path:
              percent=True, ax=axes[0])
     plot_map(group.geo, data, title="Unemployment rate, data (its own colour scale)",
              percent=True, ax=axes[1])
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def _fig_beveridge(group: _Group, path: Path) -> Path:
@@ -454,10 +448,7 @@ def _fig_beveridge(group: _Group, path: Path) -> Path:
     ax.set_ylabel("vacancy rate (%)")
     ax.set_title("Beveridge curve over the cycle (monthly)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 # ------------------------------------------------------------------------- writing
@@ -520,8 +511,7 @@ def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]
         figure("regions.png", "Regions: model against data", lambda p: _fig_regions(itl1, p))
         source = cycle if cycle is not None else itl1
         pooled = _pooled(source)
-        fit = matching_function(pooled, hires="hires_from_unemployment",
-                                unemployed="unemployed_searching")
+        fit = outflow_matching(pooled)
         every = matching_function(pooled, unemployed="unemployed_searching")
         figure("matching.png", "The matching function estimated from model output",
                lambda p: _fig_matching(fit, pooled, p))

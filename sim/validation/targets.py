@@ -177,19 +177,23 @@ def _regional_mae(r: RunData) -> float:
     return mean_absolute_error(model, r.data["unemployment_rate"].reindex(model.index))
 
 
-def outflow_matching(r: RunData):
-    """The matching function as the UK literature estimates it: outflows from unemployment
-    to work on the unemployed at the start of the month and the vacancies posted."""
-    return matching_function(r.places, hires="hires_from_unemployment",
-                             unemployed="unemployed_searching")
+#: The matching function's variables as the UK literature has them: outflows from
+#: unemployment to work, the unemployed at the start of the month, the vacancies posted.
+OUTFLOW_COLUMNS = ("hires_from_unemployment", "unemployed_searching", "vacancies")
+
+
+def outflow_matching(places: pd.DataFrame):
+    """The matching function of :data:`OUTFLOW_COLUMNS` (place effects)."""
+    hires, unemployed, vacancies = OUTFLOW_COLUMNS
+    return matching_function(places, hires=hires, unemployed=unemployed, vacancies=vacancies)
 
 
 def _elasticity_u(r: RunData) -> float:
-    return outflow_matching(r).elasticity_unemployed
+    return outflow_matching(r.places).elasticity_unemployed
 
 
 def _returns_to_scale(r: RunData) -> float:
-    return outflow_matching(r).returns_to_scale
+    return outflow_matching(r.places).returns_to_scale
 
 
 def _inflow_share(r: RunData) -> float:

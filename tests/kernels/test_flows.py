@@ -579,9 +579,10 @@ def test_constrained_inactive_search_without_entering_unemployment(seed: int,
     assert not searching[w["status"] == TRN].any()
 
 
-def test_constrained_search_share_is_a_monthly_probability() -> None:
-    """The share of constrained inactive searchers is close to the rate."""
-    e = _economy(21, n=40_000)
+def _inactive_month(seed: int, constrained_share: float, inactive_share: float):
+    """A month of 40,000 inactive people, every other one constrained, with no entry to
+    unemployment and no retirement: (workers before, after, searching)."""
+    e = _economy(seed, n=40_000)
     w, q = e["workers"], e["par"]
     w["status"][:] = INA
     w["employer"][:] = -1
@@ -589,10 +590,16 @@ def test_constrained_search_share_is_a_monthly_probability() -> None:
     w["constrained"][:] = np.arange(w["home"].shape[0]) % 2 == 0
     q["entry_rate"][:] = 0.0
     q["retirement_age_months"] = 0
-    q["constrained_search_share"] = 0.25
-    q["inactive_search"] = 0.0
+    q["constrained_search_share"] = constrained_share
+    q["inactive_search"] = inactive_share
     after, searching, separations, retirements = _run(e)
     _check_month(e, after, searching, separations, retirements)
+    return w, after, searching
+
+
+def test_constrained_search_share_is_a_monthly_probability() -> None:
+    """The share of constrained inactive searchers is close to the rate."""
+    w, after, searching = _inactive_month(21, 0.25, 0.0)
     n_c = np.count_nonzero(w["constrained"])
     share = np.count_nonzero(searching[w["constrained"]]) / n_c
     assert abs(share - 0.25) < 6.0 * np.sqrt(0.25 * 0.75 / n_c)
@@ -603,18 +610,7 @@ def test_constrained_search_share_is_a_monthly_probability() -> None:
 def test_inactive_search_share_is_a_monthly_probability_and_keeps_people_inactive() -> None:
     """The inactive without a constraint look for work with ``inactive_search`` a month,
     staying inactive; the constrained keep their own share."""
-    e = _economy(22, n=40_000)
-    w, q = e["workers"], e["par"]
-    w["status"][:] = INA
-    w["employer"][:] = -1
-    w["remote"][:] = False
-    w["constrained"][:] = np.arange(w["home"].shape[0]) % 2 == 0
-    q["entry_rate"][:] = 0.0
-    q["retirement_age_months"] = 0
-    q["constrained_search_share"] = 0.0
-    q["inactive_search"] = 0.2
-    after, searching, separations, retirements = _run(e)
-    _check_month(e, after, searching, separations, retirements)
+    w, after, searching = _inactive_month(22, 0.0, 0.2)
     free = ~w["constrained"]
     share = np.count_nonzero(searching[free]) / np.count_nonzero(free)
     assert abs(share - 0.2) < 6.0 * np.sqrt(0.2 * 0.8 / np.count_nonzero(free))
