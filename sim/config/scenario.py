@@ -52,6 +52,7 @@ from sim.mechanisms.cycle import CycleParams
 from sim.mechanisms.demography import DemographyParams
 from sim.mechanisms.firm_dynamics import FirmDynamicsParams
 from sim.mechanisms.green import GreenParams
+from sim.mechanisms.international import InternationalParams
 from sim.mechanisms.knowledge import KnowledgeParams
 from sim.mechanisms.migration import MigrationParams
 from sim.mechanisms.remote_work import RemoteWorkParams
@@ -263,6 +264,7 @@ class Scenario(Section):
     remote_work: RemoteWorkParams = RemoteWorkParams()
     migration: MigrationParams = MigrationParams()
     cycle: CycleParams = CycleParams()
+    international: InternationalParams = InternationalParams()
     source: str | None = Field(
         None, exclude=True, description="file the scenario was read from (not a value)"
     )

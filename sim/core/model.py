@@ -103,6 +103,7 @@ from sim.mechanisms.cycle import Cycle
 from sim.mechanisms.demography import Demography
 from sim.mechanisms.firm_dynamics import FirmDynamics
 from sim.mechanisms.green import Green
+from sim.mechanisms.international import International
 from sim.mechanisms.knowledge import Knowledge
 from sim.mechanisms.migration import Migration
 from sim.mechanisms.remote_work import RemoteWork
@@ -127,6 +128,7 @@ MONTH: tuple[str, ...] = (
     "matching",
     "remote_work",
     "migration",
+    "international",
     "stock_flow_check",  # only with debug=True
     "aggregate",
     "wage_curve",
@@ -140,6 +142,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {
     "green": Green,
     "training": Training,
     "remote_work": RemoteWork,
+    "international": International,  # before migration, whose steady state reads it
     "migration": Migration,
     "cycle": Cycle,
 }
@@ -306,6 +309,8 @@ class LabourMarket(mesa.Model):
             firm_index=FirmIndex(economy.firms_by_place, economy.place_start),
             entrants=np.zeros(n_places, dtype=np.int64),
             retirements=np.zeros(n_places, dtype=np.int64),
+            arrivals=np.zeros(n_places, dtype=np.int64),
+            departures=np.zeros(n_places, dtype=np.int64),
         )
         self._theta_ref = self._tightness_reference()
 
@@ -521,7 +526,8 @@ class LabourMarket(mesa.Model):
 
         Checks: employment of each firm equals the workers who name it as employer;
         no vacancy count below zero; every employed worker has a valid employer and
-        nobody else has one.
+        nobody else has one; workers present now equal those present at the start of the
+        month plus entrants and immigrants less retirements and emigrants.
         """
         wk, f = self.workers, self.firms
         emp = wk.status == EMPLOYED
@@ -541,11 +547,13 @@ class LabourMarket(mesa.Model):
             raise StockFlowError("a firm that exited still employs workers")
         present = int(np.count_nonzero(wk.status != ABSENT))
         entrants, retirements = int(self.state.entrants.sum()), int(self.state.retirements.sum())
-        expected = self._present + entrants - retirements
+        arrivals, departures = int(self.state.arrivals.sum()), int(self.state.departures.sum())
+        expected = self._present + entrants - retirements + arrivals - departures
         if present != expected:
             raise StockFlowError(
                 f"workers not conserved: {present} present, expected {expected} "
-                f"({self._present} + {entrants} entrants - {retirements} retirements)"
+                f"({self._present} + {entrants} entrants - {retirements} retirements "
+                f"+ {arrivals} immigrants - {departures} emigrants)"
             )
 
     # ------------------------------------------------------------------ outputs

@@ -1,6 +1,6 @@
-"""Migration kernels: who considers moving, and where they go.
+"""Migration kernels: who considers moving, where they go, and who emigrates.
 
-Both kernels touch only the workers concerned. :func:`draw_candidates` walks
+The two internal-move kernels touch only the workers concerned. :func:`draw_candidates` walks
 the worker table by geometric skips (the gap to the next candidate is drawn
 from the largest monthly consideration probability ``p_max``, and a candidate
 is kept with ``p_i / p_max``), chunk by chunk in parallel, so its cost is
@@ -14,6 +14,9 @@ sequence uses counters ``2 r`` (the gap after row ``r - 1``) and ``2 i + 1``
 own stream. Destinations are chosen in parallel (each from the
 candidate's own row and counter) and the moves applied serially in candidate
 order, so results do not depend on threads.
+
+:func:`draw_emigrants` (international migration, :mod:`sim.mechanisms.international`)
+visits every row once, in parallel, with counter ``i`` of its own stream for row ``i``.
 """
 
 from __future__ import annotations
@@ -311,3 +314,34 @@ def _choose_destinations(key, movers, workers, firms, places, minutes, rules, wa
                     dest = d
                     break
             dest_of[k] = dest
+
+
+@njit(cache=True, parallel=True)
+def _leave_flags(key, status, home, rate, flags):
+    for i in prange(status.shape[0]):
+        if status[i] != ABSENT and uniform(key, i) < rate[home[i]]:
+            flags[i] = 1
+        else:
+            flags[i] = 0
+
+
+def draw_emigrants(key, status, home, rate_by_place):
+    """Rows of the present workers who emigrate this month (sorted).
+
+    Worker ``i`` (not absent) leaves with probability ``rate_by_place[home[i]]``, drawn
+    from counter ``i`` of stream ``key``: one draw per row, so the result does not depend
+    on threads.
+
+    Args:
+        key: stream key.
+        status: (N,) int8 worker status.
+        home: (N,) home place of each worker.
+        rate_by_place: (P,) float64 monthly probability of emigrating.
+
+    Returns:
+        int64 array of rows.
+    """
+    flags = np.empty(status.shape[0], dtype=np.uint8)
+    _leave_flags(key, status, home, np.ascontiguousarray(rate_by_place, dtype=np.float64),
+                 flags)
+    return np.flatnonzero(flags).astype(np.int64)

@@ -50,6 +50,7 @@ STAGES: dict[str, int] = {
     "remote_work_constraint": 17,  # the caring or disability constraint
     "migration": 18,
     "cycle": 19,  # the business cycle's aggregate and regional demand shocks
+    "international": 20,  # international migration: emigrants (per row), arrivals
 }
 
 

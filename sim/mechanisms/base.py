@@ -154,6 +154,9 @@ class MarketState:
         firm_index: live firms grouped by place.
         entrants: (P,) entrants this month by home place (written by demography).
         retirements: (P,) retirements this month by home place (written by the flows).
+        arrivals, departures: (P,) international immigrants and emigrants this month by
+            home place (written by the international mechanism; empty until the model
+            sizes them).
         retired_rows: worker rows that became absent last month, for reuse.
         exiting_firms: firm rows that exit this month (their workers are laid off by
             the flows pass).
@@ -177,6 +180,8 @@ class MarketState:
     entrants: np.ndarray
     retirements: np.ndarray
     retired_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    arrivals: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    departures: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     exiting_firms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     mechanisms: Mapping[str, Mechanism] = field(default_factory=dict)
 

@@ -255,6 +255,24 @@ class Demography(Mechanism):
         self._free = free[n:]
         return free[:n]
 
+    def take_rows(self, state: MarketState, n: int) -> np.ndarray:
+        """``n`` absent rows for another mechanism's newcomers (international arrivals),
+        lowest index first, growing the table in blocks if needed.
+
+        Only rows absent since before this month are handed out: this month's retirees
+        (``state.retired_rows``) stay for next month, so no row holds two people within
+        a month (the measured flows compare each row with last month).
+        """
+        wk = state.workers
+        free = self._free
+        if free.size and not np.all(wk.status[free] == ABSENT):
+            free = np.setdiff1d(np.flatnonzero(wk.status == ABSENT), state.retired_rows)
+        if free.size < n:
+            block = max(n - free.size, 1024, len(wk) // 100)
+            free = np.concatenate([free, self._reserve(state, block)])
+        self._free = free[n:]
+        return free[:n]
+
     # ------------------------------------------------------------------ step
     def kernel_params(self) -> Retirement:
         """The flows kernel's retirement age (:class:`~sim.kernels.bundles.Retirement`;

@@ -74,7 +74,12 @@ with the same parameters.
   \text{in}_d)` over cells (origin x skill) weighted by their consideration
   rates, with every worker valued at :math:`q_s e_d w_d` (the job-keeping rule
   of employed workers is left out of the calibration). Switch off with
-  ``calibrate_amenity = false``.
+  ``calibrate_amenity = false``. With international migration on
+  (:mod:`sim.mechanisms.international`) the steady state includes it: each place's
+  internal inflow is its outflow less its expected net international inflow (relative
+  to the national mean), so that internal net migration balances international net
+  migration at the start (London's internal net outflow is the counterpart of its net
+  immigration).
 * :math:`F` fixed moving cost and :math:`c` cost per travel minute (GBP a week
   equivalents, ESTIMATE, calibrated so that about 5% of people a year move between
   local authority districts at ``uk-lad`` (ONS internal migration 2013-2015,
@@ -300,6 +305,7 @@ class Migration(Mechanism):
         weight = np.zeros((n_places, 3))
         np.add.at(weight, (wk.home[present], wk.skill[present]), r)
         outflow = weight.sum(axis=1)
+        target = self._steady_inflow(state, outflow)
         ps = state.places
         premium = np.asarray(state.skill_premium, dtype=float)
         size = np.maximum(ps.housing_stock, 1e-9)
@@ -314,13 +320,33 @@ class Migration(Mechanism):
                 v = (premium[s] * self._earnings0 + base + xi) / sigma
                 z = size * np.exp(v - v.max())
                 inflow += z * (kernel.T @ (weight[:, s] / (kernel @ z)))
-            gap = np.log(np.where(active, outflow, 1.0) / np.maximum(inflow, 1e-300))
+            gap = np.log(np.where(active, target, 1.0) / np.maximum(inflow, 1e-300))
             gap[~active] = 0.0
             xi += sigma * gap
             xi -= xi[active].mean() if active.any() else 0.0
             if np.max(np.abs(gap)) < 1e-10:
                 break
         return xi
+
+    @staticmethod
+    def _steady_inflow(state: MarketState, outflow: np.ndarray) -> np.ndarray:
+        """Internal inflow (agents a month, stayers included) of the steady state, by place.
+
+        Without international migration, the outflow: net internal migration zero. With
+        it (:mod:`sim.mechanisms.international` enabled), the outflow less the expected net
+        international inflow ``n_p`` relative to the national mean per resident:
+        ``outflow_p - (n_p - N_p sum(n) / sum(N))``, with ``N_p`` the working-age agents
+        at the start (internal moves only redistribute people; with a stationary national
+        population the mean is zero). Floored at 1% of the outflow.
+        """
+        intl = state.mechanism("international")
+        if intl is None or not intl.enabled:
+            return outflow
+        net = np.asarray(intl.expected_net, dtype=float)
+        wk = state.workers
+        pop = np.bincount(wk.home[wk.status != ABSENT], minlength=state.n_places).astype(float)
+        relative = net - pop * (net.sum() / max(pop.sum(), 1.0))
+        return np.maximum(outflow - relative, 0.01 * outflow)
 
     def _earnings(self, state: MarketState) -> np.ndarray:
         """Employment rate x median wage by place last month (the start values before

@@ -1,0 +1,318 @@
+r"""International migration: immigrants arrive in each place, emigrants leave it.
+
+Issue 9 (a faithful UK). Units: people a year per resident in the data, agents a month
+in the model. Off by default (``international.enabled = false``): results are then
+those of a model without international migration, bit for bit.
+
+**Data.** ``sim/data/uk/international_migration_itl1.csv``: gross immigration and
+emigration by ITL1 region (people of all ages, long-term international migrants), years
+mid-2013 to mid-2014, mid-2014 to mid-2015 and mid-2015 to mid-2016, with the mid-year
+population of all ages. Source: ONS "Local area migration indicators, UK" (the
+international in- and outflows of the mid-year population estimates by local authority),
+as summed to NUTS2 by Nesta's ``beis-indicators`` (file
+``data/processed/migration/7_11_2019_migration_nuts.csv``, commit e417d84) and to ITL1
+here; the UK totals match the published net international migration (about 336,000 a
+year to mid-2015 and mid-2016). For each region ``r`` the rates are the three-year means
+
+.. math::
+
+    a_r = \bar I_r / \bar N_r, \qquad e_r = \bar O_r / \bar N_r \quad \text{(a year)}
+
+(immigration ``I``, emigration ``O``, population ``N``). London receives about a third
+of the UK's immigrants: ``a`` = 24.0 per 1,000 against 5 to 8.5 elsewhere; ``e`` = 10.6
+against 3 to 6. A place of another geography takes the rates of its ITL1 region
+(districts: the ``itl1`` column; APPROXIMATION, district figures are not used); a place
+outside the data (synthetic geographies) takes the UK rates.
+
+APPROXIMATION: rates per resident of all ages are applied to residents of working age
+(the model's population). Migrants are younger than the population, so the rates per
+working-age resident are higher; ``rate_multiplier`` scales both (1 by default).
+
+**Net flow** (``net``). The UK's net inflow is about 0.5% of the population a year
+(immigration about twice emigration), which the model's population would otherwise
+accumulate. ``"stationary"`` (default): every place's emigration rate is raised by the
+national net rate, :math:`e'_p = e_p + \sum_q (a_q - e_q) N_q / \sum_q N_q` (``N`` the
+working-age agents at the start), so national gross outflow equals gross inflow in
+expectation and each place's *net* international rate differs from the national one by
+the data's difference: London's net inflow is about 9 per 1,000 a year, the North
+East's and Northern Ireland's about -2. The national population stays stationary (the
+demography mechanism's entrants balance retirements). ``"data"``: the published gross
+rates; the population then grows about 0.5% a year.
+
+**Each month** (after the internal moves, DESIGN.md schedule):
+
+* *Arrivals* (first): place ``p`` receives :math:`a_p m N^0_p / 12` immigrants (``m`` =
+  ``rate_multiplier``, :math:`N^0_p` working-age agents at the start), fractional
+  arrivals carried over to the next month (a deterministic accumulator, as
+  :mod:`sim.mechanisms.demography`'s cohorts: the number does not depend on random
+  draws). They fill absent rows (demography's free rows when it is on). Attributes: age
+  uniform on [``arrival_min_age_years``, ``arrival_max_age_years``) (ESTIMATE: most
+  long-term immigrants are in their twenties and early thirties, ONS LTIM by age); skill
+  from the place's qualification shares (``skill_share_*`` of the places: the same mix
+  as the residents; APPROXIMATION, recent immigrants to the UK are more often graduates
+  than the UK-born); occupation, human capital, remote capability, potential and
+  reservation wage and the participation constraint as demography's entrants; *inactive*
+  with probability ``arrival_inactive_share`` (ESTIMATE 0.25: formal study is the main
+  reason of about a quarter of long-term immigrants, ONS LTIM 2014-2016, NOT verified)
+  and otherwise *unemployed*, looking for work from the next month's matching.
+* *Departures* (then): every present resident of ``p`` (any status) emigrates with
+  probability :math:`e'_p m / 12`, one counter-based draw per row
+  (:func:`sim.kernels.migration.draw_emigrants`); an employed emigrant's job becomes
+  vacant (the firm's employment falls). Their rows become absent and join demography's
+  free rows from the next month.
+
+**Steady state.** With the mechanism on, :class:`sim.mechanisms.migration.Migration`
+sets its residual amenities so that internal net migration balances the expected net
+international flow of every place at the start (less the national mean when ``net =
+"data"``): London's internal net *outflow* then emerges as the counterpart of its net
+international inflow, as in the data (ONS internal migration 2013-2015: London about
+-9 per 1,000 a year, net international about +13).
+
+**Accounts.** ``state.arrivals`` and ``state.departures`` (agents by place this month)
+enter the stock-flow check (:meth:`sim.core.model.LabourMarket.check_stock_flow`);
+``arrivals`` and ``departures`` (the same) and their cumulative totals are kept on the
+mechanism.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from sim.agents.draws import categorical, human_capital, remote_capable
+from sim.agents.wages import bargained_wage
+from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
+from sim.config.section import Section, rule_error
+from sim.kernels.migration import draw_emigrants
+from sim.mechanisms.base import Mechanism
+from sim.mechanisms.remote_work import assign_constraint
+from sim.world.resources import read_data_csv, telework_by_occupation
+
+if TYPE_CHECKING:
+    from sim.mechanisms.base import MarketState
+
+__all__ = ["InternationalParams", "International", "international_rates", "DATA_FILE"]
+
+#: The data file (package data, ``sim/data/``).
+DATA_FILE = "uk/international_migration_itl1.csv"
+#: Years of the data (mid-year to mid-year, the first year named).
+YEARS = (2013, 2014, 2015)
+
+
+class InternationalParams(Section):
+    """Parameters of ``[international]`` (sources in :mod:`sim.mechanisms.international`)."""
+
+    enabled: bool = False
+    net: Literal["stationary", "data"] = Field(
+        "stationary",
+        description="net flow: 'stationary' raises every place's emigration rate by the "
+        "national net rate (national population stationary); 'data' uses the published gross "
+        "rates (population grows about 0.5% a year)",
+    )
+    rate_multiplier: float = Field(
+        1.0, ge=0.0, le=5.0,
+        description="multiplier of the data's immigration and emigration rates per resident, "
+        "ratio (1: all-age rates applied to residents of working age)",
+    )
+    arrival_inactive_share: float = Field(
+        0.25, ge=0.0, le=1.0,
+        description="share of immigrants who arrive inactive (the rest arrive unemployed, "
+        "looking for work), share (ESTIMATE)",
+    )
+    arrival_min_age_years: int = Field(
+        18, ge=16, le=99, description="youngest arrival age, years (ESTIMATE)"
+    )
+    arrival_max_age_years: int = Field(
+        40, ge=17, le=100, description="arrival ages are below this, years (ESTIMATE)"
+    )
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> InternationalParams:
+        if self.arrival_min_age_years >= self.arrival_max_age_years:
+            raise rule_error(
+                "arrival_min_age_years", self.arrival_min_age_years,
+                f"must be < international.arrival_max_age_years = {self.arrival_max_age_years}",
+            )
+        return self
+
+
+def _region_rates() -> tuple[dict[str, tuple[float, float]], tuple[float, float]]:
+    """Immigration and emigration per resident a year by ITL1 code, and the UK's."""
+    d = read_data_csv(DATA_FILE).set_index("itl1_code")
+    pop = d[[f"population_mid{y}" for y in YEARS]].mean(axis=1)
+    imm = d[[f"immigration_mid{y}_mid{y + 1}" for y in YEARS]].mean(axis=1)
+    emi = d[[f"emigration_mid{y}_mid{y + 1}" for y in YEARS]].mean(axis=1)
+    by_region = {str(c): (float(imm[c] / pop[c]), float(emi[c] / pop[c])) for c in d.index}
+    return by_region, (float(imm.sum() / pop.sum()), float(emi.sum() / pop.sum()))
+
+
+def international_rates(
+    places, start_population: np.ndarray, params: InternationalParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly immigration and emigration rates per working-age resident, by place.
+
+    Args:
+        places: the geography's places (index: place codes; an ``itl1`` column, when
+            present, names each place's region).
+        start_population: (P,) working-age agents by place at the start (the weights of
+            the national net rate).
+        params: ``[international]``.
+
+    Returns:
+        ``(arrival_rate, emigration_rate)``, (P,) each, a month.
+    """
+    by_region, uk = _region_rates()
+    codes = places["itl1"] if "itl1" in places.columns else places.index
+    rates = np.array([by_region.get(str(c), uk) for c in codes], dtype=float).reshape(-1, 2)
+    arrive, leave = rates[:, 0].copy(), rates[:, 1].copy()
+    if params.net == "stationary":
+        n = np.asarray(start_population, dtype=float)
+        total = n.sum()
+        if total > 0:
+            leave += float(((arrive - leave) * n).sum() / total)
+        leave = np.maximum(leave, 0.0)
+    m = params.rate_multiplier / 12.0
+    return arrive * m, np.minimum(leave * m, 1.0)
+
+
+class International(Mechanism):
+    """Immigrants arriving and emigrants leaving, by place.
+
+    Attributes:
+        arrival_rate, emigration_rate: (P,) a month per working-age resident.
+        arrivals, departures: (P,) agents this month.
+        arrivals_total, departures_total: (P,) agents since the start (burn-in included).
+        expected_net: (P,) expected net international inflow a month at the start, agents
+            (what the migration mechanism's steady state balances).
+    """
+
+    SECTION = "international"
+
+    def __init__(self, state: MarketState) -> None:
+        super().__init__(state)
+        n_places = state.n_places
+        self.arrivals = np.zeros(n_places, dtype=np.int64)
+        self.departures = np.zeros(n_places, dtype=np.int64)
+        self.arrivals_total = np.zeros(n_places, dtype=np.int64)
+        self.departures_total = np.zeros(n_places, dtype=np.int64)
+        self.arrival_rate = np.zeros(n_places)
+        self.emigration_rate = np.zeros(n_places)
+        self.expected_net = np.zeros(n_places)
+        if not self.enabled:
+            return
+        p: InternationalParams = self.params
+        wk = state.workers
+        present = wk.status != ABSENT
+        self._start = np.bincount(wk.home[present], minlength=n_places).astype(float)
+        places = state.geography.places
+        self.arrival_rate, self.emigration_rate = international_rates(places, self._start, p)
+        self.expected_net = (self.arrival_rate - self.emigration_rate) * self._start
+        self._carry = np.zeros(n_places)
+        shares = places[
+            ["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]
+        ].to_numpy(dtype=float)
+        self._skill_cum = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
+        self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
+        self._telework = telework_by_occupation()
+
+    # ------------------------------------------------------------------ step
+    def step(self, state: MarketState) -> None:
+        """This month's immigrants arrive, then emigrants leave.
+
+        Arrivals take rows absent since before this month and emigrants' rows are freed
+        for next month, so that no row is reused within the month (the measured flows
+        compare each row with last month).
+        """
+        self._arrive(state)
+        self._depart(state)
+        state.arrivals[:] = self.arrivals
+        state.departures[:] = self.departures
+        self.arrivals_total += self.arrivals
+        self.departures_total += self.departures
+
+    def _depart(self, state: MarketState) -> None:
+        wk, f = state.workers, state.firms
+        rows = draw_emigrants(state.stream_key("international", 0), wk.status, wk.home,
+                              self.emigration_rate)
+        self.departures[:] = np.bincount(wk.home[rows], minlength=state.n_places)
+        if rows.size == 0:
+            return
+        emp = rows[wk.status[rows] == EMPLOYED]
+        np.subtract.at(f.employment, wk.employer[emp], 1)
+        wk.status[rows] = ABSENT
+        wk.employer[rows] = -1
+        wk.remote[rows] = False
+        wk.searching[rows] = False
+        # Free rows from next month, for demography's entrants (it merges the list, sorted).
+        state.retired_rows = np.concatenate([state.retired_rows, rows]).astype(np.int64)
+
+    def _rows(self, state: MarketState, n: int) -> np.ndarray:
+        demography = state.mechanism("demography")
+        if demography is not None and demography.enabled:
+            return demography.take_rows(state, n)
+        wk = state.workers
+        free = np.flatnonzero(wk.status == ABSENT)
+        if free.size < n:
+            old = len(wk)
+            wk.grow(n - free.size)
+            wk.status[old:] = ABSENT
+            wk.employer[old:] = -1
+            wk.trained_with[old:] = -1
+            free = np.concatenate([free, np.arange(old, len(wk))])
+        return free[:n]
+
+    def _arrive(self, state: MarketState) -> None:
+        p: InternationalParams = self.params
+        self._carry += self.arrival_rate * self._start
+        counts = np.floor(self._carry).astype(np.int64)
+        self._carry -= counts
+        self.arrivals[:] = counts
+        n = int(counts.sum())
+        if n == 0:
+            return
+        rows = self._rows(state, n)
+        wk = state.workers
+        home = np.repeat(np.arange(counts.size), counts)
+        rng = state.generator("international", 1)
+        u_age, u_skill, u_occ, u_remote, u_status = rng.random((5, n))
+        z_h = rng.standard_normal(n)
+        lo, hi = 12 * p.arrival_min_age_years, 12 * p.arrival_max_age_years
+        age = lo + np.floor(u_age * (hi - lo)).astype(np.int64)
+        skill = (u_skill[:, None] >= self._skill_cum[home, :2]).sum(axis=1).astype(np.int8)
+        sc = state.scenario
+        occupation = categorical(u_occ, np.asarray(sc.economy.occupation_by_skill), skill)
+        h = human_capital(z_h, sc.firms.human_capital_dispersion)
+        capable = remote_capable(u_remote, self._telework[occupation],
+                                 state.places.broadband_share[home])
+        # Potential wage, as demography's entrants: a bargained share of local value added.
+        f = state.firms
+        alive = f.alive
+        n_f = np.bincount(f.place[alive], minlength=counts.size)
+        a_sum = np.bincount(f.place[alive], weights=f.productivity[alive], minlength=counts.size)
+        w = sc.wages
+        local_a = np.where(n_f > 0, a_sum / np.maximum(n_f, 1), self._gva * w.hours_per_week)
+        y = local_a[home] * state.skill_premium[skill] * h
+        b = w.benefit_gbp_week
+        wage = bargained_wage(b, state.bargaining_power[home], np.maximum(y, b))
+        status = np.where(u_status < p.arrival_inactive_share, INACTIVE, UNEMPLOYED)
+
+        wk.home[rows] = home
+        wk.origin[rows] = home
+        wk.age_months[rows] = age
+        wk.skill[rows] = skill
+        wk.human_capital[rows] = h
+        wk.occupation[rows] = occupation
+        wk.status[rows] = status.astype(np.int8)
+        wk.employer[rows] = -1
+        wk.wage[rows] = wage
+        wk.months_unemployed[rows] = 0
+        wk.reservation_wage[rows] = np.maximum(b, w.replacement_ratio * wage)
+        wk.constrained[rows] = False
+        wk.remote_capable[rows] = capable
+        wk.remote[rows] = False
+        wk.searching[rows] = False
+        wk.training_left[rows] = 0
+        wk.trained_with[rows] = -1
+        assign_constraint(state, rows)
