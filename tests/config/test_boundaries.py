@@ -81,6 +81,10 @@ def _context(leaf: Leaf, value: Any) -> dict[str, Any]:
         section["old_age_years"] = 100
     if leaf.key == "migration.old_age_years":
         section["young_age_years"] = 16
+    if leaf.key == "international.arrival_min_age_years":
+        section["arrival_max_age_years"] = 100
+    if leaf.key == "international.arrival_max_age_years":
+        section["arrival_min_age_years"] = 16
     if leaf.index is None:
         section[leaf.name] = value
     else:

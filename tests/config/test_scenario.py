@@ -25,10 +25,10 @@ CORE_SECTIONS = ("run", "geography_options", "search", "flows", "wages", "firms"
 #: One section per switchable mechanism (sim.mechanisms.base), in the order of the schedule.
 MECHANISM_SECTIONS = (
     "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
-    "cycle",
+    "cycle", "international",
 )
 #: Mechanisms off in the steady-state baseline (switched on by a scenario).
-OFF_BY_DEFAULT = ("cycle",)
+OFF_BY_DEFAULT = ("cycle", "international")
 SECTIONS = CORE_SECTIONS + MECHANISM_SECTIONS
 
 
