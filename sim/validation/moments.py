@@ -223,10 +223,22 @@ def exit_rate_ratio(national: pd.DataFrame) -> float:
     return float(short / long) if long > 0 else float("nan")
 
 
-def net_migration_per_1000(places: pd.DataFrame) -> pd.Series:
+def net_migration_per_1000(places: pd.DataFrame,
+                           regions: pd.Series | None = None) -> pd.Series:
     """Net internal migration per 1,000 residents of working age a year, by place.
 
     Twelve times the mean monthly ``net_migration`` over the mean ``population``.
+
+    Args:
+        places: the place indicators, one row per place and month.
+        regions: optional region of each place (indexed by place code): the places'
+            net migration and population are summed by region first, so moves between
+            the places of one region cancel and the result is by region (districts
+            aggregated to their ITL1 region, as ONS counts moves between regions).
     """
+    if regions is not None:
+        places = places.assign(place=places["place"].map(regions))
+        places = places.groupby(["month", "place"], sort=True)[
+            ["net_migration", "population"]].sum().reset_index()
     g = places.groupby("place", sort=True)
     return 12_000.0 * g["net_migration"].mean() / g["population"].mean()

@@ -221,13 +221,18 @@ def _cross_region(r: RunData) -> float:
     return 1.0 - float(r.national["own_place_work_share"].mean())
 
 
+def _regional_net(r: RunData) -> pd.Series:
+    """Net internal migration per 1,000 a year by ITL1 region (districts summed)."""
+    regions = r.data["itl1"] if "itl1" in r.data.columns else None
+    return net_migration_per_1000(r.places, regions)
+
+
 def _london_net(r: RunData) -> float:
-    return float(net_migration_per_1000(r.places).get(LONDON, np.nan))
+    return float(_regional_net(r).get(LONDON, np.nan))
 
 
 def _london_largest_outflow(r: RunData) -> float:
-    net = net_migration_per_1000(r.places)
-    return 1.0 if net.idxmin() == LONDON else 0.0
+    return 1.0 if _regional_net(r).idxmin() == LONDON else 0.0
 
 
 def _golden_triangle(r: RunData) -> float:
@@ -373,6 +378,17 @@ _LIST: tuple[Target, ...] = (
            "per 1,000 a year", "ONS internal migration, 2013 to 2015",
            "within 3 per 1,000", "uk-itl1", statistic=_london_net,
            note="per 1,000 residents of working age"),
+    Target("london_largest_outflow_districts", "Space",
+           "London has the largest net internal outflow of the 12 regions, district run",
+           1.0, 1.0, 1.0, "indicator (1 = yes)", "ONS internal migration, 2013 to 2015",
+           "must hold at both geographies (issue 9)", "uk-lad",
+           statistic=_london_largest_outflow,
+           note="districts summed to their region, so moves within a region cancel"),
+    Target("london_net_migration_districts", "Space",
+           "London's net internal migration per 1,000 a year, district run", -9.0, -12.0,
+           -6.0, "per 1,000 a year", "ONS internal migration, 2013 to 2015",
+           "within 3 per 1,000", "uk-lad", statistic=_london_net,
+           note="London's 33 districts summed; per 1,000 residents of working age"),
     Target("cross_region_commuting", "Space",
            "workers with a fixed workplace who work outside their ITL1 region",
            census_cross_region_share(), census_cross_region_share() - 0.03,

@@ -145,3 +145,19 @@ def test_measured_flows_compare_each_worker_with_last_month():
     first = measured_flows(None, now, 2, employed=E, unemployed=U, absent=A)
     assert first["employed_before"].tolist() == [0, 0]
     assert first["active_advanced"].tolist() == [0, 2]
+
+
+def test_net_migration_by_region_cancels_moves_within_a_region():
+    """Districts summed to regions: a move between two districts of one region is no flow."""
+    places = pd.DataFrame({
+        "month": [0, 0, 0, 1, 1, 1], "place": ["a1", "a2", "b1"] * 2,
+        "net_migration": [-6.0, 6.0, 0.0, -3.0, 1.0, 2.0],
+        "population": [6000.0, 6000.0, 12_000.0] * 2,
+    })
+    regions = pd.Series({"a1": "A", "a2": "A", "b1": "B"})
+    got = net_migration_per_1000(places, regions)
+    assert list(got.index) == ["A", "B"]
+    assert got["A"] == pytest.approx(12_000 * (-2.0 / 2) / 12_000)
+    assert got["B"] == pytest.approx(12_000 * 1.0 / 12_000)
+    by_district = net_migration_per_1000(places)
+    assert by_district["a1"] == pytest.approx(12_000 * -4.5 / 6000)
