@@ -28,7 +28,7 @@ MECHANISM_SECTIONS = (
     "cycle", "international",
 )
 #: Mechanisms off in the steady-state baseline (switched on by a scenario).
-OFF_BY_DEFAULT = ("cycle", "international")
+OFF_BY_DEFAULT = ("cycle",)
 SECTIONS = CORE_SECTIONS + MECHANISM_SECTIONS
 
 

@@ -35,10 +35,11 @@ def _present(model) -> np.ndarray:
     return np.bincount(wk.home[wk.status != ABSENT], minlength=model.geography.n_places)
 
 
-def test_off_by_default_and_off_changes_nothing():
-    """Off (the default), the section's other values do not matter: identical results."""
-    assert InternationalParams().enabled is False
-    base = sim.Scenario().with_overrides(burn_in_months=2, scale=SCALE, months=3)
+def test_on_by_default_and_off_changes_nothing():
+    """On by default; off, the section's other values do not matter: identical results."""
+    assert InternationalParams().enabled is True
+    base = sim.Scenario().with_overrides(burn_in_months=2, scale=SCALE, months=3).with_changes(
+        {"international.enabled": False})
     other = base.with_changes({"international.rate_multiplier": 3.0,
                                "international.arrival_inactive_share": 1.0})
     a = sim.run(base, seed=4, progress=False)
@@ -49,7 +50,7 @@ def test_off_by_default_and_off_changes_nothing():
 
 def test_parameters_are_validated():
     with pytest.raises(ScenarioError, match="international.arrival_min_age_years"):
-        sim.Scenario().with_changes({"international.arrival_min_age_years": 40})
+        sim.Scenario().with_changes({"international.arrival_min_age_years": 70})
     with pytest.raises(ScenarioError, match="international.net"):
         sim.Scenario().with_changes({"international.net": "growing"})
 
@@ -102,9 +103,12 @@ def test_arrivals_and_departures_match_the_rates_and_workers_are_conserved():
 
 
 def test_arrivals_attributes():
-    """One month's arrivals: ages in [18, 40) years, a quarter inactive and the rest
+    """One month's arrivals: ages in [18, 40) years (set here; the default is every working
+    age), a quarter inactive and the rest
     unemployed, skills from the place's qualification shares (binomial, 4 s.d.)."""
-    sc = _scenario(**{**OTHERS_OFF, "international.rate_multiplier": 5.0})
+    sc = _scenario(**{**OTHERS_OFF, "international.rate_multiplier": 5.0,
+                      "international.arrival_min_age_years": 18,
+                      "international.arrival_max_age_years": 40})
     model = sim.LabourMarket(sc, rng=2)
     wk = model.workers
     n_rows = len(wk)
