@@ -116,6 +116,8 @@ FLOW_SOURCES = (
     "retirements",  # residents who retired this month
     "entrants",  # residents who entered the working-age population this month
     "firms",  # live firm agents, by place
+    "immigrants",  # arrivals from abroad this month, by place of residence
+    "emigrants",  # residents who left for abroad this month
 )
 #: Flows measured as the Labour Force Survey measures them: each worker's state now
 #: against the same worker's state at last month's tally (:func:`measured_flows`), by
@@ -386,6 +388,11 @@ REGISTRY: tuple[Indicator, ...] = (
     _count("unemployed_searching", "people", "unemployed residents who searched this month "
            "(the stock at the start of matching)", "Unemployed searching",
            "unemployed_searching"),
+    # International migration (issue 9): appended.
+    _count("immigrants", "people a month", "people who arrived from abroad this month, by "
+           "place of residence (international migration)", "Immigrants", "immigrants"),
+    _count("emigrants", "people a month", "residents who left for abroad this month "
+           "(international migration)", "Emigrants", "emigrants"),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),

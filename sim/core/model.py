@@ -593,6 +593,8 @@ class LabourMarket(mesa.Model):
             "retirements": self.state.retirements,
             "entrants": self.state.entrants,
             "firms": np.bincount(f.place[f.alive], minlength=self.geography.n_places),
+            "immigrants": self.state.arrivals,
+            "emigrants": self.state.departures,
         }
         wk = self.workers
         now = {c: getattr(wk, c) for c in _MEASURED_COLUMNS}

@@ -55,7 +55,7 @@ EXPECTED_PLACE_COLUMNS = (
     # The hybrid share by skill (issue 9, remote-work baselines): appended.
     "remote_share_basic", "remote_share_advanced",
     # The matching function's variables (issue 9, frictions): appended.
-    "hires_from_unemployment", "unemployed_searching",
+    "hires_from_unemployment", "unemployed_searching", "immigrants", "emigrants",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 

@@ -210,8 +210,8 @@ def test_same_seed_same_results_other_seed_different():
 
 def test_debug_run_keeps_stock_flow_identities_every_month():
     """Every mechanism at its default (on): the tables may grow (entrants, entering firms),
-    rows may be absent (retired) and firms dead, and the people present change by exactly
-    entrants minus retirements each month."""
+    rows may be absent (retired, emigrated) and firms dead, and the people present change
+    by exactly entrants minus retirements plus arrivals minus departures each month."""
     m = LabourMarket(_tiny(burn_in=0), rng=7, debug=True)
     n_rows, n_firm_rows = len(m.workers), len(m.firms)
     present = np.count_nonzero(m.workers.status != ABSENT)
@@ -223,7 +223,8 @@ def test_debug_run_keeps_stock_flow_identities_every_month():
         n_rows, n_firm_rows = len(wk), len(f)
         counts = _status_counts(m)
         assert counts.size == len(STATUS_NAMES) and counts.sum() == len(wk)
-        expected = present + int(m.state.entrants.sum()) - int(m.state.retirements.sum())
+        expected = (present + int(m.state.entrants.sum()) - int(m.state.retirements.sum())
+                    + int(m.state.arrivals.sum()) - int(m.state.departures.sum()))
         assert counts[:ABSENT].sum() == expected
         present = expected
         entrants += int(m.state.entrants.sum())
@@ -313,14 +314,16 @@ def test_baseline_indicators_are_sane(baseline_run):
     assert national["median_wage"].between(200, 1500).all()
     assert (national["theil_median_wage"] > 0).all()
     # Workers are conserved up to demography and migration: in each place, month to month,
-    # agents change by exactly (entrants - retirements + net migration) / people per agent.
+    # agents change by exactly (entrants - retirements + net migration + immigrants -
+    # emigrants) / people per agent.
     places = baseline_run.places_frame()
     agents = places.pivot(index="month", columns="place", values="agents")
     assert (agents > 0).all().all()
     per_agent = places.pivot(index="month", columns="place", values="population") / agents
     change = sum(
         places.pivot(index="month", columns="place", values=k) * sign
-        for k, sign in (("entrants", 1), ("retirements", -1), ("net_migration", 1))
+        for k, sign in (("entrants", 1), ("retirements", -1), ("net_migration", 1),
+                        ("immigrants", 1), ("emigrants", -1))
     ) / per_agent
     np.testing.assert_allclose(agents.diff().iloc[1:], change.iloc[1:], rtol=0, atol=1e-6)
     assert places["entrants"].sum() > 0 and places["retirements"].sum() > 0

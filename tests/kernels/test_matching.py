@@ -971,7 +971,7 @@ def test_select_top_structured_inputs(n: int, pattern: str) -> None:
 
 # ------------------------------------------------------------------ whole model
 MECHANISMS = ("demography", "knowledge", "firm_dynamics", "green", "training", "remote_work",
-              "migration")
+              "migration", "international")
 
 
 def test_model_runs_six_months_with_stock_flow_checks() -> None:

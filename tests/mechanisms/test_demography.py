@@ -16,7 +16,8 @@ from sim.mechanisms.demography import ENTRY_AGE_MONTHS, Demography
 
 OTHERS_OFF = {
     f"{name}.enabled": False
-    for name in ("training", "knowledge", "firm_dynamics", "green", "remote_work", "migration")
+    for name in ("training", "knowledge", "firm_dynamics", "green", "remote_work", "migration",
+                 "international")
 }
 
 

@@ -13,6 +13,7 @@ from sim.mechanisms.green import GREEN_SECTOR, _round_within_groups
 #: Every switchable mechanism off: each test switches on only what it tests.
 OFF = {f"{s}.enabled": False for s in (
     "demography", "knowledge", "firm_dynamics", "green", "training", "remote_work", "migration",
+    "international",
 )}
 
 PLACE = "TLD"  # North West

@@ -15,7 +15,8 @@ SCALE = 0.002  # about 55,000 agents at uk-itl1
 
 OTHERS_OFF = {
     f"{name}.enabled": False
-    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "remote_work")
+    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "remote_work",
+                 "international")
 }
 
 

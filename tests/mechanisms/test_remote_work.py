@@ -23,7 +23,8 @@ from sim.mechanisms.remote_work import (
 
 OTHERS_OFF = {
     f"{name}.enabled": False
-    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "migration")
+    for name in ("demography", "knowledge", "firm_dynamics", "green", "training", "migration",
+                 "international")
 }
 
 

@@ -20,7 +20,8 @@ from tests.kernels.bundle_helpers import worker_bundle
 
 OTHERS_OFF = {
     f"{name}.enabled": False
-    for name in ("demography", "knowledge", "firm_dynamics", "green", "remote_work", "migration")
+    for name in ("demography", "knowledge", "firm_dynamics", "green", "remote_work", "migration",
+                 "international")
 }
 
 
