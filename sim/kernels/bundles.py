@@ -212,6 +212,7 @@ class SearcherColumns(NamedTuple):
     constrained: _a(_W["constrained"], _N)
     trained_with: _a(_W["trained_with"], _N)
     occupation: _a(_W["occupation"], _N)
+    months_unemployed: _a(_W["months_unemployed"], _N)
 
 
 # ---------------------------------------------------------------------- rules
@@ -265,6 +266,8 @@ class SearchRules(NamedTuple):
         hiring_standard: lowest score a firm hires.
         callback_rate: probability an application is read (the applicant called back)
             this month; the others are lost.
+        duration_penalty: score lost by an unemployed applicant whose spell has lasted
+            :data:`sim.kernels.matching.PENALTY_RAMP_MONTHS` months or more (linear before).
     """
 
     ojs_share: float
@@ -276,6 +279,7 @@ class SearchRules(NamedTuple):
     noise: float
     hiring_standard: float
     callback_rate: float
+    duration_penalty: float
 
     @classmethod
     def from_scenario(cls, search: Any) -> Self:
@@ -287,6 +291,7 @@ class SearchRules(NamedTuple):
             fit_weight=search.skill_fit_weight,
             overqual_weight=search.overqualification_weight, noise=search.ranking_noise,
             hiring_standard=search.hiring_standard, callback_rate=search.callback_rate,
+            duration_penalty=search.long_term_unemployment_penalty,
         )
 
 

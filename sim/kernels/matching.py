@@ -45,9 +45,12 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
    readable applicants is short, so whether it is filled depends on how many
    search (an urn-ball friction; see docs/ODD.md, "Frictions that bind").
 2. **Ranking.** Each firm scores its applicants by
-   :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon` (skill fit plus
-   noise; :math:`\varepsilon` is logistic with unit variance, so the ranking is a
-   logit in the applicants' fit). Applicants scoring below the firm's hiring
+   :math:`-\omega |s_i - s_j| + \ln h_i + \sigma \varepsilon - \pi \min(d_i, 8) / 8`
+   (skill fit plus noise; :math:`\varepsilon` is logistic with unit variance, so the
+   ranking is a logit in the applicants' fit; the last term, for an unemployed applicant
+   whose spell has lasted :math:`d_i` months, is ``long_term_unemployment_penalty``
+   :math:`\pi`: employers call the long-term unemployed back less, Kroft, Lange and
+   Notowidigdo 2013). Applicants scoring below the firm's hiring
    standard are not hired (skill mismatch is a friction); the firm offers its
    ``v_j`` best acceptable applicants (all, if fewer).
 3. **Acceptance.** Each searcher takes the offer of highest value, if it
@@ -73,6 +76,11 @@ from sim.agents.wages import bargained_wage_jit
 from sim.agents.workers import EMPLOYED, UNEMPLOYED
 from sim.kernels.bundles import SearcherColumns
 from sim.kernels.rng import logistic, uniform
+
+#: Months of unemployment over which the long-term unemployment penalty builds up: in
+#: Kroft, Lange and Notowidigdo's (2013) audit study the callback rate falls over the first
+#: eight months of a spell and is flat after.
+PENALTY_RAMP_MONTHS = 8
 
 _DRAWS = 8  # counters per application: 0 place, 1 firm, 2 remote aim, 3 alias,
 # 4 callback, 5 hybrid arrangement, 7 score (6 free)
@@ -234,6 +242,7 @@ def gather_searchers(searchers, workers):
         np.empty(n_s, dtype=workers.constrained.dtype),
         np.empty(n_s, dtype=workers.trained_with.dtype),
         np.empty(n_s, dtype=workers.occupation.dtype),
+        np.empty(n_s, dtype=workers.months_unemployed.dtype),
     )
     _gather_searchers(searchers, workers, g)
     return g
@@ -253,6 +262,7 @@ def _gather_searchers(searchers, workers, g):
     constrained = workers.constrained
     trained_with = workers.trained_with
     occupation = workers.occupation
+    months_unemployed = workers.months_unemployed
     g_home = g.home
     g_skill = g.skill
     g_hc = g.human_capital
@@ -265,6 +275,7 @@ def _gather_searchers(searchers, workers, g):
     g_cons = g.constrained
     g_trained = g.trained_with
     g_occ = g.occupation
+    g_months = g.months_unemployed
     for s in prange(searchers.shape[0]):
         i = searchers[s]
         g_home[s] = home[i]
@@ -279,6 +290,7 @@ def _gather_searchers(searchers, workers, g):
         g_cons[s] = constrained[i]
         g_trained[s] = trained_with[i]
         g_occ[s] = occupation[i]
+        g_months[s] = months_unemployed[i]
 
 
 @njit(cache=True, inline="always")
@@ -363,6 +375,7 @@ def draw_applications(
     constrained = searcher_columns.constrained
     trained_with = searcher_columns.trained_with
     occupation = searcher_columns.occupation
+    months_unemployed = searcher_columns.months_unemployed
     firm_productivity = firms.productivity
     firm_place = firms.place
     skill_demand = firms.skill_demand
@@ -379,6 +392,7 @@ def draw_applications(
     overqual_weight = search.overqual_weight
     noise = search.noise
     callback_rate = search.callback_rate
+    duration_penalty = search.duration_penalty
     phi = wages.phi
     skill_premium = wages.skill_premium
     commute_cost = wages.commute_cost
@@ -413,6 +427,13 @@ def draw_applications(
             threshold = reservation_wage[s]
         hc = skill_premium[skill[s]] * human_capital[s]
         log_h = math.log(human_capital[s])
+        # Employers call the long-term unemployed back less: the score falls with the
+        # spell, linearly to its full penalty at PENALTY_RAMP_MONTHS.
+        stigma = 0.0
+        if status[s] == UNEMPLOYED and duration_penalty > 0.0:
+            stigma = duration_penalty * min(months_unemployed[s], PENALTY_RAMP_MONTHS) / (
+                PENALTY_RAMP_MONTHS
+            )
         s_i = np.int64(skill[s])
         total = cum_place[o, n_places - 1]
         total_r = cum_place_remote[o, n_places - 1]
@@ -489,7 +510,7 @@ def draw_applications(
             misfit = overqual_weight * gap if gap > 0 else -fit_weight * gap
             eps = logistic(key, base + _DRAWS - 1)
             bonus = link_bonus if trained_with[s] == d else 0.0
-            app_score[slot] = -misfit + log_h + noise * eps + bonus
+            app_score[slot] = -misfit + log_h + noise * eps + bonus - stigma
 
 
 @njit(cache=True)

@@ -49,7 +49,8 @@ def search_rules(**fields: Any) -> SearchRules:
     """:class:`SearchRules` with ``fields``; the others: no search, one application, and
     over-qualification priced as under-qualification (``overqual_weight = fit_weight``)."""
     base = dict(ojs_share=0.0, applications=1, remote_share=0.0, switch_premium=0.0,
-                fit_weight=0.0, noise=0.0, hiring_standard=-100.0, callback_rate=1.0)
+                fit_weight=0.0, noise=0.0, hiring_standard=-100.0, callback_rate=1.0,
+                duration_penalty=0.0)
     base.update(fields)
     base.setdefault("overqual_weight", base["fit_weight"])
     return make(SearchRules, **base)

@@ -49,6 +49,7 @@ from sim.kernels.bundles import (
 from sim.kernels.flows import monthly_flows
 from sim.kernels.matching import (
     _DRAWS,
+    PENALTY_RAMP_MONTHS,
     _select_top,
     accept_and_hire,
     draw_applications,
@@ -143,6 +144,9 @@ def make_economy(seed: int) -> dict:
     econ["link_bonus"] = float(rng.choice([0.0, rng.uniform(0.0, 3.0)]))
     # Share of applications read within the month (1: all of them).
     econ["callback"] = float(rng.choice([1.0, rng.uniform(0.05, 1.0)]))
+    # Score lost by the long-term unemployed (0: none); drawn last, so that the draws above
+    # stay as they were for a given seed.
+    econ["duration_penalty"] = float(rng.choice([0.0, rng.uniform(0.0, 2.0)]))
     return econ
 
 
@@ -163,7 +167,8 @@ def _search(e: dict) -> SearchRules:
                         switch_premium=e["switch_premium"],
                         fit_weight=e["fit_weight"], noise=e["noise"],
                         hiring_standard=e["hiring_standard"],
-                        callback_rate=e.get("callback", 1.0))
+                        callback_rate=e.get("callback", 1.0),
+                        duration_penalty=e.get("duration_penalty", 0.0))
 
 
 def _wages(e: dict) -> WageRules:
@@ -415,8 +420,11 @@ def run_round(e: dict, searchers: np.ndarray, r: int, acc: dict, stats: dict | N
         counter = (i.astype(np.int64) * k + seg % k) * _DRAWS + _DRAWS - 1
         eps = _logistic_at(app_key, counter)
         linked = e["trained_with"][i] == e["firm_place"][j]
+        # The long-term unemployment penalty, full from PENALTY_RAMP_MONTHS on.
+        spell = np.minimum(e["months_unemployed"][i], PENALTY_RAMP_MONTHS) / PENALTY_RAMP_MONTHS
+        stigma = e.get("duration_penalty", 0.0) * spell * (e["status"][i] == UNE)
         sc_exp = (-e["fit_weight"] * fit + np.log(e["human_capital"][i].astype(float))
-                  + e["noise"] * eps + e["link_bonus"] * linked)
+                  + e["noise"] * eps + e["link_bonus"] * linked - stigma)
         np.testing.assert_allclose(sc, sc_exp, rtol=1e-5, atol=1e-5)
         # Offers go to the best acceptable applicants, by (score desc, slot asc); all
         # acceptable ones if there are no more of them than vacancies.
@@ -872,6 +880,29 @@ def test_employer_link_bonus_wins_the_vacancy() -> None:
         assert e2["status"][trained] == EMP and e2["status"][1 - trained] == UNE
 
 
+def test_long_term_unemployment_penalty_gives_the_vacancy_to_the_shorter_spell() -> None:
+    """Two identical unemployed applicants, one vacancy, no noise: with the penalty the one
+    unemployed for less time is hired whatever the order; without it, the tie goes to the
+    first slot."""
+    e = _simple_economy(2, seed=3, p=2, f=2)
+    e["firm_place"][:] = [0, 1]
+    e["firms_by_place"] = np.array([0, 1], dtype=np.int64)
+    e["place_start"] = np.array([0, 1, 2], dtype=np.int64)
+    e["vacancies"][:] = [1, 0]
+    e["home"][:] = 0
+    e["remote_capable"][:] = False
+    e["trained_with"][:] = -1
+    e["noise"], e["fit_weight"] = 0.0, 1.0
+    for penalty, months, winner in ((0.3, [10, 2], 1), (0.3, [2, 10], 0), (0.0, [10, 2], 0)):
+        e2 = {c: (a.copy() if isinstance(a, np.ndarray) else a) for c, a in e.items()}
+        e2["status"][:] = UNE
+        e2["months_unemployed"][:] = months
+        e2["duration_penalty"] = penalty
+        acc = run_matching(e2, e2["searchers"])
+        assert acc["hires"].sum() == 1
+        assert e2["status"][winner] == EMP and e2["status"][1 - winner] == UNE
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=seeds)
 def test_inactive_searchers_are_hired_into_employment(seed: int) -> None:
@@ -1049,7 +1080,7 @@ def test_gathered_columns_are_the_searchers_rows_and_survive_compaction(seed: in
     e = make_economy(seed)
     names = ("home", "skill", "human_capital", "status", "wage", "reservation_wage",
              "remote_capable", "remote", "employer", "constrained", "trained_with",
-             "occupation")
+             "occupation", "months_unemployed")
     e.setdefault("occupation", np.zeros(e["home"].size, dtype=np.int8))
     searchers = e["searchers"]
     g = gather_searchers(searchers, _workers(e))
