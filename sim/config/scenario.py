@@ -151,7 +151,7 @@ class Search(Section):
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.06985, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.04718, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -160,7 +160,7 @@ class Search(Section):
         description="score lost per skill level an applicant lacks for the job (under-qualified)",
     )
     overqualification_weight: float = Field(
-        0.3075, ge=0.0, le=100.0,
+        0.2939, ge=0.0, le=100.0,
         description="score lost per skill level an applicant has above the job's demand "
         "(over-qualified; at most skill_fit_weight in reality: see the ODD)",
     )
@@ -172,7 +172,7 @@ class Search(Section):
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
     callback_rate: float = Field(
-        0.1346, gt=0.0, le=1.0,
+        0.2206, gt=0.0, le=1.0,
         description="probability an employer reads (calls back) an application within the "
         "month; the others are lost, share",
     )
@@ -187,14 +187,14 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.009833, 0.003446, 0.0014), description="employed -> unemployed, a month, by skill"
+        (0.01071, 0.00356, 0.001976), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
-        0.09943, description="unemployed -> inactive, a month"
+        0.0929, description="unemployed -> inactive, a month"
     )
     inactive_search_share: Share = Field(
-        0.8056, description="inactive people (without a caring or disability constraint) who "
+        0.8837, description="inactive people (without a caring or disability constraint) who "
         "look for work while staying inactive, a month; a hire moves them straight to work"
     )
 
@@ -239,7 +239,7 @@ class Firms(Section):
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
     vacancy_rate: float = Field(
-        0.005479, ge=0.0, lt=1.0,
+        0.00896, ge=0.0, lt=1.0,
         description="open vacancies / jobs the firms aim for (model steady state), share; "
         "jobs = employed / (1 - vacancy_rate)",
     )
