@@ -16,6 +16,10 @@ that each caller keeps its own order of draws (and its results).
 * sector shares with the knowledge-intensive share tilted by a place's R&D intensity
   :math:`x_p`: the share is multiplied by :math:`\sqrt{x_p / \bar x}`, then rows are
   renormalised (:func:`sector_probabilities`);
+* a newcomer's potential wage (entrants, immigrants), GBP a week: the bargained wage
+  over the benefit ``b`` on the value added :math:`y = \bar A_p q_s h` at the mean
+  productivity :math:`\bar A_p` of the place's live firms
+  (:func:`local_productivity`, :func:`potential_wage`);
 * firm productivity, GBP of value added a week per efficiency unit of labour:
   :math:`A_j = \text{GVA per hour}_p \times H \times \mu_{sector}
   \times e^{\sigma z - \sigma^2 / 2}` (:func:`firm_productivity`).
@@ -25,11 +29,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.wages import bargained_wage
+
 __all__ = [
     "KNOWLEDGE_SECTOR",
     "categorical",
     "firm_productivity",
     "human_capital",
+    "local_productivity",
+    "potential_wage",
     "remote_capable",
     "sector_probabilities",
 ]
@@ -69,6 +77,23 @@ def remote_capable(
 ) -> np.ndarray:
     """True where ``u < tau_o b_p`` (arrays aligned by row)."""
     return u < teleworkable_share * broadband_share
+
+
+def local_productivity(firm_place: np.ndarray, productivity: np.ndarray, alive: np.ndarray,
+                       fallback: np.ndarray) -> np.ndarray:
+    """(P,) mean productivity of each place's live firms, ``fallback`` (P,) where none."""
+    n_places = fallback.shape[0]
+    n_f = np.bincount(firm_place[alive], minlength=n_places)
+    a_sum = np.bincount(firm_place[alive], weights=productivity[alive], minlength=n_places)
+    return np.where(n_f > 0, a_sum / np.maximum(n_f, 1), fallback)
+
+
+def potential_wage(local: np.ndarray, home: np.ndarray, skill_premium: np.ndarray,
+                   skill: np.ndarray, h: np.ndarray, bargaining_power: np.ndarray,
+                   benefit: float) -> np.ndarray:
+    """Bargained wage over ``benefit`` on ``local[home] * skill_premium[skill] * h``."""
+    y = local[home] * skill_premium[skill] * h
+    return bargained_wage(benefit, bargaining_power[home], np.maximum(y, benefit))
 
 
 def sector_probabilities(shares: np.ndarray, intensity: np.ndarray) -> np.ndarray:

@@ -85,6 +85,40 @@ class Workers(AgentTable):
         "trained_with": np.dtype(np.int16),
     }
 
+    def add_absent(self, n: int) -> np.ndarray:
+        """Grow the table by ``n`` free rows (absent, no employer, no course); their rows."""
+        old = len(self)
+        self.grow(n)
+        self.status[old:] = ABSENT
+        self.employer[old:] = -1
+        self.trained_with[old:] = -1
+        return np.arange(old, old + n)
+
+    def enter(self, rows: np.ndarray, *, home: np.ndarray, age_months: np.ndarray | int,
+              skill: np.ndarray, human_capital: np.ndarray, occupation: np.ndarray,
+              status: np.ndarray, wage: np.ndarray, reservation_wage: np.ndarray,
+              remote_capable: np.ndarray) -> None:
+        """Write newcomers (entrants, immigrants) into ``rows``: what is given, and the
+        rest as for someone new (grew up at home, no employer, no spell, not in a remote
+        job, no constraint, no course; the constraint is assigned by the remote-work
+        mechanism)."""
+        self.home[rows] = home
+        self.origin[rows] = home
+        self.age_months[rows] = age_months
+        self.skill[rows] = skill
+        self.human_capital[rows] = human_capital
+        self.occupation[rows] = occupation
+        self.status[rows] = status
+        self.employer[rows] = -1
+        self.wage[rows] = wage
+        self.months_unemployed[rows] = 0
+        self.reservation_wage[rows] = reservation_wage
+        self.constrained[rows] = False
+        self.remote_capable[rows] = remote_capable
+        self.remote[rows] = False
+        self.training_left[rows] = 0
+        self.trained_with[rows] = -1
+
     def _describe(self, values: dict[str, Any]) -> dict[str, Any]:
         values["status_name"] = STATUS_NAMES[values["status"]]
         values["skill_name"] = SKILL_NAMES[values["skill"]]

@@ -87,8 +87,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from sim.agents.draws import categorical, human_capital, remote_capable
-from sim.agents.wages import bargained_wage
+from sim.agents.draws import (
+    categorical,
+    human_capital,
+    local_productivity,
+    potential_wage,
+    remote_capable,
+)
 from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
 from sim.config.section import Section
 from sim.kernels.bundles import Retirement, make
@@ -225,13 +230,7 @@ class Demography(Mechanism):
     @staticmethod
     def _reserve(state: MarketState, block: int) -> np.ndarray:
         """Add ``block`` absent rows at the end of the worker table; return their rows."""
-        wk = state.workers
-        old = len(wk)
-        wk.grow(block)
-        wk.status[old:] = ABSENT
-        wk.employer[old:] = -1
-        wk.trained_with[old:] = -1
-        return np.arange(old, old + block)
+        return state.workers.add_absent(block)
 
     def _free_rows(self, state: MarketState, n: int) -> np.ndarray:
         """The ``n`` lowest-index absent rows, growing the table in blocks if needed.
@@ -309,38 +308,20 @@ class Demography(Mechanism):
         capable = remote_capable(u_remote, self._telework[occupation], broadband[home])
 
         # Potential wage: bargained share of local value added over the benefit level.
-        f = state.firms
-        n_places = counts.size
-        alive = f.alive
-        n_f = np.bincount(f.place[alive], minlength=n_places)
-        a_sum = np.bincount(f.place[alive], weights=f.productivity[alive], minlength=n_places)
-        local_a = np.where(
-            n_f > 0, a_sum / np.maximum(n_f, 1), self._gva * sc.wages.hours_per_week
-        )
-        w = sc.wages
-        y = local_a[home] * state.skill_premium[skill] * h
+        f, w = state.firms, sc.wages
+        local = local_productivity(f.place, f.productivity, f.alive,
+                                   self._gva * w.hours_per_week)
         b = w.benefit_gbp_week
-        wage = bargained_wage(b, state.bargaining_power[home], np.maximum(y, b))
+        wage = potential_wage(local, home, state.skill_premium, skill, h,
+                              state.bargaining_power, b)
 
         p_inactive = np.minimum(p.entrant_inactive_factor * self._inactive_share[home], 1.0)
         status = np.where(u_status < p_inactive, INACTIVE, UNEMPLOYED).astype(np.int8)
 
-        wk.home[rows] = home
-        wk.origin[rows] = home
-        wk.age_months[rows] = ENTRY_AGE_MONTHS
-        wk.skill[rows] = skill
-        wk.human_capital[rows] = h
-        wk.occupation[rows] = occupation
-        wk.status[rows] = status
-        wk.employer[rows] = -1
-        wk.wage[rows] = wage
-        wk.months_unemployed[rows] = 0
-        wk.reservation_wage[rows] = np.maximum(b, w.replacement_ratio * wage)
-        wk.constrained[rows] = False
-        wk.remote_capable[rows] = capable
-        wk.remote[rows] = False
-        wk.training_left[rows] = 0
-        wk.trained_with[rows] = -1
+        wk.enter(rows, home=home, age_months=ENTRY_AGE_MONTHS, skill=skill, human_capital=h,
+                 occupation=occupation, status=status, wage=wage,
+                 reservation_wage=np.maximum(b, w.replacement_ratio * wage),
+                 remote_capable=capable)
         # The participation constraint (and, when remote work is on, remote capability
         # from its stable draws) come from the remote-work mechanism.
         assign_constraint(state, rows)

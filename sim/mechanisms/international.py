@@ -88,8 +88,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.agents.draws import categorical, human_capital, remote_capable
-from sim.agents.wages import bargained_wage
+from sim.agents.draws import (
+    categorical,
+    human_capital,
+    local_productivity,
+    potential_wage,
+    remote_capable,
+)
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.config.section import Section, rule_error
 from sim.kernels.migration import draw_emigrants
@@ -262,12 +267,7 @@ class International(Mechanism):
         wk = state.workers
         free = np.flatnonzero(wk.status == ABSENT)
         if free.size < n:
-            old = len(wk)
-            wk.grow(n - free.size)
-            wk.status[old:] = ABSENT
-            wk.employer[old:] = -1
-            wk.trained_with[old:] = -1
-            free = np.concatenate([free, np.arange(old, len(wk))])
+            free = np.concatenate([free, wk.add_absent(n - free.size)])
         return free[:n]
 
     def _arrive(self, state: MarketState) -> None:
@@ -294,32 +294,17 @@ class International(Mechanism):
         capable = remote_capable(u_remote, self._telework[occupation],
                                  state.places.broadband_share[home])
         # Potential wage, as demography's entrants: a bargained share of local value added.
-        f = state.firms
-        alive = f.alive
-        n_f = np.bincount(f.place[alive], minlength=counts.size)
-        a_sum = np.bincount(f.place[alive], weights=f.productivity[alive], minlength=counts.size)
-        w = sc.wages
-        local_a = np.where(n_f > 0, a_sum / np.maximum(n_f, 1), self._gva * w.hours_per_week)
-        y = local_a[home] * state.skill_premium[skill] * h
+        f, w = state.firms, sc.wages
+        local = local_productivity(f.place, f.productivity, f.alive,
+                                   self._gva * w.hours_per_week)
         b = w.benefit_gbp_week
-        wage = bargained_wage(b, state.bargaining_power[home], np.maximum(y, b))
+        wage = potential_wage(local, home, state.skill_premium, skill, h,
+                              state.bargaining_power, b)
         status = np.where(u_status < p.arrival_inactive_share, INACTIVE, UNEMPLOYED)
 
-        wk.home[rows] = home
-        wk.origin[rows] = home
-        wk.age_months[rows] = age
-        wk.skill[rows] = skill
-        wk.human_capital[rows] = h
-        wk.occupation[rows] = occupation
-        wk.status[rows] = status.astype(np.int8)
-        wk.employer[rows] = -1
-        wk.wage[rows] = wage
-        wk.months_unemployed[rows] = 0
-        wk.reservation_wage[rows] = np.maximum(b, w.replacement_ratio * wage)
-        wk.constrained[rows] = False
-        wk.remote_capable[rows] = capable
-        wk.remote[rows] = False
-        wk.searching[rows] = False
-        wk.training_left[rows] = 0
-        wk.trained_with[rows] = -1
+        wk.enter(rows, home=home, age_months=age, skill=skill, human_capital=h,
+                 occupation=occupation, status=status, wage=wage,
+                 reservation_wage=np.maximum(b, w.replacement_ratio * wage),
+                 remote_capable=capable)
+        wk.searching[rows] = False  # searching from next month's flows
         assign_constraint(state, rows)

@@ -861,8 +861,8 @@ def test_employer_link_bonus_on_the_score_in_the_place_of_the_course() -> None:
     np.testing.assert_array_equal(score2[valid & ~linked], base_score[valid & ~linked])
 
 
-def test_employer_link_bonus_wins_the_vacancy() -> None:
-    """Two identical applicants, one vacancy, no noise: the one trained there is hired."""
+def _two_applicants_one_vacancy() -> dict:
+    """Two identical searchers at home in place 0, one vacancy there, no noise."""
     e = _simple_economy(2, seed=3, p=2, f=2)
     e["firm_place"][:] = [0, 1]
     e["firms_by_place"] = np.array([0, 1], dtype=np.int64)
@@ -870,7 +870,14 @@ def test_employer_link_bonus_wins_the_vacancy() -> None:
     e["vacancies"][:] = [1, 0]
     e["home"][:] = 0
     e["remote_capable"][:] = False
-    e["noise"], e["fit_weight"], e["link_bonus"] = 0.0, 1.0, 0.5
+    e["noise"], e["fit_weight"] = 0.0, 1.0
+    return e
+
+
+def test_employer_link_bonus_wins_the_vacancy() -> None:
+    """Two identical applicants, one vacancy, no noise: the one trained there is hired."""
+    e = _two_applicants_one_vacancy()
+    e["link_bonus"] = 0.5
     for trained in (0, 1):
         e2 = {c: (a.copy() if isinstance(a, np.ndarray) else a) for c, a in e.items()}
         e2["trained_with"][:] = -1
@@ -884,15 +891,8 @@ def test_long_term_unemployment_penalty_gives_the_vacancy_to_the_shorter_spell()
     """Two identical unemployed applicants, one vacancy, no noise: with the penalty the one
     unemployed for less time is hired whatever the order; without it, the tie goes to the
     first slot."""
-    e = _simple_economy(2, seed=3, p=2, f=2)
-    e["firm_place"][:] = [0, 1]
-    e["firms_by_place"] = np.array([0, 1], dtype=np.int64)
-    e["place_start"] = np.array([0, 1, 2], dtype=np.int64)
-    e["vacancies"][:] = [1, 0]
-    e["home"][:] = 0
-    e["remote_capable"][:] = False
+    e = _two_applicants_one_vacancy()
     e["trained_with"][:] = -1
-    e["noise"], e["fit_weight"] = 0.0, 1.0
     for penalty, months, winner in ((0.3, [10, 2], 1), (0.3, [2, 10], 0), (0.0, [10, 2], 0)):
         e2 = {c: (a.copy() if isinstance(a, np.ndarray) else a) for c, a in e.items()}
         e2["status"][:] = UNE
