@@ -181,6 +181,13 @@ class Search(Section):
         description="score an employer takes off an unemployed applicant with a spell of "
         "8 months or more (linear from 0 at the start of the spell), score units",
     )
+    public_listing_share: Share = Field(
+        0.0,
+        description="share of each firm's openings listed each month in the channel where "
+        "the unemployed search (Jobcentre Plus and public job boards); the unemployed "
+        "search only there, and openings they leave unfilled go to the open market the "
+        "same month; 0: one market for all searchers, share",
+    )
 
 
 class Flows(Section):

@@ -95,6 +95,7 @@ from sim.kernels.matching import (
     draw_applications,
     gather_searchers,
     group_by_firm,
+    list_openings,
     rank_and_offer,
     vacancy_weights,
 )
@@ -469,51 +470,86 @@ class LabourMarket(mesa.Model):
             hires_from_unemployment_by_home=flows.hires_from_unemployment,
             job_to_job_by_home=flows.job_to_job,
         )
-        k = s.applications_per_searcher
-        # Each round's work space is allocated here with the bundles' own dtypes, so
-        # its bundles are built directly; `make` checks bundles whose fields come from
-        # elsewhere (the per-field checks cost about 0.3 ms a month).
+        share = s.public_listing_share
+        if share > 0.0 and searchers.size:
+            # The unemployed's channel: they apply only to the openings firms list there,
+            # in a round of their own; the listed openings left go to the open market.
+            unemployed = g.status == UNEMPLOYED
+            listed = np.empty_like(f.vacancies)
+            list_openings(state.stream_key("public_listing"), f.vacancies, share, listed)
+            left = listed.copy()
+            self._matching_round(
+                state.stream_key("listed_applications"), searchers[unemployed],
+                select_rows(g, unemployed), firms._replace(vacancies=left), workers,
+                hires, search, wages, participation, link,
+            )
+            f.vacancies -= listed - left
+            searchers = searchers[~unemployed]
+            g = select_rows(g, ~unemployed)
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
-            n_vac = int(f.vacancies.sum())
-            tables = VacancyTables(
-                vacancy_firm=np.empty(n_vac, dtype=np.int32),
-                vacancy_start=self._vacancy_start, vacancy_prob=np.empty(n_vac),
-                vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=self._cum_place,
-                cum_place_remote=self._cum_place_remote,
+            hired = self._matching_round(
+                state.stream_key("applications", r), searchers, g, firms, workers, hires,
+                search, wages, participation, link,
             )
-            vac_place = vacancy_weights(
-                firms, state.firm_index.by_place, state.firm_index.place_start,
-                self.travel.search_decay, self.travel.hybrid_decay, tables,
-            )
-            if vac_place.sum() <= 0:
+            if hired is None:
                 break
-            n_slots = searchers.size * k
-            apps = Applications(
-                firm=np.empty(n_slots, dtype=np.int32),
-                wage=np.empty(n_slots, dtype=np.float32),
-                value=np.empty(n_slots, dtype=np.float32),
-                remote=np.zeros(n_slots, dtype=np.bool_), score=np.empty(n_slots),
-            )
-            draw_applications(
-                state.stream_key("applications", r), searchers, g, firms, tables,
-                self.travel.minutes, search, wages, participation, link, apps,
-            )
-            queues = FirmQueues(
-                firm_start=self._firm_start,
-                firm_apps=np.empty(n_slots, dtype=np.int64), firm_scores=np.empty(n_slots),
-            )
-            group_by_firm(apps, len(f), queues)
-            offered = np.zeros(n_slots, dtype=np.bool_)
-            rank_and_offer(queues, firms, search, offered)
-            hired = np.zeros(searchers.size, dtype=np.bool_)
-            accept_and_hire(search, searchers, apps, offered, workers, firms,
-                            hires._replace(hired=hired))
             # Those not hired search again; their columns have not changed.
             keep = ~hired
             searchers = searchers[keep]
             g = select_rows(g, keep)
+
+    def _matching_round(self, key, searchers, g, firms, workers, hires, search, wages,
+                        participation, link) -> np.ndarray | None:
+        """One round of applications, ranking, offers and hires (:mod:`sim.kernels.matching`).
+
+        ``firms`` carries the openings the round may fill (its ``vacancies`` fall with each
+        hire); ``searchers`` and ``g`` are the searchers' rows and gathered columns.
+        Returns the searchers hired, or ``None`` when no opening is open.
+        """
+        k = search.applications
+        if searchers.size == 0:
+            return np.zeros(0, dtype=np.bool_)
+        # The round's work space is allocated here with the bundles' own dtypes, so its
+        # bundles are built directly; `make` checks bundles whose fields come from
+        # elsewhere (the per-field checks cost about 0.3 ms a month).
+        n_vac = int(firms.vacancies.sum())
+        tables = VacancyTables(
+            vacancy_firm=np.empty(n_vac, dtype=np.int32),
+            vacancy_start=self._vacancy_start, vacancy_prob=np.empty(n_vac),
+            vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=self._cum_place,
+            cum_place_remote=self._cum_place_remote,
+        )
+        state = self.state
+        vac_place = vacancy_weights(
+            firms, state.firm_index.by_place, state.firm_index.place_start,
+            self.travel.search_decay, self.travel.hybrid_decay, tables,
+        )
+        if vac_place.sum() <= 0:
+            return None
+        n_slots = searchers.size * k
+        apps = Applications(
+            firm=np.empty(n_slots, dtype=np.int32),
+            wage=np.empty(n_slots, dtype=np.float32),
+            value=np.empty(n_slots, dtype=np.float32),
+            remote=np.zeros(n_slots, dtype=np.bool_), score=np.empty(n_slots),
+        )
+        draw_applications(
+            key, searchers, g, firms, tables, self.travel.minutes, search, wages,
+            participation, link, apps,
+        )
+        queues = FirmQueues(
+            firm_start=self._firm_start,
+            firm_apps=np.empty(n_slots, dtype=np.int64), firm_scores=np.empty(n_slots),
+        )
+        group_by_firm(apps, len(self.firms), queues)
+        offered = np.zeros(n_slots, dtype=np.bool_)
+        rank_and_offer(queues, firms, search, offered)
+        hired = np.zeros(searchers.size, dtype=np.bool_)
+        accept_and_hire(search, searchers, apps, offered, workers, firms,
+                        hires._replace(hired=hired))
+        return hired
 
     def _stage_stock_flow_check(self) -> None:
         """The stock-flow identities (:meth:`check_stock_flow`), with ``debug=True`` only."""

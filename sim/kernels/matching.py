@@ -58,6 +58,17 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
 4. **Hires.** Vacancies fall and employment rises by one per accepted offer;
    a job-to-job mover leaves a gap at the old firm.
 
+**Two channels** (``search.public_listing_share`` :math:`\lambda > 0`). Before the
+rounds each firm lists :math:`\ell_j`, :math:`\lambda v_j` rounded up or down at random
+(:func:`list_openings`), in the channel where the unemployed search: a round of
+the four stages above in which only the unemployed apply, and only to the listed
+openings. The unemployed do not search the open market; the employed and the
+inactive search it in the ``matching_rounds`` rounds that follow, over every opening
+still open, the listed ones the unemployed did not fill included. The unemployed
+then compete with one another and not with the far more numerous employed
+searchers, so their outflow has the concave, constant-returns shape of an urn-ball
+within their channel (docs/ODD.md, "Frictions that bind").
+
 Because a firm makes at most ``v_j`` offers and a worker accepts at most one,
 no vacancy is filled twice and no worker holds two jobs. Unfilled vacancies
 go to the next round (called again by the model with the remaining
@@ -84,6 +95,23 @@ PENALTY_RAMP_MONTHS = 8
 
 _DRAWS = 8  # counters per application: 0 place, 1 firm, 2 remote aim, 3 alias,
 # 4 callback, 5 hybrid arrangement, 7 score (6 free)
+
+
+@njit(cache=True)
+def list_openings(key, vacancies, share, listed):
+    """Openings each firm lists in the unemployed's channel this month.
+
+    ``listed[j]`` is ``share * vacancies[j]`` rounded down, plus one with probability
+    its fractional part (so its expectation is ``share * vacancies[j]`` and it never
+    exceeds ``vacancies[j]``), drawn with counter ``j`` of ``key``
+    (``stream_key(seed, month, STAGES["public_listing"])``). Cost O(F).
+    """
+    for j in range(vacancies.shape[0]):
+        x = share * vacancies[j]
+        n = math.floor(x)
+        if uniform(key, j) < x - n:
+            n += 1
+        listed[j] = min(n, vacancies[j])
 
 
 @njit(cache=True)

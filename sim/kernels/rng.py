@@ -51,6 +51,8 @@ STAGES: dict[str, int] = {
     "migration": 18,
     "cycle": 19,  # the business cycle's aggregate and regional demand shocks
     "international": 20,  # international migration: emigrants (per row), arrivals
+    "public_listing": 21,  # openings each firm lists where the unemployed search (per firm)
+    "listed_applications": 22,  # the unemployed's applications to the listed openings
 }
 
 
