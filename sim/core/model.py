@@ -15,8 +15,11 @@ One step is one month. The month is declared once, in :data:`MONTH`, and
    separation. **Training** runs inside this pass, chunk by chunk, with the
    parameters the training mechanism hands over (same result as a pass of its own).
 3. **vacancies**: each firm posts ``max(target_size - employment, 0)``.
-4. **matching** (:mod:`sim.kernels.matching`): ``matching_rounds`` rounds of
-   applications, ranking, offers and hires; hires are paid the bargained wage.
+4. **matching** (:mod:`sim.kernels.matching`): with ``search.public_listing_share``
+   above 0, first a round in which the unemployed apply to the openings firms list in
+   their channel; then ``matching_rounds`` rounds of applications, ranking, offers and
+   hires in the open market (everyone else, every opening still open); hires are paid
+   the bargained wage.
 5. **remote_work**, **migration**: broadband-driven remote capability; moves of
    home and housing costs.
 6. **aggregate**: the Region agents take this month's indicators
@@ -446,7 +449,7 @@ class LabourMarket(mesa.Model):
         )
 
     def _stage_matching(self) -> None:
-        """Rounds of applications, ranking, offers and hires."""
+        """The unemployed's channel (when listed), then the open market's rounds."""
         sc = self.state.scenario
         s = sc.search
         wk, f = self.workers, self.firms
