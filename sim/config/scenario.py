@@ -177,7 +177,7 @@ class Search(Section):
         "month; the others are lost, share",
     )
     long_term_unemployment_penalty: float = Field(
-        0.4, ge=0.0, le=10.0,
+        0.2, ge=0.0, le=10.0,
         description="score an employer takes off an unemployed applicant with a spell of "
         "8 months or more (linear from 0 at the start of the spell), score units",
     )
