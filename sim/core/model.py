@@ -463,6 +463,14 @@ class LabourMarket(mesa.Model):
         participation = self.mechanisms["remote_work"].kernel_params()
         link = self.mechanisms["training"].kernel_params()
         searchers = np.flatnonzero(wk.searching)
+        share = s.public_listing_share
+        n_unemployed = 0
+        if share > 0.0:
+            # The unemployed first (each group in row order), so that the channel's round
+            # and the open market's take contiguous slices of the gathered columns.
+            unemployed = wk.status[searchers] == UNEMPLOYED
+            n_unemployed = int(np.count_nonzero(unemployed))
+            searchers = np.concatenate((searchers[unemployed], searchers[~unemployed]))
         # The searchers' columns, gathered once a month: row s is worker searchers[s].
         g = gather_searchers(searchers, workers)
         flows.unemployed_searching = np.bincount(
@@ -473,22 +481,22 @@ class LabourMarket(mesa.Model):
             hires_from_unemployment_by_home=flows.hires_from_unemployment,
             job_to_job_by_home=flows.job_to_job,
         )
-        share = s.public_listing_share
         if share > 0.0 and searchers.size:
             # The unemployed's channel: they apply only to the openings firms list there,
             # in a round of their own; the listed openings left go to the open market.
-            unemployed = g.status == UNEMPLOYED
+            channel = slice(0, n_unemployed)
             listed = np.empty_like(f.vacancies)
             list_openings(state.stream_key("public_listing"), f.vacancies, share, listed)
             left = listed.copy()
             self._matching_round(
-                state.stream_key("listed_applications"), searchers[unemployed],
-                select_rows(g, unemployed), firms._replace(vacancies=left), workers,
+                state.stream_key("listed_applications"), searchers[channel],
+                select_rows(g, channel), firms._replace(vacancies=left), workers,
                 hires, search, wages, participation, link,
             )
             f.vacancies -= listed - left
-            searchers = searchers[~unemployed]
-            g = select_rows(g, ~unemployed)
+            market = slice(n_unemployed, searchers.size)
+            searchers = searchers[market]
+            g = select_rows(g, market)
         for r in range(s.matching_rounds):
             if searchers.size == 0:
                 break
@@ -496,10 +504,10 @@ class LabourMarket(mesa.Model):
                 state.stream_key("applications", r), searchers, g, firms, workers, hires,
                 search, wages, participation, link,
             )
-            if hired is None:
+            if hired is None or r + 1 == s.matching_rounds:
                 break
             # Those not hired search again; their columns have not changed.
-            keep = ~hired
+            keep = np.flatnonzero(~hired)
             searchers = searchers[keep]
             g = select_rows(g, keep)
 

@@ -738,8 +738,14 @@ def make[B: tuple](bundle_type: type[B], /, **fields: Any) -> B:
     return bundle_type(**{n: _check(bundle, n, spec[n], fields[n]) for n in spec})
 
 
-def select_rows[B: tuple](bundle: B, rows: np.ndarray) -> B:
-    """The same bundle with every (1-D, per-row) array indexed by ``rows`` (copies)."""
+def select_rows[B: tuple](bundle: B, rows: np.ndarray | slice) -> B:
+    """The same bundle with every (1-D, per-row) array indexed by ``rows``.
+
+    ``rows`` is a boolean mask or row numbers (the arrays are copied) or a slice (views).
+    A mask is turned into row numbers once, not once per array.
+    """
+    if isinstance(rows, np.ndarray) and rows.dtype == np.bool_:
+        rows = np.flatnonzero(rows)
     return type(bundle)(*(col[rows] for col in bundle))
 
 
