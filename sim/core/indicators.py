@@ -393,6 +393,11 @@ REGISTRY: tuple[Indicator, ...] = (
            "place of residence (international migration)", "Immigrants", "immigrants"),
     _count("emigrants", "people a month", "residents who left for abroad this month "
            "(international migration)", "Emigrants", "emigrants"),
+    # The Census's commuting distance (issue 9): appended.
+    _ratio("mean_commute_km_on_site", "mean straight-line commute distance of employed "
+           "residents who commute most days (hybrid workers left out, as the Census leaves "
+           "out those working mainly at home)", "Mean commute distance (on site)",
+           ("commute_km_on_site",), ("on_site",), unit="km", fmt="number"),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),

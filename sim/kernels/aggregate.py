@@ -53,6 +53,8 @@ COUNT_COLUMNS = (
     "jobs_at_workplace",  # 15, by place of work
     "gva_at_workplace",  # 16, weekly value added of those jobs, GBP, by place of work
     "remote_capable",  # 17, residents who could work remotely
+    "on_site",  # 18, employed residents who commute most days (not hybrid)
+    "commute_km_on_site",  # 19, straight-line km, sum over them
 )
 
 
@@ -226,11 +228,15 @@ def _aggregate_slices(
                 j = employer[i]
                 q = firm_place[j]
                 m = minutes[p, q]
+                d = km[p, q]
                 if remote[i]:
                     c[p, 5] += 1.0
                     m *= hybrid_factor
+                else:
+                    c[p, 18] += 1.0
+                    c[p, 19] += d
                 c[p, 6] += m
-                c[p, 12] += km[p, q]
+                c[p, 12] += d
                 if q == p:
                     c[p, 11] += 1.0
                 y = firm_productivity[j] * skill_premium[s_i] * human_capital[i]

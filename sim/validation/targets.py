@@ -361,8 +361,12 @@ _LIST: tuple[Target, ...] = (
            note="the Census counts home and no-fixed-place workers among residents"),
     Target("mean_commute_km", "Space",
            "mean straight-line commute, England and Wales", 15.0, 12.0, 18.0, "km",
-           "ONS Census 2011", "within 3 km", "uk-lad", statistic=_mean("mean_commute_km"),
-           note="all districts of the UK"),
+           "ONS Census 2011, distance travelled to work", "within 3 km", "uk-lad",
+           statistic=_mean("mean_commute_km_on_site"),
+           note="all districts of the UK; those who commute most days, as in the Census "
+           "(which leaves out people working mainly at home): hybrid workers, who commute "
+           "2 days in 5, are left out; inside a district the internal commute of behaviour, "
+           "half the radius of its local labour market"),
     Target("moves_between_districts", "Space",
            "moves between local authorities a year, share of the population", 0.05, 0.04,
            0.06, "share a year", "ONS internal migration, 2013 to 2015",

@@ -68,6 +68,7 @@ __all__ = [
     "core_periphery",
     "grid",
     "internal_commute_from_area",
+    "internal_commute_km",
     "random_geometric",
     "travel_time_matrix",
     "uk_itl1",
@@ -254,6 +255,26 @@ class Geography:
 # --------------------------------------------------------------------------------------------
 
 
+def internal_commute_km(area_km2: np.ndarray | Sequence[float] | float) -> np.ndarray:
+    """Typical one-way commute inside a place, straight-line km: half the radius of its
+    local labour market, a disc of the place's area capped at :data:`LOCAL_MARKET_AREA_KM2`::
+
+        internal_commute_km = 0.5 * sqrt(min(area_km2, 1500) / pi)
+
+    The distance :func:`internal_commute_from_area` turns into minutes, and the one the
+    commuting-distance indicators use inside a place (:func:`sim.world.places.straight_line_km`),
+    so that behaviour and measurement share one geometry.
+
+    Args:
+        area_km2: Area(s) in square kilometres, > 0.
+
+    Returns:
+        km, float64, same shape as ``area_km2``.
+    """
+    area = np.asarray(area_km2, dtype=np.float64)
+    return 0.5 * np.sqrt(np.minimum(area, LOCAL_MARKET_AREA_KM2) / math.pi)
+
+
 def internal_commute_from_area(
     area_km2: np.ndarray | Sequence[float] | float,
     population: np.ndarray | Sequence[float] | float | None = None,
@@ -275,7 +296,7 @@ def internal_commute_from_area(
         Minutes, float64, same shape as ``area_km2``.
     """
     area = np.asarray(area_km2, dtype=np.float64)
-    radius_km = np.sqrt(np.minimum(area, LOCAL_MARKET_AREA_KM2) / math.pi)
+    distance_km = internal_commute_km(area)
     if population is None:
         speed = np.full_like(area, COMMUTE_SPEED_KMH)
     else:
@@ -283,7 +304,7 @@ def internal_commute_from_area(
         speed = np.clip(
             COMMUTE_SPEED_KMH * (density / REFERENCE_DENSITY) ** -0.25, *COMMUTE_SPEED_RANGE
         )
-    minutes = 60.0 * 0.5 * radius_km / speed
+    minutes = 60.0 * distance_km / speed
     low, high = COMMUTE_MINUTES_RANGE
     return np.clip(minutes, low, high)
 

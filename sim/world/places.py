@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.world.distance import haversine_km
-from sim.world.geography import Geography
+from sim.world.geography import Geography, internal_commute_km
 
 __all__ = ["PlaceState"]
 
@@ -87,17 +87,15 @@ class PlaceState:
         return [f.name for f in fields(self)]
 
 
-#: Mean distance between two random points of a disc, as a share of its radius (128 / 45 pi).
-_DISC_MEAN_DISTANCE = 128.0 / (45.0 * np.pi)
-
-
 def straight_line_km(geography: Geography) -> np.ndarray:
     """Straight-line distance between places, km (P x P).
 
     Between places: great-circle distance between centroids for the UK
     geographies (coordinates in degrees), Euclidean distance for synthetic ones
-    (their coordinates are taken as km). Inside a place: the mean distance between
-    two random points of a disc with the place's area, ``0.905 sqrt(area / pi)``.
+    (their coordinates are taken as km). Inside a place: the internal commute that
+    behaviour uses (:func:`sim.world.geography.internal_commute_km`), half the radius
+    of the place's local labour market, ``0.5 sqrt(min(area, 1500) / pi)``; the travel
+    minutes inside a place are this distance at the place's commute speed.
     """
     p = geography.places
     lat = p["lat"].to_numpy(dtype=float)
@@ -106,6 +104,5 @@ def straight_line_km(geography: Geography) -> np.ndarray:
         d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     else:
         d = np.hypot(lat[:, None] - lat[None, :], lon[:, None] - lon[None, :])
-    area = p["area_km2"].to_numpy(dtype=float)
-    np.fill_diagonal(d, _DISC_MEAN_DISTANCE * np.sqrt(area / np.pi))
+    np.fill_diagonal(d, internal_commute_km(p["area_km2"].to_numpy(dtype=float)))
     return d

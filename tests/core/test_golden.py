@@ -9,6 +9,11 @@ One column is compared with a tolerance, and why: ``mean_commute_km`` moved in i
 last bits (relative difference at most 2e-15) when the two great-circle formulas of
 the package became one (:mod:`sim.world.distance`, the district geography's, which sets
 its travel times); straight-line kilometres enter only this indicator.
+
+Regenerated (issue 9, commuting distance): the distance inside a place became the
+internal commute that behaviour uses, half the radius of its local labour market
+(``mean_commute_km`` moved), and ``mean_commute_km_on_site`` was appended; every other
+column was compared with the previous files and was identical.
 """
 
 from __future__ import annotations

@@ -56,6 +56,8 @@ EXPECTED_PLACE_COLUMNS = (
     "remote_share_basic", "remote_share_advanced",
     # The matching function's variables (issue 9, frictions): appended.
     "hires_from_unemployment", "unemployed_searching", "immigrants", "emigrants",
+    # The commuting distance of those who commute most days (issue 9): appended.
+    "mean_commute_km_on_site",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 
