@@ -97,6 +97,7 @@ LAYERS = (
     ("sim.agents", 2),
     ("sim.kernels", 3),
     ("sim.mechanisms", 4),
+    ("sim.policies", 4),
     ("sim.config", 5),
     ("sim.core", 6),
     ("sim.viz", 7),
@@ -154,8 +155,8 @@ def test_top_of_the_package_holds_only_entry_points():
     assert files == ["__init__.py", "__main__.py", "cli.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
-        "agents", "calibration", "config", "core", "data", "kernels", "mechanisms", "runs",
-        "sweeps", "validation", "viz", "world",
+        "agents", "calibration", "config", "core", "data", "kernels", "mechanisms", "policies",
+        "runs", "sweeps", "validation", "viz", "world",
     ]
 
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from sim.config.scenario import Scenario, ScenarioError
 from sim.config.section import toml_value
+from sim.policies.spec import PolicyError, check_policies
 
 if TYPE_CHECKING:
     from sim.world.geography import Geography
@@ -216,6 +217,13 @@ def validate_for_geography(
             f"{source}: green.programme_places = {value}: {reason}",
             key="green.programme_places", value=list(wanted), reason=reason,
         )
+    try:
+        check_policies(scenario.policy, geography)
+    except PolicyError as exc:
+        raise ScenarioError(
+            f"{source}: {exc.key} = {toml_value(exc.value)}: {exc.reason}",
+            key=exc.key, value=exc.value, reason=exc.reason,
+        ) from None
 
     count = count_agents(scenario, geography)
     if n_workers is not None:

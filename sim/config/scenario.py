@@ -57,6 +57,8 @@ from sim.mechanisms.knowledge import KnowledgeParams
 from sim.mechanisms.migration import MigrationParams
 from sim.mechanisms.remote_work import RemoteWorkParams
 from sim.mechanisms.training import TrainingParams
+from sim.policies.levers import LEVERS, LeverParams
+from sim.policies.spec import Policy
 from sim.world.geography import GEOGRAPHY_OPTIONS
 
 __all__ = [
@@ -277,6 +279,9 @@ class Scenario(Section):
     migration: MigrationParams = MigrationParams()
     cycle: CycleParams = CycleParams()
     international: InternationalParams = InternationalParams()
+    policy: Annotated[tuple[Policy, ...], BeforeValidator(list_to_tuple)] = Field(
+        (), description="the levers of the scenario's [[policy]] tables (sim.policies)"
+    )
     source: str | None = Field(
         None, exclude=True, description="file the scenario was read from (not a value)"
     )
@@ -397,6 +402,10 @@ def describe_error(error: dict[str, Any]) -> str:
         return "unknown key"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return f"must be one of {ctx.get('expected_tags', '')}"
+    if kind == "union_tag_not_found":
+        return "missing: every [[policy]] table names its lever"
     if kind == "finite_number":
         return "must be a finite number (not nan or inf)"
     for bound, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
@@ -424,6 +433,8 @@ def _error(source: str, key: str, value: Any, reason: str) -> ScenarioError:
 def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> ScenarioError:
     error = exc.errors()[0]
     loc = [str(p) for p in error["loc"]]
+    if len(loc) > 2 and loc[0] == "policy" and loc[2] in LEVERS:
+        del loc[2]  # the lever's name, which pydantic puts in the location of a union
     ctx = error.get("ctx") or {}
     if error["type"] == "scenario_rule":  # a rule linking keys names its own key
         key = ".".join([*loc, ctx["key"]])
@@ -438,6 +449,10 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
     # Keys are user text: show control characters escaped so the message stays one line.
     key = ".".join(key_parts).encode("unicode_escape").decode("ascii")
     value = error.get("input")
+    if error["type"] == "union_tag_not_found":
+        return ScenarioError(f"{source}: {key}.lever: missing (every [[policy]] table names "
+                             f"its lever: {', '.join(LEVERS)})", key=f"{key}.lever",
+                             reason="missing")
     if error["type"] == "missing":
         if key.endswith("]"):
             key = key.rsplit("[", 1)[0]
@@ -458,8 +473,16 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
             ann = field.annotation if field else None
             if isinstance(ann, type) and issubclass(ann, BaseModel):
                 model = ann
+        if key_parts[0].startswith("policy["):  # a [[policy]] table: its lever's keys
+            lever = _lookup(data, ["policy"])
+            i = int(key_parts[0][len("policy["):-1])
+            name = lever[i].get("lever") if isinstance(lever, list) and i < len(lever) and \
+                isinstance(lever[i], dict) else None
+            model = LEVERS[name][0] if name in LEVERS else LeverParams
+            section = "policy"
         names = ", ".join(k for k in model.model_fields if k != "source")
-        where = f"[{section}]" if section else "the top level"
+        where = f"[[{section}]] of lever {toml_value(name)}" if section == "policy" and \
+            model is not LeverParams else (f"[{section}]" if section else "the top level")
         allowed = f"unknown key; {where} allows: {names}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return _error(source, key, value, allowed + more)

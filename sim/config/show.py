@@ -228,4 +228,17 @@ def scenario_to_toml(
             else:
                 lines.append(_assignment(key, value))
         lines.append("")
+    for policy in scenario.policy:
+        if comments:
+            lines.append(_comment(f"A policy lever: {policy.lever} (sim.policies.levers)."))
+        lines.append("[[policy]]")
+        values = policy.model_dump()
+        for key, field in type(policy).model_fields.items():
+            if comments:
+                if field.description:
+                    lines.append(_comment(field.description, wrap=True))
+                if key != "lever":
+                    lines.append(_comment(f"allowed: {allowed_values(field)}", wrap=True))
+            lines.append(_assignment(key, values[key]))
+        lines.append("")
     return "\n".join(lines)

@@ -398,6 +398,10 @@ REGISTRY: tuple[Indicator, ...] = (
            "residents who commute most days (hybrid workers left out, as the Census leaves "
            "out those working mainly at home)", "Mean commute distance (on site)",
            ("commute_km_on_site",), ("on_site",), unit="km", fmt="number"),
+    # Policies (issue 10): appended.
+    _provided("policy_spend", "GBP a month", "spent by the scenario's policy levers this "
+              "month, by target place (2019 prices)", "Policy spend", "policy", "sum",
+              "money"),
     *_spread("unemployment_rate", "Unemployment rate"),
     *_spread("employment_rate", "Employment rate"),
     *_spread("median_wage", "Median wage"),

@@ -112,6 +112,7 @@ from sim.mechanisms.knowledge import Knowledge
 from sim.mechanisms.migration import Migration
 from sim.mechanisms.remote_work import RemoteWork
 from sim.mechanisms.training import Training
+from sim.policies.engine import Policies
 from sim.world.geographies import geography_from_options
 from sim.world.geography import Geography
 from sim.world.places import PlaceState, straight_line_km
@@ -122,6 +123,7 @@ __all__ = ["LabourMarket", "MONTH", "StockFlowError"]
 #: The month, in the order it runs: a mechanism's scenario section (run when
 #: enabled) or a stage of the model's own (``_stage_<name>``).
 MONTH: tuple[str, ...] = (
+    "policy",  # the levers first, so every mechanism reads them the same month
     "demography",
     "knowledge",
     "cycle",
@@ -149,6 +151,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {
     "international": International,  # before migration, whose steady state reads it
     "migration": Migration,
     "cycle": Cycle,
+    "policy": Policies,  # last: its levers attach columns to the tables the others built
 }
 
 

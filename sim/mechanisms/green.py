@@ -63,7 +63,7 @@ from sim.mechanisms.base import Mechanism
 if TYPE_CHECKING:
     from sim.mechanisms.base import MarketState
 
-__all__ = ["GreenParams", "Green", "GREEN_SECTOR"]
+__all__ = ["GreenParams", "Green", "GREEN_SECTOR", "round_within_groups"]
 
 #: Sector index of construction and green infrastructure (:data:`sim.agents.firms.SECTOR_NAMES`).
 GREEN_SECTOR = 1
@@ -162,7 +162,7 @@ class Green(Mechanism):
                 extra = np.rint(self.jobs_share * np.nan_to_num(self._base_jobs))
                 total_w = np.bincount(place, weights=weight, minlength=n_places)
                 share = extra[place] * weight / total_w[place]
-                new[green] = _round_within_groups(share, place)
+                new[green] = round_within_groups(share, place)
         changed = np.flatnonzero(new != self._added)
         if changed.size:
             t = f.target_size[changed].astype(np.int64) + new[changed] - self._added[changed]
@@ -192,7 +192,7 @@ class Green(Mechanism):
         ps.amenity += self.params.amenity_per_green_stock * (ps.green_stock - old)
 
 
-def _round_within_groups(share: np.ndarray, group: np.ndarray) -> np.ndarray:
+def round_within_groups(share: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Round ``share`` to integers so that each group's total is its rounded sum.
 
     ``group`` must be sorted. Cumulative rounding: element ``k`` gets

@@ -213,7 +213,7 @@ def test_unknown_key_lists_exactly_the_allowed_keys_of_its_section(tmp_path):
 def test_unknown_section_lists_sections_not_the_internal_source_field(tmp_path):
     msg = _error(_write(tmp_path, "[bogus]\nx = 1\n"))
     allowed = [k.strip() for k in msg.split("allows:", 1)[1].split(",")]
-    assert allowed == list(SECTIONS)
+    assert allowed == [*SECTIONS, "policy"]  # policy: the [[policy]] tables of the levers
     assert "source" not in allowed
 
 
@@ -330,7 +330,8 @@ def test_every_section_forbids_extra_keys_and_is_frozen():
 def test_to_dict_is_json_ready_and_complete():
     s = Scenario()
     d = s.to_dict()
-    assert set(d) == set(SECTIONS)  # source is not a value
+    assert set(d) == {*SECTIONS, "policy"}  # source is not a value
+    assert d["policy"] == []
     assert json.loads(json.dumps(d)) == d
     assert d["flows"]["layoff_rate"] == list(Flows().layoff_rate)
     for section in SECTIONS:

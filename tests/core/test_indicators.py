@@ -58,6 +58,8 @@ EXPECTED_PLACE_COLUMNS = (
     "hires_from_unemployment", "unemployed_searching", "immigrants", "emigrants",
     # The commuting distance of those who commute most days (issue 9): appended.
     "mean_commute_km_on_site",
+    # Policies (issue 10): appended.
+    "policy_spend",
 )
 EXPECTED_SPREAD = ("unemployment_rate", "employment_rate", "median_wage", "good_jobs_share")
 

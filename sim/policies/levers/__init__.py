@@ -1,0 +1,17 @@
+"""The levers, one module each: its parameters, cost model and effect.
+
+:data:`LEVERS` maps each ``lever`` name of a ``[[policy]]`` table to its parameter
+class and its runtime class. A new lever is a module here with a
+:class:`~sim.policies.levers.base.LeverParams` subclass (``lever: Literal["name"]``)
+and a :class:`~sim.policies.levers.base.Lever` subclass, and one line below.
+"""
+
+from sim.policies.levers.base import Lever, LeverParams
+from sim.policies.levers.business_grants import BusinessGrants, BusinessGrantsParams
+
+__all__ = ["LEVERS", "Lever", "LeverParams"]
+
+#: Lever name -> (parameters, runtime class).
+LEVERS: dict[str, tuple[type[LeverParams], type[Lever]]] = {
+    "business_grants": (BusinessGrantsParams, BusinessGrants),
+}

@@ -1,0 +1,145 @@
+r"""What every lever shares: its common parameters, its budget and its monthly spend.
+
+**Common parameters** (:class:`LeverParams`; every lever's table has them):
+
+===============  ==========  ==============================================================
+key              unit        meaning
+===============  ==========  ==============================================================
+``lever``        name        which lever (:data:`sim.policies.levers.LEVERS`)
+``name``         text        label in the outputs (default: the lever's name)
+``target``       places      codes, names, an ITL1 region or a group
+                             (:mod:`sim.policies.targets`)
+``start_month``  month       first recorded month the lever spends (from 1)
+``months``       months      how many months it spends over
+``budget_gbp``   GBP         total budget, 2019 prices
+===============  ==========  ==============================================================
+
+**Budget and spend.** The budget is spent on a flat monthly profile: in recorded month
+``m`` with ``start <= m < start + months`` the lever may spend its *allowance*
+
+.. math:: A(m) = \min\Bigl(\frac{B}{M} + C(m),\; B - S(m)\Bigr), \qquad
+          C(m + 1) = A(m) - s(m)
+
+(``B`` the budget, ``M`` the months, ``S`` spent so far, ``s`` spent this month, ``C``
+what earlier months left unspent), shared between its target places in proportion to
+their working-age population (:attr:`Lever.weights`). The lever turns its allowance into
+its effect through its cost model (grants per job, cost per learner, per premise, ...)
+and reports what it spent, by place (GBP, :attr:`Lever.spend`); it never spends more
+than its allowance, so it stops when its budget is spent. Effects may outlast the
+spending (a road stays built, knowledge depreciates slowly).
+
+**Supported units** (for the additionality account of :mod:`sim.compare`): a lever
+either supports named firms (:meth:`Lever.supported_firms`, rows of the firm table:
+grants, programme contracts) or, when it acts on places (broadband, transport, skills,
+institutions), every firm in its target places (:attr:`Lever.place_wide`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import numpy as np
+from pydantic import BeforeValidator, Field
+
+from sim.config.section import Section, list_to_tuple
+
+if TYPE_CHECKING:
+    from sim.mechanisms.base import MarketState
+
+__all__ = ["Lever", "LeverParams", "Target"]
+
+#: A target: one string or a list of strings.
+Target = str | Annotated[tuple[str, ...], BeforeValidator(list_to_tuple)]
+
+
+class LeverParams(Section):
+    """The keys every lever's table has (see the module docstring)."""
+
+    lever: str
+    name: str = Field("", max_length=80, description="label in the outputs")
+    target: Target = Field(description="place codes or names, an ITL1 region, or a group")
+    start_month: int = Field(1, ge=1, le=100_000, description="first recorded month, from 1")
+    months: int = Field(36, ge=1, le=1200, description="months the lever spends over")
+    budget_gbp: float = Field(gt=0.0, le=1e12, description="total budget, GBP (2019 prices)")
+
+    @property
+    def label(self) -> str:
+        """The name shown in outputs."""
+        return self.name or self.lever
+
+    def active_in(self, month: int) -> bool:
+        """Whether ``month`` (recorded, from 1) lies in the spending months."""
+        return self.start_month <= month < self.start_month + self.months
+
+
+class Lever:
+    """One lever in a run: its target places, budget and spend.
+
+    Args:
+        params: the lever's validated table.
+        state: the model's shared state.
+        places: (P,) bool, the target places.
+        key: a name unique in the run (``policy0``, ``policy1``, ...) for the columns the
+            lever attaches to the agent tables.
+
+    Attributes:
+        params: as given.
+        places: (P,) bool target places.
+        weights: (P,) share of each month's allowance by place (working-age population
+            within the targets; sums to 1).
+        spend: (P,) GBP spent this month, by place.
+        spent: GBP spent so far (all places).
+    """
+
+    #: Whether the lever supports every firm of its target places (else named firms).
+    place_wide: ClassVar[bool] = True
+
+    def __init__(self, params: LeverParams, state: MarketState, places: np.ndarray,
+                 key: str) -> None:
+        self.params = params
+        self.key = key
+        self.places = np.asarray(places, dtype=bool)
+        pop = state.geography.places["working_age"].to_numpy(dtype=float)
+        w = np.where(self.places, pop, 0.0)
+        self.weights = w / w.sum()
+        self.spend = np.zeros(state.n_places)
+        self.spent = 0.0
+        self._carry = 0.0
+
+    # -------------------------------------------------------------- budget
+    @property
+    def budget_left(self) -> float:
+        """GBP not yet spent."""
+        return max(self.params.budget_gbp - self.spent, 0.0)
+
+    def allowance(self, month: int) -> float:
+        """GBP the lever may spend in recorded ``month`` (0 outside its months)."""
+        p = self.params
+        if not p.active_in(month):
+            return 0.0
+        return min(p.budget_gbp / p.months + self._carry, self.budget_left)
+
+    def month(self, state: MarketState, month: int) -> None:
+        """One recorded month: the allowance, the effect, and what was spent."""
+        allowance = self.allowance(month)
+        self.spend = np.zeros(state.n_places)
+        self.act(state, month, allowance * self.weights)
+        total = float(self.spend.sum())
+        if total > allowance * (1.0 + 1e-9) + 1e-6:
+            raise AssertionError(
+                f"lever {self.params.label!r} spent {total:.2f} GBP of an allowance of "
+                f"{allowance:.2f} in month {month}"
+            )
+        self.spent += total
+        if self.params.active_in(month):
+            self._carry = allowance - total
+
+    # -------------------------------------------------------------- to override
+    def act(self, state: MarketState, month: int, allowance: np.ndarray) -> None:
+        """The lever's effect this month, given its allowance by place (GBP; zeros outside
+        its spending months, when a lasting effect may still run). Sets :attr:`spend`
+        (GBP by place, at most the allowance)."""
+
+    def supported_firms(self, state: MarketState) -> np.ndarray | None:
+        """(F,) bool, firm rows the lever has supported so far (None: :attr:`place_wide`)."""
+        return None
