@@ -123,10 +123,12 @@ def _describe(annotation: Any, metadata: list[Any]) -> tuple[list[int], str]:
     if isinstance(annotation, type) and annotation in names:
         words = names[annotation]
         return [], f"{words} {bounds}" if bounds else words
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    every = typing.get_args(annotation)
+    args = [a for a in every if a is not type(None)]
     if origin in (typing.Union, types.UnionType) and args:
         words = " or ".join(_join(*_describe(a, [])) for a in args)
-        return [], f"{words}, or left out (no value)"
+        optional = len(args) < len(every)
+        return [], f"{words}, or left out (no value)" if optional else words
     return [], getattr(annotation, "__name__", str(annotation))
 
 

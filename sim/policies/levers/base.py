@@ -17,12 +17,13 @@ key              unit        meaning
 **Budget and spend.** The budget is spent on a flat monthly profile: in recorded month
 ``m`` with ``start <= m < start + months`` the lever may spend its *allowance*
 
-.. math:: A(m) = \min\Bigl(\frac{B}{M} + C(m),\; B - S(m)\Bigr), \qquad
-          C(m + 1) = A(m) - s(m)
+.. math:: A_p(m) = w_p \frac{B}{M} + C_p(m), \qquad C_p(m + 1) = A_p(m) - s_p(m)
 
-(``B`` the budget, ``M`` the months, ``S`` spent so far, ``s`` spent this month, ``C``
-what earlier months left unspent), shared between its target places in proportion to
-their working-age population (:attr:`Lever.weights`). The lever turns its allowance into
+by target place ``p`` (``B`` the budget, ``M`` the months, ``w_p`` the place's share of
+the targets' working-age population, :attr:`Lever.weights`; ``s_p`` spent this month and
+``C_p`` what earlier months left unspent there: a place whose unit of spending, one
+agent's job or course, costs more than a month's share saves up for it), and never
+more in all than the budget left, ``B - S(m)``. The lever turns its allowance into
 its effect through its cost model (grants per job, cost per learner, per premise, ...)
 and reports what it spent, by place (GBP, :attr:`Lever.spend`); it never spends more
 than its allowance, so it stops when its budget is spent. Effects may outlast the
@@ -104,7 +105,7 @@ class Lever:
         self.weights = w / w.sum()
         self.spend = np.zeros(state.n_places)
         self.spent = 0.0
-        self._carry = 0.0
+        self._carry = np.zeros(state.n_places)
 
     # -------------------------------------------------------------- budget
     @property
@@ -112,27 +113,28 @@ class Lever:
         """GBP not yet spent."""
         return max(self.params.budget_gbp - self.spent, 0.0)
 
-    def allowance(self, month: int) -> float:
-        """GBP the lever may spend in recorded ``month`` (0 outside its months)."""
+    def allowance(self, month: int) -> np.ndarray:
+        """GBP the lever may spend in recorded ``month``, by place (0 outside its months)."""
         p = self.params
         if not p.active_in(month):
-            return 0.0
-        return min(p.budget_gbp / p.months + self._carry, self.budget_left)
+            return np.zeros_like(self.weights)
+        a = self.weights * (p.budget_gbp / p.months) + self._carry
+        total = float(a.sum())
+        left = self.budget_left
+        return a * (left / total) if total > left else a
 
     def month(self, state: MarketState, month: int) -> None:
         """One recorded month: the allowance, the effect, and what was spent."""
         allowance = self.allowance(month)
         self.spend = np.zeros(state.n_places)
-        self.act(state, month, allowance * self.weights)
-        total = float(self.spend.sum())
-        if total > allowance * (1.0 + 1e-9) + 1e-6:
+        self.act(state, month, allowance)
+        if np.any(self.spend > allowance * (1.0 + 1e-9) + 1e-6):
             raise AssertionError(
-                f"lever {self.params.label!r} spent {total:.2f} GBP of an allowance of "
-                f"{allowance:.2f} in month {month}"
+                f"lever {self.params.label!r} spent more than its allowance in month {month}"
             )
-        self.spent += total
+        self.spent += float(self.spend.sum())
         if self.params.active_in(month):
-            self._carry = allowance - total
+            self._carry = allowance - self.spend
 
     # -------------------------------------------------------------- to override
     def act(self, state: MarketState, month: int, allowance: np.ndarray) -> None:
