@@ -227,6 +227,27 @@ class Demography(Mechanism):
             + p.innovation_exposure_effect * k_term
         )
 
+    # ------------------------------------------------------------------ services
+    def cohort_size(self, month_index: int) -> np.ndarray:
+        """(P,) entrants a month by place in month ``month_index`` (from 0, burn-in
+        included), agents, before rounding: the size of one month's birth cohort."""
+        g = self.params.cohort_growth
+        return self._monthly_cohort * (1.0 + g) ** (month_index / 12.0)
+
+    def quality_record(self, which: str) -> np.ndarray:
+        """The ring buffer of the log quality cohorts carry, ``"early_years"`` or
+        ``"schools"``: an (L, P) array (``L`` = ``cohort_lag_months``) whose row
+        ``s % L`` holds the value recorded in month ``s`` (from 0; before the start, the
+        initial value), read by the entrants of month ``s + L``. Policies may change the
+        rows of months already recorded and not yet read (early-years and schools
+        levers back-fill the cohorts they treat: :mod:`sim.policies.levers.early_years`).
+        """
+        if which == "early_years":
+            return self._hist_eyq
+        if which == "schools":
+            return self._hist_sq
+        raise ValueError(f"no quality record {which!r}; records: 'early_years', 'schools'")
+
     @staticmethod
     def _reserve(state: MarketState, block: int) -> np.ndarray:
         """Add ``block`` absent rows at the end of the worker table; return their rows."""

@@ -50,6 +50,8 @@ def check_policies(policies: Sequence[LeverParams], geography: Geography) -> lis
 
     Raises:
         PolicyError: an unknown place, region or group; a lever that reaches no place;
+            a lever's own keys that this geography cannot run
+            (:meth:`~sim.policies.levers.base.LeverParams.geography_problem`);
             overlapping levers of one kind.
     """
     masks = []
@@ -58,6 +60,10 @@ def check_policies(policies: Sequence[LeverParams], geography: Geography) -> lis
             mask = resolve_target(p.target, geography)
         except ValueError as exc:
             raise PolicyError(f"policy[{i}].target", p.target, str(exc)) from None
+        problem = p.geography_problem(geography)
+        if problem is not None:
+            key, value, reason = problem
+            raise PolicyError(f"policy[{i}].{key}", value, reason)
         masks.append(mask)
     for j, q in enumerate(policies):
         for i in range(j):

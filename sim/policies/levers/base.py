@@ -46,6 +46,7 @@ from sim.config.section import Section, list_to_tuple
 
 if TYPE_CHECKING:
     from sim.mechanisms.base import MarketState
+    from sim.world.geography import Geography
 
 __all__ = ["Lever", "LeverParams", "Target"]
 
@@ -71,6 +72,12 @@ class LeverParams(Section):
     def active_in(self, month: int) -> bool:
         """Whether ``month`` (recorded, from 1) lies in the spending months."""
         return self.start_month <= month < self.start_month + self.months
+
+    def geography_problem(self, geography: Geography) -> tuple[str, object, str] | None:
+        """What in the lever's own keys this geography cannot run, as ``(key, value,
+        reason)`` (None: nothing). The common target is checked by
+        :func:`sim.policies.spec.check_policies`, which calls this after it."""
+        return None
 
 
 class Lever:
