@@ -449,6 +449,9 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
     # Keys are user text: show control characters escaped so the message stays one line.
     key = ".".join(key_parts).encode("unicode_escape").decode("ascii")
     value = error.get("input")
+    if error["type"] == "union_tag_invalid" and isinstance(value, dict):
+        # An unknown lever: pydantic puts the table's location and the whole table.
+        key, value = f"{key}.lever", value.get("lever")
     if error["type"] == "union_tag_not_found":
         return ScenarioError(f"{source}: {key}.lever: missing (every [[policy]] table names "
                              f"its lever: {', '.join(LEVERS)})", key=f"{key}.lever",
