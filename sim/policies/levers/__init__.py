@@ -8,10 +8,21 @@ and a :class:`~sim.policies.levers.base.Lever` subclass, and one line below.
 
 from sim.policies.levers.base import Lever, LeverParams
 from sim.policies.levers.business_grants import BusinessGrants, BusinessGrantsParams
+from sim.policies.levers.digital_infrastructure import (
+    DigitalInfrastructure,
+    DigitalInfrastructureParams,
+)
+from sim.policies.levers.net_zero import NetZero, NetZeroParams
+from sim.policies.levers.rd_diffusion import RdDiffusion, RdDiffusionParams
+from sim.policies.levers.skills_funding import SkillsFunding, SkillsFundingParams
 
 __all__ = ["LEVERS", "Lever", "LeverParams"]
 
 #: Lever name -> (parameters, runtime class).
 LEVERS: dict[str, tuple[type[LeverParams], type[Lever]]] = {
     "business_grants": (BusinessGrantsParams, BusinessGrants),
+    "net_zero": (NetZeroParams, NetZero),
+    "skills_funding": (SkillsFundingParams, SkillsFunding),
+    "digital_infrastructure": (DigitalInfrastructureParams, DigitalInfrastructure),
+    "rd_diffusion": (RdDiffusionParams, RdDiffusion),
 }
