@@ -1,11 +1,11 @@
 r"""R&D diffusion: public R&D added to (or moved into) the target places.
 
 Public R&D in the UK is concentrated in London, the South East and the East of England
-(the "golden triangle", about half of the total). The Levelling Up White Paper (2022,
-Mission 2) committed to raise domestic public R&D outside the Greater South East by at
-least a third over the Spending Review period and by at least 40% by 2030. The lever adds
-public R&D to its target places, ``places.rd_public_gbp_m`` (GBP million a year), for as
-long as it spends; :mod:`sim.mechanisms.knowledge` accumulates it into the place's
+(the "golden triangle": 50% of public R&D in the place data, FYE 2021). The Levelling Up
+White Paper (2022, Mission 2) committed to raise domestic public R&D outside the Greater
+South East by at least a third over the Spending Review period and by at least 40% by 2030.
+The lever adds public R&D to its target places, ``places.rd_public_gbp_m`` (GBP million a
+year), for as long as it spends; :mod:`sim.mechanisms.knowledge` accumulates it into the place's
 knowledge stock (``K <- (1 - delta/12) K + (R&D business + public)/12``, half-life about
 4.6 years), which raises the productivity and targets of the place's firms and tilts its
 entrants toward knowledge sectors (:mod:`sim.mechanisms.firm_dynamics`). The stock
