@@ -453,6 +453,8 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
         return ScenarioError(f"{source}: {key}.lever: missing (every [[policy]] table names "
                              f"its lever: {', '.join(LEVERS)})", key=f"{key}.lever",
                              reason="missing")
+    if error["type"] == "union_tag_invalid":  # an unknown lever (2+ levers: a union)
+        key, value = f"{key}.lever", ctx.get("tag", value)
     if error["type"] == "missing":
         if key.endswith("]"):
             key = key.rsplit("[", 1)[0]
