@@ -24,7 +24,12 @@ targets by the change of its own term each month, and removes it when the
 programme ends (workers hired stay until the usual separations: the model has
 no forced downsizing). A place without live sector-1 firms gets no programme
 jobs. Per-place arrays :attr:`Green.jobs_share`, :attr:`Green.start` and
-:attr:`Green.end` can be changed by policies (places, budget, months).
+:attr:`Green.end` can be changed by policies (places, budget, months). A policy that
+buys programme jobs by budget (:mod:`sim.policies.levers.net_zero`) sets
+:math:`X_p` directly instead, in agents, through :attr:`Green.programme_size`
+(NaN, the default, everywhere: :math:`X_p = \mathrm{round}(s_p E_p)`); a place so
+sized neither sets nor reads :math:`E_p`, which is frozen at a place's first
+programme month and never reset.
 
 **Green stock and amenity.** Programme jobs filled,
 :math:`J_p = \sum_j \min(x_j, \max(n_j - (N^*_j - x_j), 0))` (employment above
@@ -102,6 +107,8 @@ class Green(Mechanism):
         jobs_share: (P,) programme jobs as a share of employment, by place.
         start, end: (P,) the programme runs in recorded months ``start < m <= end``.
         programme_jobs: (P,) programme jobs filled this month (agents).
+        programme_size: (P,) programme jobs wanted, agents, where a policy sizes the
+            programme by budget (NaN: ``round(jobs_share x E_p)``, the default).
     """
 
     SECTION = "green"
@@ -121,6 +128,7 @@ class Green(Mechanism):
         self.start = np.full(n_places, p.programme_start_month, dtype=np.int64)
         self.end = self.start + p.programme_months
         self.programme_jobs = np.zeros(n_places)
+        self.programme_size = np.full(n_places, np.nan)
         self._base_jobs = np.full(n_places, np.nan)
         # Programme jobs on each firm's target (attached: grows with the firm table).
         self._firms = state.firms
@@ -136,7 +144,9 @@ class Green(Mechanism):
         f = state.firms
         n_places = state.n_places
         month = state.clock.recorded_month  # recorded month, from 1
-        active = (month > self.start) & (month <= self.end) & (self.jobs_share > 0) & (month > 0)
+        sized = ~np.isnan(self.programme_size)  # places a policy sizes in jobs
+        wanted = (self.jobs_share > 0) | (sized & (np.nan_to_num(self.programme_size) > 0))
+        active = (month > self.start) & (month <= self.end) & wanted & (month > 0)
         if not active.any() and not self._has_added:
             # No programme running and no programme jobs left on firms' targets: only
             # the green stock depreciates (skips two passes over the firms).
@@ -151,7 +161,7 @@ class Green(Mechanism):
                               minlength=n_places)
         new = np.zeros(len(f), dtype=np.int64)
         if np.any(active):
-            first = active & np.isnan(self._base_jobs)
+            first = active & np.isnan(self._base_jobs) & ~sized
             self._base_jobs[first] = jobs_at[first]
             green = np.flatnonzero(f.alive & (f.sector == GREEN_SECTOR) & active[f.place])
             if green.size:
@@ -159,7 +169,10 @@ class Green(Mechanism):
                 order = np.argsort(place, kind="stable")
                 green, place = green[order], place[order]
                 weight = np.maximum(f.target_size[green] - self._added[green], 1).astype(float)
-                extra = np.rint(self.jobs_share * np.nan_to_num(self._base_jobs))
+                extra = np.where(
+                    sized, np.rint(np.nan_to_num(self.programme_size)),
+                    np.rint(self.jobs_share * np.nan_to_num(self._base_jobs)),
+                )
                 total_w = np.bincount(place, weights=weight, minlength=n_places)
                 share = extra[place] * weight / total_w[place]
                 new[green] = round_within_groups(share, place)

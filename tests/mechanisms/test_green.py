@@ -8,7 +8,7 @@ import pytest
 
 import sim
 from sim.core.model import LabourMarket
-from sim.mechanisms.green import GREEN_SECTOR, _round_within_groups
+from sim.mechanisms.green import GREEN_SECTOR, round_within_groups
 
 #: Every switchable mechanism off: each test switches on only what it tests.
 OFF = {f"{s}.enabled": False for s in (
@@ -100,7 +100,7 @@ def test_round_within_groups_keeps_each_total():
     rng = np.random.default_rng(1)
     group = np.sort(rng.integers(0, 5, 200))
     share = rng.random(200) * 3
-    out = _round_within_groups(share, group)
+    out = round_within_groups(share, group)
     for g in range(5):
         assert out[group == g].sum() == np.rint(share[group == g].sum())
     assert np.all(out >= 0)
