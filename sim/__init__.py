@@ -15,6 +15,10 @@ The package is imported as ``sim``::
     res = sim.sweep("scenarios/sweeps/small-grid.toml", out="results/grid")  # many runs, on Dask
     res.national.groupby("search.applications_per_searcher").unemployment_rate.mean()
 
+    cmp = sim.compare("scenarios/baseline.toml", ["grants.toml"], replications=10,
+                      out="results/grants")   # policies against the baseline, with intervals
+    cmp.account.query("period == 'whole'")    # the additionality account
+
 Importing ``sim`` has no side effects and is quick: the public names below are
 loaded on first use (and the library's modules with them). The kernels' threading
 layer is chosen when the first model is built (:func:`sim.configure_threads`).
@@ -35,10 +39,12 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "CompareResults",
     "StockFlowError",
     "SweepError",
     "SweepResults",
     "__version__",
+    "compare",
     "configure_threads",
     "load_geography",
     "load_scenario",
@@ -56,6 +62,8 @@ __all__ = [
 #: Where each public name lives.
 _HOMES = {
     "AgentCount": "sim.config.checks",
+    "CompareResults": "sim.compare.api",
+    "compare": "sim.compare.api",
     "Geography": "sim.world.geography",
     "GeographyError": "sim.world.geography",
     "LabourMarket": "sim.core.model",
@@ -86,6 +94,7 @@ _SUBPACKAGES = (
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.agents.regions import Region
+    from sim.compare.api import CompareResults, compare
     from sim.config.checks import AgentCount, validate_for_geography
     from sim.config.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
     from sim.core.model import LabourMarket, StockFlowError

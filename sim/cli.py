@@ -10,6 +10,9 @@ Commands::
     placejobs sensitivity DIR --output INDICATOR [--output ...] [--place P] [--window M]
     placejobs calibrate CALIBRATION [--out DIR] [--workers N] [--threads N]
                         [--scheduler ADDRESS] [--quiet]
+    placejobs compare BASELINE POLICY... --replications R --out DIR [--workers N]
+                      [--threads N] [--scheduler ADDRESS] [--months M] [--scale S]
+                      [--seed S] [--quiet]
     placejobs validate --out DIR [--geography G] [--quick] [--replications R]
                        [--workers N] [--quiet]
     placejobs bench [--workers N] [--months N] [--repeat R]
@@ -178,6 +181,29 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--window", type=int, default=12, metavar="MONTHS",
                       help="average each run over its last MONTHS recorded months (default 12)")
     sens.add_argument("--quiet", action="store_true", help="no table")
+
+    cmp = sub.add_parser(
+        "compare", help="each policy against the baseline: impact with intervals, the "
+        "additionality account, cost per net job",
+        description="Run each policy file against the baseline scenario in replications of "
+        "pairs with common random numbers (on Dask); write DIR/impact.parquet, "
+        "DIR/account.parquet, DIR/costs.parquet and DIR/report.html. Rerunning the same "
+        "command goes on where it stopped. Exit status 0: done; 1: some pairs failed; "
+        "2: a mistake.",
+    )
+    cmp.add_argument("baseline", type=Path, help="baseline scenario TOML file")
+    cmp.add_argument("policies", type=Path, nargs="+", metavar="POLICY",
+                     help="policy file: [[policy]] tables and [run] name/description only")
+    cmp.add_argument("--replications", type=int, required=True, metavar="R",
+                     help="pairs of runs per policy (>= 2)")
+    cmp.add_argument("--out", type=Path, required=True, help="results directory")
+    cmp.add_argument("--months", type=int, default=None, help="recorded months (overrides "
+                     "the baseline)")
+    cmp.add_argument("--scale", type=float, default=None, help="agents per real person")
+    cmp.add_argument("--seed", type=int, default=None, help="seed the replications' seeds "
+                     "derive from (overrides the baseline)")
+    _cluster_options(cmp)
+    cmp.add_argument("--no-report", action="store_true", help="tables only, no report.html")
 
     val = sub.add_parser(
         "validate", help="run the baselines and check the model against published figures",
@@ -429,6 +455,65 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if len(missed) else 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from sim.compare.api import CompareError, compare
+    from sim.config.scenario import ScenarioError
+    from sim.runs.output import OutputError
+    from sim.sweeps.execute import ExecutionError
+    from sim.world.geography import GeographyError
+
+    interrupts.check()
+    if args.replications < 2:
+        raise UserError(f"--replications {args.replications}: must be >= 2")
+    if args.workers is not None and args.workers < 0:
+        raise UserError(f"--workers {args.workers}: must be >= 0 (0: in this process)")
+    if args.workers == 0:
+        args.workers, workers = None, 0
+    else:
+        workers = args.workers
+    _check_cluster_options(args)
+    overrides = {"months": args.months, "scale": args.scale, "seed": args.seed}
+    try:
+        result = compare(
+            args.baseline, args.policies, replications=args.replications, out=args.out,
+            workers=workers, threads=args.threads, scheduler=args.scheduler,
+            progress=not args.quiet, report=not args.no_report, **overrides,
+            warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+        )
+    except ScenarioError as exc:
+        name = (exc.key or "").removeprefix("run.")
+        if name in overrides and str(exc).startswith(f"{name}="):
+            raise UserError(f"--{name} {exc.value}: {exc.reason}") from None
+        raise UserError(str(exc)) from None
+    except (OutputError, GeographyError, ExecutionError) as exc:
+        raise UserError(str(exc)) from None
+    except CompareError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        whole = result.costs[(result.costs["period"] == "whole")
+                             & (result.costs["per"] == "net additional job")]
+        for _, r in whole.iterrows():
+            if not r["spend_gbp"] > 0:
+                print(f"{r['scenario']} ({r['area']}): net {r['net']:,.0f} jobs "
+                      f"[{r['net_ci_low']:,.0f}, {r['net_ci_high']:,.0f}]; nothing spent")
+                continue
+            hi = "unbounded" if r["ci_high"] == float("inf") else f"{r['ci_high']:,.0f}"
+            print(f"{r['scenario']} ({r['area']}): net {r['net']:,.0f} jobs "
+                  f"[{r['net_ci_low']:,.0f}, {r['net_ci_high']:,.0f}]; GBP {r['cost_gbp']:,.0f} "
+                  f"per net additional job [{r['ci_low']:,.0f}, {hi}]")
+        ex = result.info["execution"]
+        print(f"{ex['tasks_run']} pairs run, {ex['tasks_reused']} reused, in "
+              f"{ex['wall_seconds']:.1f} s; wrote {args.out}/impact.parquet, account.parquet, "
+              f"costs.parquet" + ("" if args.no_report else ", report.html"))
+    if result.failures:
+        name, rep, error = result.failures[0]
+        print(f"error: {len(result.failures)} pairs failed; the first, {name} replication "
+              f"{rep}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     from sim.config.overrides import apply_assignments
     from sim.config.scenario import Scenario, ScenarioError, load_scenario
@@ -531,6 +616,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _show(args)
                 if args.command == "validate":
                     return _validate(args)
+                if args.command == "compare":
+                    return _compare(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -39,7 +39,8 @@ from sim.sweeps.worker import RunOutcome, RunTask, run_task, worker_info
 
 __all__ = [
     "execute", "ExecutionError", "SweepStatus", "check_workers", "cluster_client",
-    "default_workers", "outcomes_as_completed", "submit_runs",
+    "completed", "default_workers", "outcomes_as_completed", "share", "submit_calls",
+    "submit_runs",
 ]
 
 #: Seconds to wait for the cluster's first worker.
@@ -160,15 +161,57 @@ def _quiet_shutdown() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def share(client: Any, value: Any) -> Any:
+    """Send ``value`` once to every worker; the future stands for it in the tasks.
+
+    The value travels as one piece under a random key: ``client.scatter`` of a bare
+    dictionary would scatter each of its values under the dictionary's own keys
+    (``"run"``, ``"search"``, ...), so two scenarios shared on one cluster would
+    overwrite each other's sections.
+    """
+    return client.scatter([value], broadcast=True, hash=False)[0]
+
+
+def submit_calls(client: Any, function: Callable[..., Any], calls: list[tuple[Any, ...]],
+                 keys: list[str]) -> list[Any]:
+    """Submit ``function(*args)`` for each ``args`` of ``calls`` (arguments may be futures
+    from :func:`share`), under ``keys`` made unique to this call (a random tag is added),
+    never retried: the generic form of :func:`submit_runs`."""
+    tag = uuid.uuid4().hex[:12]
+    columns = [list(c) for c in zip(*calls, strict=True)] if calls else []
+    return client.map(function, *columns, pure=False, retries=0,
+                      key=[f"{k}-{tag}" for k in keys])
+
+
+def completed(client: Any, futures: list[Any]) -> Iterator[tuple[Any, Any, BaseException | None]]:
+    """``(future, result, error)`` for each future as it finishes, the future released
+    (``error`` set, ``result`` None, when its task failed in Dask itself: its worker died,
+    say). A held Ctrl-C or SIGTERM is raised between results
+    (:func:`sim.runs.interrupts.check`); the caller cancels what is left."""
+    from distributed import as_completed
+
+    pending = as_completed(futures, loop=client.loop)
+    while not pending.is_empty():
+        interrupts.check()
+        batch = pending.next_batch(block=False)
+        if not batch:
+            time.sleep(0.02)
+            continue
+        for future in batch:
+            if future.status == "finished":
+                result, error = future.result(), None
+            else:
+                result, error = None, future.exception()
+            future.release()
+            yield future, result, error
+
+
 def submit_runs(client: Any, base: dict[str, Any], tasks: list[RunTask]) -> list[Any]:
     """Submit ``tasks`` on the scenario ``base`` (sent once to every worker); keys are
     unique to this call, so several sweeps can share one cluster."""
-    shared = client.scatter(base, broadcast=True, hash=False)
-    tag = uuid.uuid4().hex[:12]
-    return client.map(
-        run_task, [shared] * len(tasks), tasks, pure=False, retries=0,
-        key=[f"placejobs-run-{t.run_id}-{t.replication}-{tag}" for t in tasks],
-    )
+    shared = share(client, base)
+    return submit_calls(client, run_task, [(shared, t) for t in tasks],
+                        [f"placejobs-run-{t.run_id}-{t.replication}" for t in tasks])
 
 
 def outcomes_as_completed(client: Any, futures: list[Any],
@@ -179,25 +222,13 @@ def outcomes_as_completed(client: Any, futures: list[Any],
     outcome. A held Ctrl-C or SIGTERM is raised between results
     (:func:`sim.runs.interrupts.check`); the caller cancels what is left.
     """
-    from distributed import as_completed
-
     by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-    pending = as_completed(futures, loop=client.loop)
-    while not pending.is_empty():
-        interrupts.check()
-        batch = pending.next_batch(block=False)
-        if not batch:
-            time.sleep(0.02)
-            continue
-        for future in batch:
-            if future.status == "finished":
-                outcome: RunOutcome = future.result()
-            else:
-                exc = future.exception()
-                outcome = RunOutcome(by_key[future.key], error_type=type(exc).__name__,
-                                     error=str(exc) or type(exc).__name__)
-            future.release()
-            yield outcome
+    for future, result, exc in completed(client, futures):
+        if exc is None:
+            yield result
+        else:
+            yield RunOutcome(by_key[future.key], error_type=type(exc).__name__,
+                             error=str(exc) or type(exc).__name__)
 
 
 def execute(

@@ -1,0 +1,203 @@
+r"""The additionality account: gross jobs to net additional jobs, measured, not assumed.
+
+UK appraisal (HM Treasury's Green Book; the Additionality Guide, Homes and Communities
+Agency, 4th edition 2014) turns a programme's *gross* jobs into *net additional* jobs
+with rule-of-thumb shares for deadweight, leakage, displacement and a multiplier. Here
+each term is measured from a policy run and its baseline run with common random
+numbers (the two runs are identical until the first policy month, so one firm row is
+the same firm in both for as long as it lives in both).
+
+**Units.** Jobs are counted at *units* of employment, defined alike in both runs:
+
+* each *original* firm row ``j``: a firm alive in every month since the first policy
+  month (``original &= firms.alive`` after each month, in each run; rows of firms that
+  exit are never reused within the month they exit, so an exit always shows); once a
+  row stops being original in a run, its jobs in that run count in the pool of its
+  place;
+* per place ``p``, the *pool* of every other firm of ``p`` (entrants since the first
+  policy month, and original rows that exited): "new firms in ``p``".
+
+The units partition employment in each run exactly. *Supported* units ``S`` are the
+original rows a lever supported (``Policies.supported_firms`` in the policy run, ever
+so far) and the pools of the places a place-wide lever supports
+(``Policies.supported_places``). ``T`` is the target places (``Policies.target_places``).
+
+**Jobs at a unit.** In run ``X`` (``P`` policy, ``B`` baseline), with ``w_i`` the
+people one worker agent stands for (``people_per_agent[home_i]``, so sums are people
+and add up to the indicator ``employed``):
+
+.. math::
+
+    E^X_u = \sum_{i\ \text{employed at}\ u} w_i, \qquad
+    R^X_u = \sum_{i\ \text{employed at}\ u,\ \text{home}_i \in T} w_i .
+
+**Terms, for the residents of the target places.**
+
+=================  ===========================================================  =======
+term               definition                                                   unit
+=================  ===========================================================  =======
+gross ``G``        :math:`\sum_{u \in S} E^P_u`: jobs at supported units         people
+deadweight ``D``   :math:`\sum_{u \in S} E^B_u`: what those units had anyway     people
+leakage ``L``      :math:`\sum_{u \in S} [(E^P_u - R^P_u) - (E^B_u - R^B_u)]`:    people
+                   extra jobs at supported units taken by people living
+                   outside ``T`` (in-commuters)
+displacement ``X`` :math:`\sum_{u \notin S} \max(-d_u, 0)`,                     people
+                   :math:`d_u = R^P_u - R^B_u`: jobs of target residents lost
+                   at units the lever did not support
+multiplier ``M``   :math:`\sum_{u \notin S} \max(d_u, 0)`: jobs gained there     people
+net ``N``          :math:`G - D - L - X + M`                                    people
+=================  ===========================================================  =======
+
+Since :math:`G - D - L = \sum_{u \in S}(R^P_u - R^B_u)` and
+:math:`M - X = \sum_{u \notin S} d_u`,
+
+.. math:: N = \sum_u (R^P_u - R^B_u) = \text{employed}^P_T - \text{employed}^B_T
+
+exactly: the difference in employed residents of ``T``. **Nationally** the same terms
+with ``R`` replaced by ``E`` (so ``L = 0``) give :math:`N = \text{employed}^P -
+\text{employed}^B`. Displacement and the multiplier are measured unit by unit, so they
+do not net out against each other within a place.
+
+Everything here is plain NumPy on arrays; :class:`AccountTracker` follows the two runs
+month by month (:mod:`sim.compare.pairs`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.workers import EMPLOYED
+
+if TYPE_CHECKING:
+    from sim.core.model import LabourMarket
+
+__all__ = ["TERMS", "AREAS", "AccountTracker", "account_terms", "unit_jobs"]
+
+#: The account's terms, in order (``measured``: the difference in employment counted
+#: directly, which ``net`` equals to rounding).
+TERMS = ("gross", "deadweight", "leakage", "displacement", "multiplier", "net", "measured")
+#: The account's areas: the residents of the target places, and the whole country.
+AREAS = ("target", "national")
+
+
+def unit_jobs(employer: np.ndarray, home: np.ndarray, employed: np.ndarray,
+              people_per_agent: np.ndarray, firm_place: np.ndarray, original: np.ndarray,
+              target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Jobs ``E`` and jobs held by target residents ``R`` at each unit (people).
+
+    Args:
+        employer: (W,) firm row of each worker (-1 when not employed).
+        home: (W,) home place of each worker.
+        employed: (W,) bool, the workers who count (status employed).
+        people_per_agent: (P,) people one agent stands for, by home place.
+        firm_place: (F,) place of each firm row.
+        original: (F0,) bool, F0 <= F: rows that are original units (rows from F0 on
+            never are).
+        target: (P,) bool, the target places.
+
+    Returns:
+        ``(E, R)``, each (F0 + P,): units ``0..F0-1`` are the firm rows (zero where not
+        original), unit ``F0 + p`` the pool of place ``p``.
+    """
+    n0, n_places = original.size, people_per_agent.size
+    j = employer[employed].astype(np.int64)
+    h = home[employed].astype(np.int64)
+    w = people_per_agent[h]
+    own = np.zeros(j.size, dtype=bool)
+    low = j < n0
+    own[low] = original[j[low]]
+    unit = np.where(own, j, n0 + firm_place[j].astype(np.int64))
+    jobs = np.bincount(unit, weights=w, minlength=n0 + n_places)
+    residents = np.bincount(unit, weights=np.where(target[h], w, 0.0),
+                            minlength=n0 + n_places)
+    return jobs, residents
+
+
+def account_terms(jobs_p: np.ndarray, res_p: np.ndarray, jobs_b: np.ndarray,
+                  res_b: np.ndarray, supported: np.ndarray) -> dict[str, float]:
+    """The terms of the account (see the module docstring) for one area.
+
+    Args:
+        jobs_p, jobs_b: (U,) jobs ``E`` at each unit in the policy and baseline runs.
+        res_p, res_b: (U,) of which held by the area's residents ``R`` (pass the jobs
+            again for the national account).
+        supported: (U,) bool, the supported units ``S``.
+
+    Returns:
+        Each of :data:`TERMS` (people); ``net`` = gross - deadweight - leakage -
+        displacement + multiplier, ``measured`` = sum of ``res_p - res_b``.
+    """
+    s = np.asarray(supported, dtype=bool)
+    gross = float(jobs_p[s].sum())
+    deadweight = float(jobs_b[s].sum())
+    leakage = float(((jobs_p[s] - res_p[s]) - (jobs_b[s] - res_b[s])).sum())
+    d = res_p[~s] - res_b[~s]
+    multiplier = float(np.maximum(d, 0.0).sum())
+    displacement = float(np.maximum(-d, 0.0).sum())
+    net = gross - deadweight - leakage - displacement + multiplier
+    measured = float(res_p.sum() - res_b.sum())
+    return {"gross": gross, "deadweight": deadweight, "leakage": leakage,
+            "displacement": displacement, "multiplier": multiplier, "net": net,
+            "measured": measured}
+
+
+def _employed_jobs(model: LabourMarket, original: np.ndarray,
+                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    wk = model.workers
+    return unit_jobs(wk.employer, wk.home, wk.status == EMPLOYED,
+                     np.asarray(model.state.people_per_agent, dtype=float),
+                     model.firms.place, original, target)
+
+
+class AccountTracker:
+    """Follows a policy run and its baseline month by month and measures the account.
+
+    Call :meth:`start` before stepping the first policy month (both runs are identical
+    then), and :meth:`month` after every recorded month (before the first policy month
+    it measures with no supported unit: every term is zero when the runs agree).
+
+    Args:
+        policy: the policy run's model.
+        baseline: the baseline run's model.
+    """
+
+    def __init__(self, policy: LabourMarket, baseline: LabourMarket) -> None:
+        self.policy, self.baseline = policy, baseline
+        mech = policy.mechanisms["policy"]
+        self.target = mech.target_places()
+        self.place_wide = mech.supported_places()
+        self.original_p: np.ndarray | None = None
+        self.original_b: np.ndarray | None = None
+        self.supported: np.ndarray | None = None
+
+    def start(self) -> None:
+        """Take the live firms now as the original units (the runs must agree)."""
+        alive_p, alive_b = self.policy.firms.alive.copy(), self.baseline.firms.alive.copy()
+        if not np.array_equal(alive_p, alive_b):
+            raise RuntimeError("the policy and baseline runs differ before the first policy "
+                               "month (live firms): common random numbers are broken")
+        self.original_p, self.original_b = alive_p, alive_b
+        self.supported = np.zeros(alive_p.size, dtype=bool)
+
+    def month(self) -> dict[str, dict[str, float]]:
+        """The account after this month: ``{area: {term: value}}`` for :data:`AREAS`."""
+        started = self.original_p is not None
+        if not started:  # before the first policy month: the live firms, nothing supported
+            op = ob = self.policy.firms.alive.copy()
+            supported = np.zeros(op.size, dtype=bool)
+        else:
+            n0 = self.original_p.size
+            self.original_p &= self.policy.firms.alive[:n0]
+            self.original_b &= self.baseline.firms.alive[:n0]
+            now = self.policy.mechanisms["policy"].supported_firms(self.policy.state)[:n0]
+            self.supported |= now & self.original_p
+            op, ob, supported = self.original_p, self.original_b, self.supported
+        n_places = self.target.size
+        jp, rp = _employed_jobs(self.policy, op, self.target)
+        jb, rb = _employed_jobs(self.baseline, ob, self.target)
+        s = np.concatenate([supported, self.place_wide if started
+                            else np.zeros(n_places, dtype=bool)])
+        return {"target": account_terms(jp, rp, jb, rb, s),
+                "national": account_terms(jp, jp, jb, jb, s)}

@@ -1,0 +1,178 @@
+"""One task of a comparison: a policy run and its baseline, in lockstep, with one seed.
+
+Replication ``r`` of every scenario of a comparison runs with the seed
+``replication_seeds(baseline.run.seed, R)[r]`` (:mod:`sim.runs.replications`), so the
+policy run and the baseline run of a task share their random numbers (common random
+numbers): they are identical until the first policy month, which :func:`run_pair`
+checks (the national indicators of every earlier month, the live firms at its start).
+Both models are stepped month by month together, and after every recorded month the
+additionality account (:mod:`sim.compare.account`) is measured on the two agent tables.
+
+:func:`run_pair` is what a Dask worker runs (or the comparison's own process, with
+``workers=0``); it returns a :class:`PairOutcome`: the places and national tables of both
+runs (a ``run`` column says which) and the account, or the error.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.compare.account import AccountTracker
+from sim.config.checks import validate_for_geography
+from sim.config.scenario import parse_scenario
+from sim.core.model import LabourMarket
+from sim.kernels import configure_threads
+from sim.runs import interrupts
+from sim.world.geographies import geography_from_options
+
+__all__ = ["PairTask", "PairOutcome", "run_pair", "first_policy_month"]
+
+
+@dataclass(frozen=True)
+class PairTask:
+    """One (policy, replication) of a comparison.
+
+    Attributes:
+        policy: index of the policy scenario.
+        name: its name.
+        replication: the replication, 0-based.
+        seed: the seed both runs use.
+        threads: threads for the kernels (``None``: leave the process's setting).
+    """
+
+    policy: int
+    name: str
+    replication: int
+    seed: int
+    threads: int | None = None
+
+
+@dataclass
+class PairOutcome:
+    """What a task gave: the two runs' tables and the account, or the error.
+
+    Attributes:
+        task: the task.
+        places: both runs' places tables, a first column ``run`` ("baseline", "policy").
+        national: both runs' national tables, likewise.
+        account: one row per month, area and term (``month, area, term, value``).
+        error_type, error, traceback: the failure ("" when it succeeded).
+        warnings: warnings the runs gave (one line each).
+        wall_seconds: the task's wall time.
+    """
+
+    task: PairTask
+    places: pd.DataFrame | None = None
+    national: pd.DataFrame | None = None
+    account: pd.DataFrame | None = None
+    error_type: str = ""
+    error: str = ""
+    traceback: str = ""
+    warnings: list[str] = field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the task finished."""
+        return not self.error_type
+
+
+def first_policy_month(scenario: Any) -> int | None:
+    """The first recorded month any lever of ``scenario`` spends (None without levers)."""
+    return min((p.start_month for p in scenario.policy), default=None)
+
+
+def _same(a: dict[str, float], b: dict[str, float]) -> bool:
+    keys = sorted(a)
+    x = np.array([a[k] for k in keys], dtype=float)
+    y = np.array([b.get(k, np.nan) for k in keys], dtype=float)
+    return sorted(b) == keys and np.array_equal(x, y, equal_nan=True)
+
+
+def simulate_pair(baseline: Any, policy: Any, seed: int,
+                  on_month: Callable[[], None] | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Run ``baseline`` and ``policy`` (Scenarios) with ``seed`` in lockstep.
+
+    Returns:
+        ``(places, national, account)`` as in :class:`PairOutcome`.
+
+    Raises:
+        RuntimeError: the runs differ before the first policy month.
+    """
+    geography = geography_from_options(baseline.run.geography,
+                                       baseline.geography_options.model_dump())
+    validate_for_geography(baseline, geography)
+    validate_for_geography(policy, geography)
+    base_model = LabourMarket(baseline, rng=seed, geography=geography, on_month=on_month)
+    pol_model = LabourMarket(policy, rng=seed, geography=geography, on_month=on_month)
+    first = first_policy_month(policy) or 1
+    tracker = AccountTracker(pol_model, base_model)
+    rows: list[tuple[int, str, str, float]] = []
+    for month in range(1, baseline.run.months + 1):
+        if month == first:
+            tracker.start()
+        base_model.step()
+        pol_model.step()
+        if month < first and not _same(base_model.national, pol_model.national):
+            raise RuntimeError(
+                f"the policy run differs from its baseline in month {month}, before the "
+                f"first policy month ({first}): common random numbers are broken"
+            )
+        for area, terms in tracker.month().items():
+            rows.extend((month, area, term, value) for term, value in terms.items())
+        if on_month is not None:
+            on_month()
+    frames = []
+    for which, model in (("baseline", base_model), ("policy", pol_model)):
+        frames.append((which, model.places_frame(), model.national_frame()))
+    places = pd.concat([df.assign(run=w)[["run", *df.columns]] for w, df, _ in frames],
+                       ignore_index=True)
+    national = pd.concat([df.assign(run=w)[["run", *df.columns]] for w, _, df in frames],
+                         ignore_index=True)
+    account = pd.DataFrame(rows, columns=["month", "area", "term", "value"])
+    account["month"] = account["month"].astype(np.int64)
+    return places, national, account
+
+
+def run_pair(baseline: dict[str, Any], policy: dict[str, Any], task: PairTask,
+             on_month: Callable[[], None] | None = None) -> PairOutcome:
+    """Run one task (the scenarios as :meth:`~sim.config.scenario.Scenario.to_dict`).
+
+    A failure of the runs is an outcome (its error), not an exception, so Dask neither
+    retries it nor stops the others; an interrupt is raised.
+    """
+    started = time.perf_counter()
+    outcome = PairOutcome(task)
+    try:
+        if task.threads is not None:
+            configure_threads(task.threads)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            base = parse_scenario(baseline, source="baseline")
+            pol = parse_scenario(policy, source=task.name)
+            outcome.places, outcome.national, outcome.account = simulate_pair(
+                base, pol, task.seed, on_month)
+        outcome.warnings = sorted({str(w.message) for w in caught
+                                   if issubclass(w.category, UserWarning)})
+    except Exception as exc:  # noqa: BLE001 - every failure of a task is an outcome
+        message = str(exc).strip().splitlines()
+        outcome.error_type = type(exc).__name__
+        outcome.error = message[0] if message else type(exc).__name__
+        outcome.traceback = traceback.format_exc()
+    outcome.wall_seconds = time.perf_counter() - started
+    return outcome
+
+
+def run_pair_in_process(baseline: dict[str, Any], policy: dict[str, Any],
+                        task: PairTask) -> PairOutcome:
+    """:func:`run_pair` in this process, with a held interrupt checked after each month."""
+    return run_pair(baseline, policy, task, on_month=interrupts.check)

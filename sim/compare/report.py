@@ -1,0 +1,262 @@
+"""The comparison's report: ``DIR/report.html`` (readable offline) and its PNG figures.
+
+For each policy: the national and target-place effects with 95% intervals (jobs, good
+jobs, unemployment, pay, GVA, the Theil and CV gaps between places), who gained (by
+skill, by home place), the additionality account with intervals and how each term is
+measured, the cost per net additional job and per net additional good job; figures:
+the effects with interval whiskers, the time paths of net jobs and of the cost per job,
+and a map of the change in the good-jobs share by place (:func:`sim.viz.plots.plot_map`).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.viz.plots import plot_map
+
+if TYPE_CHECKING:
+    from sim.compare.api import CompareResults
+
+__all__ = ["write_report", "HEADLINE"]
+
+#: Indicators of the national and target tables: name -> label.
+HEADLINE = {
+    "employed": "Employed residents (people)",
+    "good_jobs": "Good jobs (people)",
+    "jobs_at_workplace": "Jobs by workplace (people)",
+    "unemployment_rate": "Unemployment rate",
+    "employment_rate": "Employment rate",
+    "good_jobs_share": "Good-jobs share",
+    "median_wage": "Median wage (GBP a week)",
+    "mean_wage": "Mean wage (GBP a week)",
+    "gva_per_worker": "GVA per worker (GBP a year)",
+    "theil_unemployment_rate": "Theil, unemployment rate",
+    "cv_unemployment_rate": "CV, unemployment rate",
+    "theil_median_wage": "Theil, median wage",
+    "cv_median_wage": "CV, median wage",
+    "theil_good_jobs_share": "Theil, good-jobs share",
+    "cv_good_jobs_share": "CV, good-jobs share",
+}
+#: Who gained, by skill.
+BY_SKILL = {
+    "unemployment_rate_basic": "Unemployment rate, basic skills",
+    "unemployment_rate_advanced": "Unemployment rate, advanced skills",
+    "skill_share_basic": "Basic skill share",
+    "skill_share_intermediate": "Intermediate skill share",
+    "skill_share_advanced": "Advanced skill share",
+}
+TERM_TEXT = {
+    "gross": "jobs at supported units (firms a lever supported, and every firm of places a "
+             "place-wide lever supports), policy run",
+    "deadweight": "jobs the same units had in the baseline run",
+    "leakage": "of the extra jobs at supported units, those taken by people living outside "
+               "the target places (in-commuters); zero nationally",
+    "displacement": "target residents' jobs lost at units the lever did not support (each "
+                    "surviving firm, and the pool of other firms of each place)",
+    "multiplier": "target residents' jobs gained at units the lever did not support",
+    "net": "gross - deadweight - leakage - displacement + multiplier",
+    "measured": "employed residents (policy - baseline), counted directly: equals net",
+}
+_CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+        "padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
+        ".small{font-size:85%;color:#555}img{max-width:100%}")
+
+
+def _num(x: Any, digits: int = 4) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+        return "-"
+    if isinstance(x, float) and np.isinf(x):
+        return "unbounded" if x > 0 else "-unbounded"
+    x = float(x)
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def _table(rows: pd.DataFrame, labels: dict[str, str], value: str = "difference",
+           key: str = "indicator") -> str:
+    body = []
+    for name, label in labels.items():
+        r = rows[rows[key] == name]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        body.append(f"<tr><td>{html.escape(label)}</td><td>{_num(r[value])}</td>"
+                    f"<td>[{_num(r['ci_low'])}, {_num(r['ci_high'])}]</td>"
+                    f"<td>{int(r['replications'])}</td></tr>")
+    return ("<table><tr><th></th><th>policy - baseline</th><th>95% interval</th>"
+            "<th>replications</th></tr>" + "".join(body) + "</table>")
+
+
+def _save(fig, path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
+
+
+def _fig_effects(impact: pd.DataFrame, path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    names = ["employed", "good_jobs", "jobs_at_workplace"]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    rows = impact[(impact["period"] == "whole") & impact["indicator"].isin(names)
+                  & impact["area"].isin(["UK", "target"])]
+    labels, y = [], 0
+    for area in ("UK", "target"):
+        for name in names:
+            r = rows[(rows["area"] == area) & (rows["indicator"] == name)]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            err = [[r["difference"] - r["ci_low"]], [r["ci_high"] - r["difference"]]]
+            ax.errorbar([r["difference"]], [y], xerr=np.nan_to_num(err), fmt="o", capsize=4)
+            labels.append(f"{area}: {HEADLINE.get(name, name)}")
+            y += 1
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("policy - baseline, mean over the whole period (people), 95% interval")
+    return _save(fig, path)
+
+
+def _fig_paths(account: pd.DataFrame, costs: pd.DataFrame, path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for area in ("UK", "target"):
+        net = account[(account["area"] == area) & (account["term"] == "net")
+                      & (account["period"] == "month")].sort_values("month")
+        if len(net):
+            m = net["month"].astype(float)
+            axes[0].plot(m, net["value"], label=area)
+            axes[0].fill_between(m, net["ci_low"], net["ci_high"], alpha=0.25)
+        c = costs[(costs["area"] == area) & (costs["per"] == "net additional job")
+                  & (costs["period"] == "month")].sort_values("month")
+        c = c[np.isfinite(c["cost_gbp"]) & (c["cost_gbp"] > 0)]
+        if len(c):
+            axes[1].plot(c["month"].astype(float), c["cost_gbp"], label=area)
+    axes[0].axhline(0, color="grey", lw=0.8)
+    axes[0].set(xlabel="month", ylabel="net additional jobs (people)",
+                title="Net additional jobs (95% band)")
+    axes[1].set(xlabel="month", ylabel="GBP per net additional job",
+                title="Cumulative spend / net jobs (positive nets)")
+    axes[1].set_yscale("log")
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend()
+    return _save(fig, path)
+
+
+def _fig_map(impact: pd.DataFrame, geography: Any, path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    rows = impact[(impact["period"] == "whole") & (impact["indicator"] == "good_jobs_share")
+                  & ~impact["area"].isin(["UK", "target"])]
+    values = rows.set_index("area")["difference"].astype(float)
+    fig, ax = plt.subplots(figsize=(6.5, 7.5))
+    plot_map(geography, values, title="Change in good-jobs share (whole period)",
+             label="policy - baseline", cmap="RdBu", ax=ax)
+    return _save(fig, path)
+
+
+def write_report(result: CompareResults, geography: Any, targets: dict[str, list[str]]
+                 ) -> Path:
+    """Write ``report.html`` and its figures into ``result.out``; returns the page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = result.out
+    info = result.info
+    sections = []
+    for scenario in sorted(result.impact["scenario"].unique()):
+        imp = result.impact[result.impact["scenario"] == scenario]
+        acc = result.account[result.account["scenario"] == scenario]
+        cst = result.costs[result.costs["scenario"] == scenario]
+        slug = _slug(scenario)
+        whole = imp[imp["period"] == "whole"]
+        s = [f"<h2>{html.escape(scenario)}</h2>"]
+        tg = targets.get(scenario, [])
+        s.append(f"<p class='small'>Target places: {html.escape(', '.join(tg) or 'none')}."
+                 " Periods: the policy months, the months after, and the whole (from the "
+                 "first policy month to the end).</p>")
+        for area, title in (("UK", "National"), ("target", "Target places (residents)")):
+            rows = whole[whole["area"] == area]
+            if len(rows):
+                s.append(f"<h3>{title}: effects over the whole period</h3>"
+                         + _table(rows, HEADLINE))
+        s.append("<h3>Who gained: by skill (national, whole period)</h3>"
+                 + _table(whole[whole["area"] == "UK"], BY_SKILL))
+        by_place = whole[~whole["area"].isin(["UK", "target"])
+                         & (whole["indicator"] == "employed")]
+        if len(by_place):
+            s.append("<h3>Who gained: employed residents by home place (whole period)</h3>"
+                     + _table(by_place.assign(label=by_place["area"] + " " +
+                                              by_place["name"].fillna("")),
+                              dict(zip(by_place["area"], by_place["area"] + " "
+                                       + by_place["name"].fillna(""), strict=True)),
+                              key="area"))
+        for area, title in (("target", "target places' residents"), ("UK", "national")):
+            rows = acc[(acc["area"] == area) & (acc["period"] == "whole")]
+            if len(rows):
+                s.append(f"<h3>Additionality account, {title} (people, mean over the whole "
+                         "period)</h3>" + _table(rows, {t: t for t in TERM_TEXT},
+                                                 value="value", key="term"))
+        c = cst[cst["period"] == "whole"]
+        if len(c):
+            body = "".join(
+                f"<tr><td>{html.escape(r['area'])}: per {html.escape(r['per'])}</td>"
+                f"<td>{_num(r['spend_gbp'])}</td><td>{_num(r['net'])}</td>"
+                f"<td>{_num(r['cost_gbp'])}</td><td>[{_num(r['ci_low'])}, "
+                f"{_num(r['ci_high'])}]</td><td class='small'>{html.escape(r['note'])}</td>"
+                "</tr>" for _, r in c.iterrows())
+            s.append("<h3>Cost (GBP, 2019 prices)</h3><table><tr><th></th><th>spend</th>"
+                     "<th>net</th><th>cost per net job</th><th>95% interval</th><th>note"
+                     "</th></tr>" + body + "</table>")
+        figs = [(_fig_effects(imp, out / f"effects-{slug}.png"), "Effects with 95% intervals"),
+                (_fig_paths(acc, cst, out / f"paths-{slug}.png"),
+                 "Time paths: net jobs and cost per net job")]
+        try:
+            figs.append((_fig_map(imp, geography, out / f"map-{slug}.png"),
+                         "Change in the good-jobs share by place"))
+        except (ValueError, FileNotFoundError) as exc:
+            s.append(f"<p class='small'>No map: {html.escape(str(exc))}</p>")
+        s.extend(f"<h3>{html.escape(cap)}</h3><img src='{name}' alt='{name}'>"
+                 for name, cap in figs)
+        sections.append("".join(s))
+    terms = "".join(f"<li><b>{t}</b>: {html.escape(x)}</li>" for t, x in TERM_TEXT.items())
+    failed = (f"<p><b>{len(result.failures)} tasks failed</b> (see compare.json).</p>"
+              if result.failures else "")
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>placejobs comparison"
+        f"</title><style>{_CSS}</style></head><body><h1>placejobs comparison</h1>"
+        f"<p>Baseline {html.escape(str(info.get('baseline_file')))}; "
+        f"{info.get('replications')} replications (seeds from {info.get('seed')}), "
+        f"scale {info.get('scale')}, {info.get('months')} recorded months after "
+        f"{info.get('burn_in_months')} of burn-in; placejobs "
+        f"{html.escape(str(info.get('placejobs_version')))}, commit "
+        f"{html.escape(str(info.get('git_commit')))}.</p>{failed}"
+        "<p>Each policy run and its baseline share their seed (common random numbers) and "
+        "are identical until the first policy month. A difference is the mean over "
+        "replications of (policy - baseline) averaged over the period's months, with its "
+        "95% t-interval across replications.</p>"
+        "<h2>How the account is measured</h2><p>Jobs are counted at units: each firm "
+        "alive in every month since the first policy month (the same firm in both runs), "
+        "and per place the pool of all its other firms. Each worker counts as the people "
+        "it stands for, so the terms are people and the net equals the measured "
+        f"difference in employment exactly.</p><ul>{terms}</ul>"
+        + "".join(sections) + "</body></html>")
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
