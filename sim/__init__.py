@@ -62,8 +62,8 @@ __all__ = [
 #: Where each public name lives.
 _HOMES = {
     "AgentCount": "sim.config.checks",
-    "CompareResults": "sim.compare.api",
-    "compare": "sim.compare.api",
+    "CompareResults": "sim.comparison.api",
+    "compare": "sim.comparison.api",
     "Geography": "sim.world.geography",
     "GeographyError": "sim.world.geography",
     "LabourMarket": "sim.core.model",
@@ -94,7 +94,7 @@ _SUBPACKAGES = (
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.agents.regions import Region
-    from sim.compare.api import CompareResults, compare
+    from sim.comparison.api import CompareResults, compare
     from sim.config.checks import AgentCount, validate_for_geography
     from sim.config.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
     from sim.core.model import LabourMarket, StockFlowError

@@ -456,7 +456,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare.api import CompareError, compare
+    from sim.comparison.api import CompareError, compare
     from sim.config.scenario import ScenarioError
     from sim.runs.output import OutputError
     from sim.sweeps.execute import ExecutionError

@@ -103,7 +103,7 @@ LAYERS = (
     ("sim.viz", 7),
     ("sim.runs", 8),
     ("sim.sweeps", 9),
-    ("sim.compare", 9),
+    ("sim.comparison", 9),
     ("sim.calibration", 10),
     ("sim.validation", 10),
     ("sim.cli", 11),
@@ -156,7 +156,7 @@ def test_top_of_the_package_holds_only_entry_points():
     assert files == ["__init__.py", "__main__.py", "cli.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
-        "agents", "calibration", "compare", "config", "core", "data", "kernels", "mechanisms",
+        "agents", "calibration", "comparison", "config", "core", "data", "kernels", "mechanisms",
         "policies", "runs", "sweeps", "validation", "viz", "world",
     ]
 

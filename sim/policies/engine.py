@@ -9,7 +9,7 @@ is the same with and without policies, so a policy run and its baseline are iden
 until the first policy month (common random numbers do the rest).
 
 It provides the indicator ``policy_spend`` (GBP a month, by place; summed nationally)
-and, for the comparison's additionality account (:mod:`sim.compare`), the places and
+and, for the comparison's additionality account (:mod:`sim.comparison`), the places and
 firms the levers support: :meth:`Policies.target_places`,
 :meth:`Policies.supported_places` and :meth:`Policies.supported_firms`.
 """

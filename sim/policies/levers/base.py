@@ -29,7 +29,7 @@ and reports what it spent, by place (GBP, :attr:`Lever.spend`); it never spends 
 than its allowance, so it stops when its budget is spent. Effects may outlast the
 spending (a road stays built, knowledge depreciates slowly).
 
-**Supported units** (for the additionality account of :mod:`sim.compare`): a lever
+**Supported units** (for the additionality account of :mod:`sim.comparison`): a lever
 either supports named firms (:meth:`Lever.supported_firms`, rows of the firm table:
 grants, programme contracts) or, when it acts on places (broadband, transport, skills,
 institutions), every firm in its target places (:attr:`Lever.place_wide`).

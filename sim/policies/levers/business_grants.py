@@ -30,7 +30,7 @@ model's answer, not an assumption. After ``retention_months`` the job leaves the
 the worker stays until the usual separations (the model has no forced downsizing).
 
 **Cost.** ``g pi_p n_p`` GBP, paid at the award. What a net additional job costs is for
-the comparison to measure (deadweight, displacement: :mod:`sim.compare`).
+the comparison to measure (deadweight, displacement: :mod:`sim.comparison`).
 
 **Supported units:** the firms that received a grant (:meth:`BusinessGrants.supported_firms`).
 """

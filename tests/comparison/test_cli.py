@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.compare.test_compare import BASE, GRANTS
+from tests.comparison.test_compare import BASE, GRANTS
 
 TIMEOUT = 240
 

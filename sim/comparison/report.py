@@ -20,7 +20,7 @@ import pandas as pd
 from sim.viz.plots import plot_map
 
 if TYPE_CHECKING:
-    from sim.compare.api import CompareResults
+    from sim.comparison.api import CompareResults
 
 __all__ = ["write_report", "HEADLINE"]
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.compare.account import TERMS, account_terms, unit_jobs
-from sim.compare.pairs import simulate_pair
+from sim.comparison.account import TERMS, account_terms, unit_jobs
+from sim.comparison.pairs import simulate_pair
 from sim.config.scenario import parse_scenario
 from sim.policies.targets import resolve_target
 from sim.world.geographies import geography_from_options

@@ -59,7 +59,7 @@ with ``R`` replaced by ``E`` (so ``L = 0``) give :math:`N = \text{employed}^P -
 do not net out against each other within a place.
 
 Everything here is plain NumPy on arrays; :class:`AccountTracker` follows the two runs
-month by month (:mod:`sim.compare.pairs`).
+month by month (:mod:`sim.comparison.pairs`).
 """
 
 from __future__ import annotations

@@ -46,10 +46,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.compare.impact import account_table, cost_table, impact_table, periods_of
-from sim.compare.pairs import PairOutcome, PairTask, run_pair, run_pair_in_process
-from sim.compare.report import write_report
-from sim.compare.spec import PolicyScenario, policy_scenarios
+from sim.comparison.impact import account_table, cost_table, impact_table, periods_of
+from sim.comparison.pairs import PairOutcome, PairTask, run_pair, run_pair_in_process
+from sim.comparison.report import write_report
+from sim.comparison.spec import PolicyScenario, policy_scenarios
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
 from sim.config.section import toml_value
@@ -218,7 +218,7 @@ def compare(
 
     Args:
         baseline: the baseline scenario (a file or a Scenario) without ``[[policy]]``.
-        policies: policy files (:mod:`sim.compare.spec`), their contents as dictionaries,
+        policies: policy files (:mod:`sim.comparison.spec`), their contents as dictionaries,
             or scenarios.
         replications: pairs of runs per policy, 2 to 100,000 (seeds from the baseline's
             seed, :func:`sim.runs.replications.replication_seeds`).

@@ -6,7 +6,7 @@ policy run and the baseline run of a task share their random numbers (common ran
 numbers): they are identical until the first policy month, which :func:`run_pair`
 checks (the national indicators of every earlier month, the live firms at its start).
 Both models are stepped month by month together, and after every recorded month the
-additionality account (:mod:`sim.compare.account`) is measured on the two agent tables.
+additionality account (:mod:`sim.comparison.account`) is measured on the two agent tables.
 
 :func:`run_pair` is what a Dask worker runs (or the comparison's own process, with
 ``workers=0``); it returns a :class:`PairOutcome`: the places and national tables of both
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.compare.account import AccountTracker
+from sim.comparison.account import AccountTracker
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import parse_scenario
 from sim.core.model import LabourMarket

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.compare.api import compare, read_comparison
+from sim.comparison.api import compare, read_comparison
 from sim.runs.replications import replication_seeds
 
 BASE = """\
