@@ -36,8 +36,10 @@ and add up to the indicator ``employed``):
 =================  ===========================================================  =======
 term               definition                                                   unit
 =================  ===========================================================  =======
-gross ``G``        :math:`\sum_{u \in S} E^P_u`: jobs at supported units         people
-deadweight ``D``   :math:`\sum_{u \in S} E^B_u`: what those units had anyway     people
+gross ``G``        :math:`\sum_{u \in S} (E^P_u - E^0_u)`: jobs created at       people
+                   supported units since the first policy month
+deadweight ``D``   :math:`\sum_{u \in S} (E^B_u - E^0_u)`: what those units      people
+                   would have created anyway (the baseline)
 leakage ``L``      :math:`\sum_{u \in S} [(E^P_u - R^P_u) - (E^B_u - R^B_u)]`:    people
                    extra jobs at supported units taken by people living
                    outside ``T`` (in-commuters)
@@ -48,7 +50,12 @@ multiplier ``M``   :math:`\sum_{u \notin S} \max(d_u, 0)`: jobs gained there    
 net ``N``          :math:`G - D - L - X + M`                                    people
 =================  ===========================================================  =======
 
-Since :math:`G - D - L = \sum_{u \in S}(R^P_u - R^B_u)` and
+``E^0_u`` is the unit's jobs at the start of the first policy month, the same in both
+runs (a pool starts empty). Gross and deadweight are *changes* since the start, as in
+the Additionality Guide (a grant's gross jobs are the jobs its firms create, not the
+jobs they had); both may be negative where the supported units shed jobs, and their
+difference is the policy's effect at those units. Since
+:math:`G - D - L = \sum_{u \in S}(R^P_u - R^B_u)` and
 :math:`M - X = \sum_{u \notin S} d_u`,
 
 .. math:: N = \sum_u (R^P_u - R^B_u) = \text{employed}^P_T - \text{employed}^B_T
@@ -116,7 +123,8 @@ def unit_jobs(employer: np.ndarray, home: np.ndarray, employed: np.ndarray,
 
 
 def account_terms(jobs_p: np.ndarray, res_p: np.ndarray, jobs_b: np.ndarray,
-                  res_b: np.ndarray, supported: np.ndarray) -> dict[str, float]:
+                  res_b: np.ndarray, supported: np.ndarray,
+                  jobs_0: np.ndarray | None = None) -> dict[str, float]:
     """The terms of the account (see the module docstring) for one area.
 
     Args:
@@ -124,14 +132,17 @@ def account_terms(jobs_p: np.ndarray, res_p: np.ndarray, jobs_b: np.ndarray,
         res_p, res_b: (U,) of which held by the area's residents ``R`` (pass the jobs
             again for the national account).
         supported: (U,) bool, the supported units ``S``.
+        jobs_0: (U,) jobs at each unit at the start of the first policy month (zeros
+            when None).
 
     Returns:
         Each of :data:`TERMS` (people); ``net`` = gross - deadweight - leakage -
         displacement + multiplier, ``measured`` = sum of ``res_p - res_b``.
     """
     s = np.asarray(supported, dtype=bool)
-    gross = float(jobs_p[s].sum())
-    deadweight = float(jobs_b[s].sum())
+    start = 0.0 if jobs_0 is None else float(jobs_0[s].sum())
+    gross = float(jobs_p[s].sum()) - start
+    deadweight = float(jobs_b[s].sum()) - start
     leakage = float(((jobs_p[s] - res_p[s]) - (jobs_b[s] - res_b[s])).sum())
     d = res_p[~s] - res_b[~s]
     multiplier = float(np.maximum(d, 0.0).sum())
@@ -171,6 +182,7 @@ class AccountTracker:
         self.original_p: np.ndarray | None = None
         self.original_b: np.ndarray | None = None
         self.supported: np.ndarray | None = None
+        self.jobs_0: np.ndarray | None = None
 
     def start(self) -> None:
         """Take the live firms now as the original units (the runs must agree)."""
@@ -180,6 +192,7 @@ class AccountTracker:
                                "month (live firms): common random numbers are broken")
         self.original_p, self.original_b = alive_p, alive_b
         self.supported = np.zeros(alive_p.size, dtype=bool)
+        self.jobs_0, _ = _employed_jobs(self.policy, alive_p, self.target)
 
     def month(self) -> dict[str, dict[str, float]]:
         """The account after this month: ``{area: {term: value}}`` for :data:`AREAS`."""
@@ -199,5 +212,6 @@ class AccountTracker:
         jb, rb = _employed_jobs(self.baseline, ob, self.target)
         s = np.concatenate([supported, self.place_wide if started
                             else np.zeros(n_places, dtype=bool)])
-        return {"target": account_terms(jp, rp, jb, rb, s),
-                "national": account_terms(jp, jp, jb, jb, s)}
+        j0 = self.jobs_0 if started else None
+        return {"target": account_terms(jp, rp, jb, rb, s, j0),
+                "national": account_terms(jp, jp, jb, jb, s, j0)}
