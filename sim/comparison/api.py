@@ -346,7 +346,7 @@ def compare(
     impact = impact_table(places, national, {k: v for k, v in targets.items()
                                              if k in names_done}, periods)
     account = account_table(acc, periods)
-    costs = cost_table(places, account, impact)
+    costs = cost_table(places, account, impact, acc, periods)
     write_table(impact, out / "impact.parquet")
     write_table(account, out / "account.parquet")
     write_table(costs, out / "costs.parquet")

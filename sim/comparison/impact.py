@@ -284,14 +284,24 @@ def _cost_row(spend: float, net: float, low: float, high: float) -> tuple[float,
     return cost, lo, np.inf, "the net's interval includes zero: the cost is unbounded above"
 
 
-def cost_table(places: pd.DataFrame, account: pd.DataFrame, impact: pd.DataFrame
-               ) -> pd.DataFrame:
-    """``costs.parquet``: cost per net additional job and good job, whole period and path.
+def cost_table(places: pd.DataFrame, account: pd.DataFrame, impact: pd.DataFrame,
+               raw_account: pd.DataFrame | None = None,
+               periods: dict[str, dict[str, list[int]]] | None = None) -> pd.DataFrame:
+    """``costs.parquet``: cost per net additional job and good job, by period and month.
+
+    ``per`` is ``net additional job`` (the spend over the mean net additional jobs of the
+    period), ``net additional good job`` (likewise with good jobs) or ``net additional
+    job-year`` (the spend over the net jobs summed over the months of the whole period,
+    in years: what a year of a net additional job cost). Periods as in the account
+    (``policy``: the spending months; ``after``; ``whole``: from the first policy month
+    to the end), and ``month`` rows (cumulative spend to the month over that month's net).
 
     Args:
         places: the runs' places tables (for ``policy_spend``).
         account: :func:`account_table`'s output.
         impact: :func:`impact_table`'s output.
+        raw_account: the tasks' account parts (for the job-years), with ``periods``.
+        periods: the months of each period, by scenario.
     """
     pol = places[places["run"] == "policy"]
     by_month = (pol.groupby(["scenario", "replication", "month"])["policy_spend"].sum()
@@ -308,13 +318,31 @@ def cost_table(places: pd.DataFrame, account: pd.DataFrame, impact: pd.DataFrame
                           & (impact["indicator"] == "good_jobs")]
             for per, src in (("net additional job", net), ("net additional good job", good)):
                 col = "value" if "value" in src else "difference"
-                whole = src[src["period"] == "whole"]
-                if len(whole):
-                    r = whole.iloc[0]
+                for period in ("policy", "after", "whole"):
+                    sel = src[src["period"] == period]
+                    if not len(sel):
+                        continue
+                    r = sel.iloc[0]
                     cost, lo, hi, note = _cost_row(total, r[col], r["ci_low"], r["ci_high"])
-                    rows.append((scenario, area, per, "whole", pd.NA, total, r[col],
+                    rows.append((scenario, area, per, period, pd.NA, total, r[col],
                                  r["ci_low"], r["ci_high"], cost, lo, hi,
                                  int(r["replications"]), note))
+            if raw_account is not None and periods is not None and scenario in periods:
+                months = periods[scenario].get("whole", [])
+                acc = raw_account[(raw_account["scenario"] == scenario)
+                                  & (raw_account["area"] == ("national" if area == "UK"
+                                                             else area))
+                                  & (raw_account["term"] == "net")
+                                  & raw_account["month"].isin(months)]
+                years = (acc.groupby("replication")["value"].sum() / 12.0).rename("job_years")
+                if len(years):
+                    s = summarise(years.reset_index().assign(scenario=scenario), ["scenario"],
+                                  ["job_years"]).iloc[0]
+                    cost, lo, hi, note = _cost_row(total, s["difference"], s["ci_low"],
+                                                   s["ci_high"])
+                    rows.append((scenario, area, "net additional job-year", "whole", pd.NA,
+                                 total, s["difference"], s["ci_low"], s["ci_high"], cost, lo,
+                                 hi, int(s["replications"]), note))
                 for _, r in src[src["period"] == "month"].iterrows():
                     spent = float(cum.get(int(r["month"]), np.nan))
                     cost, lo, hi, note = _cost_row(spent, r[col], r["ci_low"], r["ci_high"])

@@ -38,15 +38,20 @@ def unit_arrays(draw):
     rb = eb * draw(arrays(np.float64, n, elements=st.floats(0.0, 1.0)))
     s = draw(arrays(np.bool_, n))
     e0 = draw(arrays(np.float64, n, elements=jobs))
-    return ep, rp, eb, rb, s, e0
+    place = draw(arrays(np.int64, n, elements=st.integers(0, 5)))
+    return ep, rp, eb, rb, s, e0, place
 
 
 @settings(max_examples=300, deadline=None)
 @given(unit_arrays())
 def test_terms_add_up_to_the_difference_in_employment(data):
-    ep, rp, eb, rb, s, e0 = data
+    ep, rp, eb, rb, s, e0, place = data
     scale = max(1.0, ep.sum(), eb.sum(), e0.sum())
-    t = account_terms(ep, rp, eb, rb, s, e0)
+    t = account_terms(ep, rp, eb, rb, s, e0, place)
+    unit = account_terms(ep, rp, eb, rb, s, e0)  # unit by unit: more churn, same net
+    assert unit["net"] == pytest.approx(t["net"], abs=1e-9 * scale)
+    assert unit["displacement"] >= t["displacement"] - 1e-9 * scale
+    assert unit["multiplier"] >= t["multiplier"] - 1e-9 * scale
     # Gross and deadweight are changes since the start at the supported units.
     assert t["gross"] == pytest.approx(ep[s].sum() - e0[s].sum(), abs=1e-9 * scale)
     assert t["deadweight"] == pytest.approx(eb[s].sum() - e0[s].sum(), abs=1e-9 * scale)
@@ -54,7 +59,7 @@ def test_terms_add_up_to_the_difference_in_employment(data):
     assert t["net"] == pytest.approx(rp.sum() - rb.sum(), abs=1e-9 * scale)
     assert t["net"] == pytest.approx(t["measured"], abs=1e-9 * scale)
     assert t["displacement"] >= 0 and t["multiplier"] >= 0
-    n = account_terms(ep, ep, eb, eb, s, e0)  # nationally: R = E
+    n = account_terms(ep, ep, eb, eb, s, e0, place)  # nationally: R = E
     assert n["leakage"] == 0.0
     assert n["net"] == pytest.approx(ep.sum() - eb.sum(), abs=1e-9 * scale)
 
