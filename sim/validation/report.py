@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.comparison.api import compare
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
 from sim.sweeps.api import sweep
 from sim.sweeps.store import SweepResults
@@ -76,6 +77,9 @@ GEOGRAPHIES: dict[str, str] = {"uk-itl1": "baseline.toml", "uk-lad": "baseline-l
 CYCLE_FILE = "baseline-cycle.toml"
 #: The remote-work norm of 2024-25 (optional, like the cycle).
 REMOTE_2024_FILE = "remote-2024.toml"
+#: The business-grants policy (the Regional Growth Fund's first rounds) whose cost per net
+#: additional job is a target (optional, like the cycle).
+GRANTS_FILE = "policies/business_grants.toml"
 #: Columns of ``validation.parquet``, in order.
 COLUMNS = ("target", "group", "description", "data_value", "low", "high", "unit",
            "model_value", "ci_low", "ci_high", "replications", "status", "inside",
@@ -219,6 +223,33 @@ def evaluate(groups: dict[tuple[str, str], _Group],
     return table
 
 
+def _with_grants_cost(table: pd.DataFrame, costs: pd.DataFrame, source: Path) -> pd.DataFrame:
+    """``cost_per_job_grants`` from a comparison's ``costs.parquet``: the spend over the net
+    additional jobs in the UK, averaged over the months from the first policy month to the
+    end of the horizon, with the interval that the net's interval gives."""
+    row = costs[(costs["area"] == "UK") & (costs["per"] == "net additional job")
+                & (costs["period"] == "whole")]
+    target = TARGETS["cost_per_job_grants"]
+    i = table.index[table["target"] == target.name]
+    if not len(row) or not len(i):
+        return table
+    r = row.iloc[0]
+    value = float(r["cost_gbp"])
+    inside = target.inside(value)
+    table = table.copy()
+    table.loc[i, ["model_value", "ci_low", "ci_high"]] = [value, float(r["ci_low"]),
+                                                          float(r["ci_high"])]
+    table.loc[i, "replications"] = int(r["replications"])
+    table.loc[i, "status"] = "inside" if inside else "missed"
+    table.loc[i, "inside"] = inside
+    table.loc[i, "note"] = (
+        f"placejobs compare of {source.name} against the baseline: GBP {r['spend_gbp']:,.0f} "
+        f"over {float(r['net']):,.0f} net additional jobs (95% {float(r['net_ci_low']):,.0f} "
+        f"to {float(r['net_ci_high']):,.0f}) in the UK, the mean from the first policy month "
+        "to the end; not tuned" + (f"; {r['note']}" if r["note"] else ""))
+    return table
+
+
 def _safe(target: Target, run: RunData) -> float:
     try:
         return float(target.statistic(run))
@@ -291,10 +322,23 @@ def validate(
                 groups[("uk-itl1", kind)] = _run_group("uk-itl1", kind, scenario, reps,
                                                        out, workers, progress)
         reasons.setdefault(("uk-lad", kind), f"no {kind} scenario at uk-lad")
-    reasons[("uk-itl1", "policy")] = reasons[("uk-lad", "policy")] = "no policy scenario yet"
+    reasons[("uk-itl1", "policy")] = reasons[("uk-lad", "policy")] = (
+        "qualitative: read it in a policy comparison (placejobs compare); no statistic yet")
+    costs = None
+    grants = folder / GRANTS_FILE
+    if "uk-itl1" not in geographies:
+        notes.append("uk-itl1 policy: uk-itl1 not run (--geography)")
+    elif not grants.is_file():
+        notes.append(f"uk-itl1 policy: {grants} does not exist")
+    else:
+        base = _sized(load_scenario(folder / GEOGRAPHIES["uk-itl1"]), sizes["uk-itl1"])
+        costs = compare(base, [grants], replications=reps, out=out / "runs" / "uk-itl1-policy",
+                        workers=workers, progress=progress, report=False).costs
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
                  if k == "baseline" or (g == "uk-itl1" and k != "policy"))
     table = evaluate(groups, reasons)
+    if costs is not None:
+        table = _with_grants_cost(table, costs, grants)
     report = ValidationReport(table=table, out=out, notes=notes)
     write_report(report, groups)
     return report
