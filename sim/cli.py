@@ -498,10 +498,15 @@ def _compare(args: argparse.Namespace) -> int:
                 print(f"{r['scenario']} ({r['area']}): net {r['net']:,.0f} jobs "
                       f"[{r['net_ci_low']:,.0f}, {r['net_ci_high']:,.0f}]; nothing spent")
                 continue
+            net = (f"{r['scenario']} ({r['area']}): net {r['net']:,.0f} jobs "
+                   f"[{r['net_ci_low']:,.0f}, {r['net_ci_high']:,.0f}]; ")
+            if not r["net"] > 0:
+                print(net + f"GBP {r['spend_gbp']:,.0f} spent, no net additional jobs on "
+                      "average (no cost per job)")
+                continue
+            lo = "-" if not r["ci_low"] == r["ci_low"] else f"{r['ci_low']:,.0f}"
             hi = "unbounded" if r["ci_high"] == float("inf") else f"{r['ci_high']:,.0f}"
-            print(f"{r['scenario']} ({r['area']}): net {r['net']:,.0f} jobs "
-                  f"[{r['net_ci_low']:,.0f}, {r['net_ci_high']:,.0f}]; GBP {r['cost_gbp']:,.0f} "
-                  f"per net additional job [{r['ci_low']:,.0f}, {hi}]")
+            print(net + f"GBP {r['cost_gbp']:,.0f} per net additional job [{lo}, {hi}]")
         ex = result.info["execution"]
         print(f"{ex['tasks_run']} pairs run, {ex['tasks_reused']} reused, in "
               f"{ex['wall_seconds']:.1f} s; wrote {args.out}/impact.parquet, account.parquet, "

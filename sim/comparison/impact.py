@@ -273,13 +273,13 @@ def _cost_row(spend: float, net: float, low: float, high: float) -> tuple[float,
     """Cost per net job and its interval from the net's interval."""
     if not spend > 0:
         return np.nan, np.nan, np.nan, "nothing spent"
-    cost = spend / net if net != 0 else np.inf
+    cost = spend / net if net > 0 else np.inf
+    if net <= 0 and np.isfinite(high) and high <= 0:
+        return np.inf, np.inf, np.inf, "net effect not positive: the policy cost jobs"
     if not np.isfinite(low) or not np.isfinite(high):
         return cost, np.nan, np.nan, "no interval (fewer than two replications)"
     if low > 0:
         return cost, spend / high, spend / low, ""
-    if high < 0:
-        return cost, spend / low, spend / high, "net effect negative: the policy cost jobs"
     lo = spend / high if high > 0 else np.nan
     return cost, lo, np.inf, "the net's interval includes zero: the cost is unbounded above"
 

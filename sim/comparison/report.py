@@ -51,14 +51,16 @@ BY_SKILL = {
     "skill_share_advanced": "Advanced skill share",
 }
 TERM_TEXT = {
-    "gross": "jobs at supported units (firms a lever supported, and every firm of places a "
-             "place-wide lever supports), policy run",
-    "deadweight": "jobs the same units had in the baseline run",
+    "gross": "jobs created since the first policy month at supported units (firms a lever "
+             "supported, and every firm of places a place-wide lever supports), policy run",
+    "deadweight": "jobs the same units would have created anyway (baseline run)",
     "leakage": "of the extra jobs at supported units, those taken by people living outside "
                "the target places (in-commuters); zero nationally",
     "displacement": "target residents' jobs lost at units the lever did not support (each "
-                    "surviving firm, and the pool of other firms of each place)",
-    "multiplier": "target residents' jobs gained at units the lever did not support",
+                    "surviving firm, and the pool of other firms of each place), netted "
+                    "within each place of work",
+    "multiplier": "target residents' jobs gained at units the lever did not support, "
+                  "netted within each place of work",
     "net": "gross - deadweight - leakage - displacement + multiplier",
     "measured": "employed residents (policy - baseline), counted directly: equals net",
 }
@@ -87,8 +89,13 @@ def _table(rows: pd.DataFrame, labels: dict[str, str], value: str = "difference"
         if r.empty:
             continue
         r = r.iloc[0]
-        body.append(f"<tr><td>{html.escape(label)}</td><td>{_num(r[value])}</td>"
-                    f"<td>[{_num(r['ci_low'])}, {_num(r['ci_high'])}]</td>"
+        points = str(r.get("unit", "")) == "share"  # rates and shares: percentage points
+        k = 100.0 if points else 1.0
+        label = f"{label} (percentage points)" if points else label
+        v, lo, hi = (x * k if isinstance(x, float) else x
+                     for x in (r[value], r["ci_low"], r["ci_high"]))
+        body.append(f"<tr><td>{html.escape(label)}</td><td>{_num(v)}</td>"
+                    f"<td>[{_num(lo)}, {_num(hi)}]</td>"
                     f"<td>{int(r['replications'])}</td></tr>")
     return ("<table><tr><th></th><th>policy - baseline</th><th>95% interval</th>"
             "<th>replications</th></tr>" + "".join(body) + "</table>")
