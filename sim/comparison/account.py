@@ -81,16 +81,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.workers import EMPLOYED
+from sim.agents.workers import ABSENT, EMPLOYED
 
 if TYPE_CHECKING:
     from sim.core.model import LabourMarket
 
-__all__ = ["TERMS", "AREAS", "AccountTracker", "account_terms", "unit_jobs"]
+__all__ = ["TERMS", "WHO_TERMS", "AREAS", "AccountTracker", "account_terms", "unit_jobs",
+           "who_took_them"]
 
 #: The account's terms, in order (``measured``: the difference in employment counted
 #: directly, which ``net`` equals to rounding).
 TERMS = ("gross", "deadweight", "leakage", "displacement", "multiplier", "net", "measured")
+#: Who took the extra jobs at supported units that target residents hold
+#: (``gross - deadweight - leakage``), target area only: residents who lived in the target
+#: places at the first policy month, people who moved in from elsewhere in the UK since,
+#: and people who were not in the labour market's tables then (entrants aged 16 and
+#: immigrants from abroad). They add up exactly to ``gross - deadweight - leakage``.
+WHO_TERMS = ("to_residents", "to_in_migrants", "to_newcomers")
 #: The account's areas: the residents of the target places, and the whole country.
 AREAS = ("target", "national")
 
@@ -166,6 +173,24 @@ def account_terms(jobs_p: np.ndarray, res_p: np.ndarray, jobs_b: np.ndarray,
             "measured": measured}
 
 
+def who_took_them(res_p: np.ndarray, res_b: np.ndarray,
+                  supported: np.ndarray) -> dict[str, float]:
+    """The split :data:`WHO_TERMS` of ``gross - deadweight - leakage``.
+
+    Args:
+        res_p, res_b: (3, U) jobs held by target residents at each unit, in the policy and
+            baseline runs, by who they are (residents at the start, in-migrants,
+            newcomers).
+        supported: (U,) bool, the supported units.
+
+    Returns:
+        Each of :data:`WHO_TERMS` (people).
+    """
+    s = np.asarray(supported, dtype=bool)
+    d = (res_p[:, s] - res_b[:, s]).sum(axis=1)
+    return dict(zip(WHO_TERMS, (float(x) for x in d), strict=True))
+
+
 def _employed_jobs(model: LabourMarket, original: np.ndarray,
                    target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     wk = model.workers
@@ -205,6 +230,13 @@ class AccountTracker:
         self.original_p, self.original_b = alive_p, alive_b
         self.supported = np.zeros(alive_p.size, dtype=bool)
         self.jobs_0, _ = _employed_jobs(self.policy, alive_p, self.target)
+        # Who each worker row is at the start: where they live and their age, so a row
+        # later reused by someone else (an entrant, an immigrant) is told apart by age.
+        wk = self.policy.workers
+        self._home_0 = wk.home.copy()
+        self._age_0 = wk.age_months.astype(np.int64)
+        self._present_0 = wk.status != ABSENT
+        self._elapsed = 0
 
     def month(self) -> dict[str, dict[str, float]]:
         """The account after this month: ``{area: {term: value}}`` for :data:`AREAS`."""
@@ -225,8 +257,36 @@ class AccountTracker:
         s = np.concatenate([supported, self.place_wide if started
                             else np.zeros(n_places, dtype=bool)])
         j0 = self.jobs_0 if started else None
+        who = None
+        if started:
+            self._elapsed += 1
+            who = who_took_them(self._by_who(self.policy, op), self._by_who(self.baseline, ob),
+                                s)
         n0 = op.size
         place = np.concatenate([self.policy.firms.place[:n0].astype(np.int64),
                                 np.arange(n_places, dtype=np.int64)])
-        return {"target": account_terms(jp, rp, jb, rb, s, j0, place),
+        target_terms = account_terms(jp, rp, jb, rb, s, j0, place)
+        if who is not None:
+            target_terms.update(who)
+        return {"target": target_terms,
                 "national": account_terms(jp, jp, jb, jb, s, j0, place)}
+
+    def _by_who(self, model: LabourMarket, original: np.ndarray) -> np.ndarray:
+        """(3, U) jobs held by target residents at each unit, by who they are."""
+        wk = model.workers
+        n = self._home_0.size
+        rows = wk.home.size
+        same = np.zeros(rows, dtype=bool)
+        same[:n] = self._present_0 & (wk.age_months[:n].astype(np.int64)
+                                      == self._age_0 + self._elapsed)
+        from_t = np.zeros(rows, dtype=bool)
+        from_t[:n] = self.target[self._home_0]
+        classes = (same & from_t, same & ~from_t, ~same)
+        employed = wk.status == EMPLOYED
+        ppa = np.asarray(model.state.people_per_agent, dtype=float)
+        out = []
+        for cls in classes:
+            _, r = unit_jobs(wk.employer, wk.home, employed & cls, ppa, model.firms.place,
+                             original, self.target)
+            out.append(r)
+        return np.vstack(out)

@@ -63,6 +63,12 @@ TERM_TEXT = {
                   "netted within each place of work",
     "net": "gross - deadweight - leakage - displacement + multiplier",
     "measured": "employed residents (policy - baseline), counted directly: equals net",
+    "to_residents": "of gross - deadweight - leakage: jobs taken by people who lived in the "
+                    "target places at the first policy month",
+    "to_in_migrants": "... by people who moved into the target places from elsewhere in the "
+                      "UK since",
+    "to_newcomers": "... by people who joined since (entrants aged 16, immigrants from "
+                    "abroad)",
 }
 _CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"

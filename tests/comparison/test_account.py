@@ -119,3 +119,10 @@ def test_the_account_equals_the_measured_difference_in_a_real_grants_run():
     later = acc.loc["target"].loc[3:]
     assert (later["gross"] > 0).all() and later["net"].abs().sum() > 0
     assert (later["gross"] - later["deadweight"]).iloc[-1] != 0
+    # Who took the jobs at supported units: residents at the start, in-migrants and
+    # newcomers add up to gross - deadweight - leakage, month by month.
+    who = later["to_residents"] + later["to_in_migrants"] + later["to_newcomers"]
+    np.testing.assert_allclose(who, later["gross"] - later["deadweight"] - later["leakage"],
+                               rtol=0, atol=1e-6 * level)
+    assert later["to_residents"].iloc[-1] > 0
+    assert acc.loc["target"].loc[[1, 2], "to_residents"].isna().all()  # no split before
