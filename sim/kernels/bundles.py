@@ -413,10 +413,12 @@ class TrainingArgs(NamedTuple):
         key: stream key of the month's training draws.
         rate_by_status: (3,) probability of starting a course for the employed,
             unemployed and inactive, a month.
-        funding: (P,) multiplier of the entry probability by home place.
+        funding: (P, 2) multiplier of the entry probability by home place and skill
+            level (basic, intermediate; the advanced do not train).
         duration_by_skill: (2,) course length for a worker of skill 0 and 1, months.
         completion_rate: probability a course is completed.
-        linked_share: share of completed courses run with local employers.
+        linked_share: (P,) share of completed courses run with local employers, by home
+            place.
         entries: (P,) int64 output, course starts by home place (added to).
         completions: (P,) int64 output, completions by home place (added to).
     """
@@ -424,10 +426,10 @@ class TrainingArgs(NamedTuple):
     run: bool
     key: _KEY
     rate_by_status: _a(np.float64, 3)
-    funding: _a(np.float64, _N)
+    funding: _a(np.float64, _N, 2)
     duration_by_skill: _a(np.int16, 2)
     completion_rate: float
-    linked_share: float
+    linked_share: _a(np.float64, _N)
     entries: _a(np.int64, _N)
     completions: _a(np.int64, _N)
 
@@ -436,8 +438,9 @@ class TrainingArgs(NamedTuple):
         """Training off (``n_places`` sizes the unused count arrays)."""
         return make(
             cls, run=False, key=np.uint64(0), rate_by_status=np.zeros(3),
-            funding=np.ones(n_places), duration_by_skill=np.ones(2, dtype=np.int16),
-            completion_rate=0.0, linked_share=0.0, entries=np.zeros(n_places, dtype=np.int64),
+            funding=np.ones((n_places, 2)), duration_by_skill=np.ones(2, dtype=np.int16),
+            completion_rate=0.0, linked_share=np.zeros(n_places),
+            entries=np.zeros(n_places, dtype=np.int64),
             completions=np.zeros(n_places, dtype=np.int64),
         )
 

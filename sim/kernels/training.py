@@ -127,7 +127,7 @@ def training_chunk(start, stop, workers, searching, training, entries, completio
         if training_left[i] == 0:
             st = status[i]
             if st <= INACTIVE and skill[i] < 2:
-                p = rate_by_status[st] * funding[home[i]] / cap
+                p = rate_by_status[st] * funding[home[i], skill[i]] / cap
                 if uniform(key, 4 * i + 2) < p:
                     training_left[i] = -duration_by_skill[skill[i]]
                     entries[home[i]] += 1
@@ -157,7 +157,7 @@ def training_chunk(start, stop, workers, searching, training, entries, completio
                 skill[i] += 1
             # Human capital halfway (in logs) back to the new level's mean of 1.
             human_capital[i] = np.float32(np.sqrt(human_capital[i]))
-            if uniform(key, 4 * i + 1) < linked_share:
+            if uniform(key, 4 * i + 1) < linked_share[home[i]]:
                 trained_with[i] = home[i]
             completions[home[i]] += 1
         if st == TRAINING:

@@ -112,7 +112,10 @@ class Training(Mechanism):
     """Entry into training, completion and skill upgrade.
 
     Attributes:
-        funding: (P,) skills-funding multiplier by place (a policy may raise it).
+        funding: (P, 2) skills-funding multiplier by home place and skill level (basic,
+            intermediate); a policy may raise it.
+        linked_share: (P,) share of completed courses run with local employers, by home
+            place (``employer_linked_share`` everywhere; a policy may raise it).
         entries, completions: this month's course starts and completions by home place
             (agents).
     """
@@ -122,7 +125,8 @@ class Training(Mechanism):
         super().__init__(state)
         p: TrainingParams = self.params
         n_places = state.n_places
-        self.funding = np.full(n_places, p.skills_funding, dtype=np.float64)
+        self.funding = np.full((n_places, 2), p.skills_funding, dtype=np.float64)
+        self.linked_share = np.full(n_places, p.employer_linked_share, dtype=np.float64)
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.completions = np.zeros(n_places, dtype=np.int64)
         self._rates = np.array(
@@ -151,7 +155,7 @@ class Training(Mechanism):
         return make(
             TrainingArgs, run=self.enabled, key=state.stream_key("training"),
             rate_by_status=self._rates, funding=self.funding, duration_by_skill=self._duration,
-            completion_rate=p.completion_rate, linked_share=p.employer_linked_share,
+            completion_rate=p.completion_rate, linked_share=self.linked_share,
             entries=self.entries, completions=self.completions,
         )
 

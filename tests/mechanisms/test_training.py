@@ -49,9 +49,9 @@ def _run_kernel(cols: dict, rates=(0.0, 0.0, 0.0), completion=1.0, linked=0.0, f
     training_month(
         worker_bundle(cols), cols["searching"],
         make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
-             rate_by_status=np.asarray(rates, dtype=float), funding=np.full(3, funding),
+             rate_by_status=np.asarray(rates, dtype=float), funding=np.full((3, 2), funding),
              duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=completion,
-             linked_share=linked, entries=entries, completions=completions),
+             linked_share=np.full(3, linked), entries=entries, completions=completions),
     )
     return entries, completions
 
@@ -115,14 +115,15 @@ def test_employed_entry_by_thinning_has_the_right_rate_and_common_random_numbers
     entries, _ = _run_kernel(cols, rates=(0.001, 0.0, 0.0), funding=2.0)
     assert 500 < entries.sum() < 700
     # Raising funding in place 0 only: places 1 and 2 start exactly the same courses.
-    funding = np.array([5.0, 2.0, 2.0])  # 2.5 times the entry rate in place 0
+    funding = np.array([[5.0] * 2, [2.0] * 2, [2.0] * 2])  # 2.5 times the rate in place 0
     entries2 = np.zeros(3, dtype=np.int64)
     training_month(
         worker_bundle(base), base["searching"],
         make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
              rate_by_status=np.array([0.001, 0.0, 0.0]), funding=funding,
              duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=1.0,
-             linked_share=0.0, entries=entries2, completions=np.zeros(3, dtype=np.int64)),
+             linked_share=np.zeros(3), entries=entries2,
+             completions=np.zeros(3, dtype=np.int64)),
     )
     other = base["home"] != 0
     assert np.array_equal(base["training_left"][other], cols["training_left"][other])

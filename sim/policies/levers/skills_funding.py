@@ -22,23 +22,34 @@ key                        unit        meaning
                                        4,000: Skills Bootcamps cost about GBP 3,000-4,000 a
                                        learner, DfE 2022 evaluation; an Adult Education
                                        Budget Level 3 course a few thousand a year)
-``employer_linked``        --          not available (see below): must be left unset
+``skill_levels``           levels      which courses are funded: ``"basic"`` (for people
+                                       with basic skills, to intermediate),
+                                       ``"intermediate"`` (to advanced), or both (default)
+``employer_linked_share``  share       optional: the share of completed courses run with
+                                       local employers in the target places while the
+                                       lever runs and for the longest course after it
+                                       (the scenario's ``employer_linked_share`` when
+                                       unset); a completer of such a course is hired more
+                                       readily by the place's firms
+                                       (``training.employer_link_bonus``)
 =========================  ==========  ====================================================
 
 **Cost model.** The funded starts are the *extra* starts the multiplier causes: with
 ``S_p`` the starts place ``p`` would have at the multiplier ``F``, ``S_p (1 - 1/F)``.
 The lever computes their expected number when it acts, at the start of the month, from
-the residents eligible then (skill 0 or 1, not on a course; ``r_s`` the entry rate of
-their status, ``f_p`` the scenario's funding, ``pi_p`` people per agent):
+the residents eligible then (of a funded skill level, not on a course; ``r_s`` the
+entry rate of their status, ``pi_p`` people per agent):
 
-.. math:: B_p = f_p \sum_{i \in p} r_{s(i)}, \qquad
+.. math:: B_p = \sum_{k \in K} f_{pk} \sum_{i \in p,\ \text{skill}_i = k} r_{s(i)}, \qquad
           \text{funded}_p = B_p\,(F_p - 1)\,\pi_p \text{ people}, \qquad
           s_p = \text{funded}_p\, c \;\le\; a_p,
 
-with the month's multiplier reduced, where the allowance ``a_p`` does not stretch to
-the full ``F``, to what it affords:
+(``K`` the funded skill levels, ``f_pk`` the scenario's funding), with the month's
+multiplier reduced, where the allowance ``a_p`` does not stretch to the full ``F``, to
+what it affords:
 
-.. math:: F_p = \min\Bigl(F,\; \frac{5}{f_p},\; 1 + \frac{a_p}{B_p\, \pi_p\, c}\Bigr).
+.. math:: F_p = \min\Bigl(F,\; \frac{5}{\max_{k \in K} f_{pk}},\;
+          1 + \frac{a_p}{B_p\, \pi_p\, c}\Bigr).
 
 The spend is thus for course places funded (an allocation to providers for the expected
 extra starts), not for the starts drawn that month, which differ by chance and by the
@@ -47,15 +58,13 @@ unemployed rate); the realised extra starts, ``entries x (1 - 1/F_p)``, are kept
 :attr:`SkillsFunding.realised_funded` (people, last month). When the budget is spent or
 the months are over, ``F_p`` returns to the scenario's value.
 
-**Not modelled (gaps of the training kernel):**
-
-* *By skill level.* The funding multiplier is one number a place
-  (``TrainingArgs.funding`` is (P,)): basic and intermediate courses are funded alike.
-* *Employer-linked courses.* The kernel's ``linked_share`` is one scalar for the country,
-  drawn at completion (12-24 months after the start) for every completer: setting it for
-  a run would change untreated places and untreated learners too, and the baseline's
-  completers. A per-place, per-learner link needs a worker flag set at entry in the
-  kernel; ``employer_linked`` is therefore refused unless left unset.
+**Employer-linked courses.** The training kernel draws the employer link when a course
+is completed (12-24 months after its start), with the completer's home place's share
+(:attr:`Training.linked_share <sim.mechanisms.training.Training.linked_share>`). The lever
+sets that share in the target places from its first month until the longest course
+started in its last month has ended, so the funded learners complete under it; in that
+window it applies to every completer of those places, funded or not (an APPROXIMATION:
+the kernel keeps no flag of who was funded). It costs nothing extra.
 
 **Supported units:** every firm of the target places (place-wide: trained residents are
 hired anywhere they search).
@@ -95,19 +104,22 @@ class SkillsFundingParams(LeverParams):
         description="public cost of one funded course start, GBP (ESTIMATE: Skills Bootcamps "
         "about 3,000-4,000)",
     )
-    employer_linked: bool | None = Field(
-        None, description="not available: the training kernel's employer link is national"
+    skill_levels: tuple[Literal["basic", "intermediate"], ...] = Field(
+        ("basic", "intermediate"), min_length=1, max_length=2,
+        description="courses funded: for people with basic skills, intermediate, or both",
+    )
+    employer_linked_share: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="share of completed courses run with local employers in the target "
+        "places while funded (unset: the scenario's), share",
     )
 
-    @field_validator("employer_linked")
+    @field_validator("skill_levels", mode="before")
     @classmethod
-    def _no_link(cls, value: bool | None) -> bool | None:
-        if value is not None:
-            raise ValueError(
-                "not available: the training kernel's employer-linked share is one national "
-                "value drawn at completion, so it cannot be set for the target places or the "
-                "funded learners; leave employer_linked unset"
-            )
+    def _levels(cls, value: object) -> object:
+        value = tuple(value) if isinstance(value, list) else value
+        if isinstance(value, tuple) and len(set(value)) != len(value):
+            raise ValueError("each skill level at most once")
         return value
 
 
@@ -132,7 +144,14 @@ class SkillsFunding(Lever):
                 "[training] enabled = true"
             )
         self._training: Training = training
-        self._base = training.funding.copy()
+        self._base = training.funding.copy()  # (P, 2)
+        self._levels = np.array([lv in params.skill_levels
+                                 for lv in ("basic", "intermediate")])
+        self._linked_base = training.linked_share.copy()
+        self._linked_until = 0  # last recorded month of the employer-linked share
+        duration = int(max(state.scenario.training.duration_months))
+        if params.employer_linked_share is not None:
+            self._linked_until = params.start_month + params.months - 1 + duration
         t = state.scenario.training
         self._rates = np.array(
             [t.entry_rate_employed, t.entry_rate_unemployed, t.entry_rate_inactive, 0.0, 0.0]
@@ -144,15 +163,29 @@ class SkillsFunding(Lever):
         self._acting = False
 
     def _base_starts(self, state: MarketState) -> np.ndarray:
-        """(P,) expected course starts at the scenario's funding this month, agents."""
+        """(P,) expected course starts of the funded skill levels at the scenario's
+        funding this month, agents."""
         w = state.workers
-        eligible = (w.training_left == 0) & (w.status <= INACTIVE) & (w.skill < 2)
-        home = w.home[eligible]
-        rate = self._rates[w.status[eligible]]
-        return self._base * np.bincount(home, weights=rate, minlength=state.n_places)
+        out = np.zeros(state.n_places)
+        for level in np.flatnonzero(self._levels):
+            eligible = (w.training_left == 0) & (w.status <= INACTIVE) & (w.skill == level)
+            rate = self._rates[w.status[eligible]]
+            out += self._base[:, level] * np.bincount(w.home[eligible], weights=rate,
+                                                      minlength=state.n_places)
+        return out
+
+    def _link(self, month: int) -> None:
+        """The employer-linked share in the target places for this month."""
+        share = self.params.employer_linked_share
+        if share is None:
+            return
+        t = self._training
+        on = self.params.start_month <= month <= self._linked_until
+        t.linked_share[self.places] = share if on else self._linked_base[self.places]
 
     def act(self, state: MarketState, month: int, allowance: np.ndarray) -> None:
         training = self._training
+        self._link(month)
         if self._acting:  # last month's starts: the realised funded share
             self.realised_funded = (training.entries * (1.0 - 1.0 / self.multiplier)
                                     * state.people_per_agent)
@@ -171,11 +204,13 @@ class SkillsFunding(Lever):
         base = self._base_starts(state)
         per_unit = base * ppa * c  # GBP for raising F by one
         afford = np.divide(allowance, per_unit, out=np.zeros(n), where=per_unit > 0)
-        cap = np.divide(FUNDING_CAP, self._base, out=np.ones(n), where=self._base > 0)
+        top = self._base[:, self._levels].max(axis=1)
+        cap = np.divide(FUNDING_CAP, top, out=np.ones(n), where=top > 0)
         f = np.minimum(np.minimum(p.funding_multiplier, cap), 1.0 + afford)
         f = np.where(buying & (per_unit > 0), np.maximum(f, 1.0), 1.0)
         self.multiplier = f
         self.funded = base * (f - 1.0) * ppa
         self.spend = np.minimum(self.funded * c, allowance)
-        training.funding[self.places] = self._base[self.places] * f[self.places]
+        funded = self.places[:, None] & self._levels[None, :]
+        training.funding[:] = np.where(funded, self._base * f[:, None], self._base)
         self._acting = True

@@ -70,7 +70,8 @@ def _probe(m: LabourMarket) -> dict[str, np.ndarray]:
         "broadband": s.places.broadband_share.copy(),
         "rd_public": s.places.rd_public_gbp_m.copy(),
         "knowledge": s.places.knowledge_stock.copy(),
-        "funding": m.mechanisms["training"].funding.copy(),
+        "funding": m.mechanisms["training"].funding.copy(),  # (P, 2): basic, intermediate
+        "linked": m.mechanisms["training"].linked_share.copy(),
         "entries": m.mechanisms["training"].entries.astype(float),
         "programme_jobs": np.asarray(green.programme_jobs, dtype=float).copy(),
         "programme_size": green.programme_size.copy(),

@@ -84,10 +84,36 @@ def test_small_budget_lowers_the_multiplier() -> None:
                                rtol=1e-9)
 
 
-def test_employer_linked_is_refused_with_its_reason() -> None:
-    with pytest.raises(ScenarioError, match="employer"):
-        with_policy(base_scenario(), {"lever": "skills_funding", "target": "TLC",
-                                      "budget_gbp": 1e8, "employer_linked": True})
+def test_funding_by_skill_level_and_employer_links() -> None:
+    p = run(with_policy(base_scenario(), {
+        "lever": "skills_funding", "target": TARGETS, "budget_gbp": BUDGET,
+        "funding_multiplier": F, "cost_per_learner_gbp": COST,
+        "skill_levels": ["intermediate"], "employer_linked_share": 0.9,
+    }))
+    assert_identical_before(p, baseline())
+    t = mask(p.model, TARGETS)
+    during = slice(START - 1, START + SPAN - 1)
+    fund = p.probes["funding"]
+    # Only courses for people with intermediate skills are funded.
+    np.testing.assert_array_equal(fund[during][:, t, 1], F)
+    assert (fund[:, :, 0] == 1.0).all() and (fund[:, ~t] == 1.0).all()
+    # The employer-linked share is the lever's in the targets from its first month (and
+    # for the longest course after its last, beyond this 12-month run), the scenario's
+    # elsewhere and before.
+    linked = p.probes["linked"]
+    base_share = base_scenario().training.employer_linked_share
+    assert (linked[START - 1:][:, t] == 0.9).all()
+    assert (linked[:START - 1] == base_share).all() and (linked[:, ~t] == base_share).all()
+    # Fewer starts are funded than with both levels, for the same multiplier.
+    spend = p.frame("policy_spend")[during][:, t].sum()
+    assert 0 < spend < policy().frame("policy_spend")[during][:, t].sum()
+
+
+def test_unknown_or_repeated_skill_levels_are_refused() -> None:
+    for levels in (["advanced"], ["basic", "basic"], []):
+        with pytest.raises(ScenarioError, match="skill_levels"):
+            with_policy(base_scenario(), {"lever": "skills_funding", "target": "TLC",
+                                          "budget_gbp": 1e8, "skill_levels": levels})
 
 
 def test_refused_without_the_training_mechanism() -> None:
