@@ -14,6 +14,10 @@ A target is one string or a list of strings, each one of:
                        at district level): where 53% of UK R&D is spent
   ``lagging``          the third of places lowest by GVA per hour (2019 data; ties
                        broken by code)
+  ``lagging-pay``      the third of places lowest by median weekly pay of residents
+                       (ASHE 2019): the data closest to a low good-jobs share (the
+                       model's good-jobs share is an outcome that differs from seed to
+                       seed, so a group defined by it would differ between replications)
   ===================  ==============================================================
 
 :func:`resolve_target` returns a boolean mask over the geography's places, or raises
@@ -33,7 +37,7 @@ __all__ = ["GOLDEN_TRIANGLE", "GROUPS", "resolve_target"]
 #: ITL1 codes of London, the South East and the East of England.
 GOLDEN_TRIANGLE = ("TLI", "TLJ", "TLH")
 #: The groups a target may name.
-GROUPS = ("all", "golden-triangle", "lagging")
+GROUPS = ("all", "golden-triangle", "lagging", "lagging-pay")
 
 
 def _key(text: str) -> str:
@@ -73,8 +77,9 @@ def _one(item: str, geography: Geography) -> np.ndarray:
         if regions is None:
             raise ValueError(f"group {item!r} needs a UK geography (regions or districts)")
         return np.isin(regions, GOLDEN_TRIANGLE)
-    if key == "lagging":
-        gva = p["gva_per_hour_gbp"].to_numpy(dtype=float)
+    if key in ("lagging", "lagging pay"):
+        column = "gva_per_hour_gbp" if key == "lagging" else "median_weekly_pay_gbp"
+        gva = p[column].to_numpy(dtype=float)
         order = np.lexsort((codes, gva))
         k = max(int(round(len(codes) / 3.0)), 1)
         mask = np.zeros(len(codes), dtype=bool)

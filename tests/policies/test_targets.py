@@ -36,6 +36,9 @@ def test_groups(itl1):
     assert lagging.sum() == 4  # a third of 12
     gva = itl1.places["gva_per_hour_gbp"].to_numpy()
     assert gva[lagging].max() <= gva[~lagging].min()
+    low_pay = resolve_target("lagging-pay", itl1)
+    pay = itl1.places["median_weekly_pay_gbp"].to_numpy()
+    assert low_pay.sum() == 4 and pay[low_pay].max() <= pay[~low_pay].min()
 
 
 def test_a_region_expands_to_its_districts(lad):
