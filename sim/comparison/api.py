@@ -249,6 +249,13 @@ def compare(
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
         raise ValueError("give at most one of workers (a local cluster), scheduler and client")
     base, pols, targets = _prepare(baseline, policies, months=months, scale=scale, seed=seed)
+    for p in pols:
+        late = [i for i, lever in enumerate(p.scenario.policy)
+                if lever.start_month > base.run.months]
+        if late and warn is not None:
+            warn(f"{p.source or p.name}: policy[{late[0]}] starts in month "
+                 f"{p.scenario.policy[late[0]].start_month}, after the last recorded month "
+                 f"({base.run.months}): it never acts in this comparison")
     seeds = replication_seeds(base.run.seed, replications)
     fingerprint = _fingerprint(base, pols, replications)
     out = Path(out)
