@@ -327,6 +327,12 @@ def cost_table(places: pd.DataFrame, account: pd.DataFrame, impact: pd.DataFrame
                     rows.append((scenario, area, per, period, pd.NA, total, r[col],
                                  r["ci_low"], r["ci_high"], cost, lo, hi,
                                  int(r["replications"]), note))
+                for _, r in src[src["period"] == "month"].iterrows():
+                    spent = float(cum.get(int(r["month"]), np.nan))
+                    cost, lo, hi, note = _cost_row(spent, r[col], r["ci_low"], r["ci_high"])
+                    rows.append((scenario, area, per, "month", int(r["month"]), spent, r[col],
+                                 r["ci_low"], r["ci_high"], cost, lo, hi,
+                                 int(r["replications"]), note))
             if raw_account is not None and periods is not None and scenario in periods:
                 months = periods[scenario].get("whole", [])
                 acc = raw_account[(raw_account["scenario"] == scenario)
@@ -343,12 +349,6 @@ def cost_table(places: pd.DataFrame, account: pd.DataFrame, impact: pd.DataFrame
                     rows.append((scenario, area, "net additional job-year", "whole", pd.NA,
                                  total, s["difference"], s["ci_low"], s["ci_high"], cost, lo,
                                  hi, int(s["replications"]), note))
-                for _, r in src[src["period"] == "month"].iterrows():
-                    spent = float(cum.get(int(r["month"]), np.nan))
-                    cost, lo, hi, note = _cost_row(spent, r[col], r["ci_low"], r["ci_high"])
-                    rows.append((scenario, area, per, "month", int(r["month"]), spent, r[col],
-                                 r["ci_low"], r["ci_high"], cost, lo, hi,
-                                 int(r["replications"]), note))
     out = pd.DataFrame(rows, columns=list(COST_COLUMNS))
     out["month"] = out["month"].astype("Int64")
     return out

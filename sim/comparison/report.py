@@ -177,10 +177,10 @@ def _fig_map(impact: pd.DataFrame, geography: Any, path: Path) -> str:
 
     rows = impact[(impact["period"] == "whole") & (impact["indicator"] == "good_jobs_share")
                   & ~impact["area"].isin(["UK", "target"])]
-    values = rows.set_index("area")["difference"].astype(float)
+    values = rows.set_index("area")["difference"].astype(float) * 100.0
     fig, ax = plt.subplots(figsize=(6.5, 7.5))
-    plot_map(geography, values, title="Change in good-jobs share (whole period)",
-             label="policy - baseline", cmap="RdBu", ax=ax)
+    plot_map(geography, values, title="Change in the good-jobs share (whole period)",
+             label="policy - baseline, percentage points", cmap="RdBu", centre=0.0, ax=ax)
     return _save(fig, path)
 
 

@@ -520,6 +520,7 @@ def plot_map(
     label: str = "",
     cmap: str = "viridis",
     percent: bool = False,
+    centre: float | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw a choropleth map of one value per place.
@@ -543,6 +544,8 @@ def plot_map(
         label: Label of the colour bar.
         cmap: Name of a matplotlib colormap.
         percent: Show the colour bar as percentages of 1.
+        centre: With a value (0 for differences), the colour scale runs symmetrically
+            around it, so a diverging colormap shows its middle colour there.
         ax: Axes to draw on; a new figure is made when None.
 
     Returns:
@@ -565,6 +568,11 @@ def plot_map(
     codes = [str(c) for c in table.index]
     known = numeric.reindex(codes).to_numpy(dtype=float)
     norm = _norm(known)
+    if centre is not None:
+        finite = known[np.isfinite(known)]
+        reach = float(np.max(np.abs(finite - centre))) if finite.size else 0.0
+        reach = reach if reach > 0 else 1.0
+        norm = Normalize(centre - reach, centre + reach)
 
     if ax is None:
         fig, ax = _new_figure((7.0, 8.0))

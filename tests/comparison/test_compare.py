@@ -85,6 +85,11 @@ def test_grants_report_and_rerun_reuses_the_pairs(files, tmp_path):
                      & (res.costs["per"] == "net additional job")].iloc[0]
     assert cost["spend_gbp"] > 0 and cost["cost_gbp"] == pytest.approx(
         cost["spend_gbp"] / cost["net"])
+    # The time path: one row a month for jobs and for good jobs, in each area.
+    path = res.costs[res.costs["period"] == "month"]
+    assert path.groupby(["area", "per"]).size().to_dict() == {
+        (a, p): 12 for a in ("UK", "target")
+        for p in ("net additional good job", "net additional job")}
     again = compare(files["base"], [files["grants"]], replications=2, out=out, workers=0,
                     progress=False, report=False)
     assert again.info["execution"]["tasks_run"] == 0
