@@ -80,14 +80,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim.agents.workers import ABSENT, EMPLOYED
 
 if TYPE_CHECKING:
     from sim.core.model import LabourMarket
 
-__all__ = ["TERMS", "WHO_TERMS", "AREAS", "AccountTracker", "account_terms", "unit_jobs",
-           "who_took_them"]
+__all__ = ["TERMS", "WHO_TERMS", "AREAS", "AccountTracker", "WhoAtStart", "account_terms",
+           "unit_jobs", "unit_table", "who_took_them"]
 
 #: The account's terms, in order (``measured``: the difference in employment counted
 #: directly, which ``net`` equals to rounding).
@@ -133,6 +134,74 @@ def unit_jobs(employer: np.ndarray, home: np.ndarray, employed: np.ndarray,
     residents = np.bincount(unit, weights=np.where(target[h], w, 0.0),
                             minlength=n0 + n_places)
     return jobs, residents
+
+
+def unit_table(model: LabourMarket, original: np.ndarray, target: np.ndarray,
+               who: WhoAtStart | None) -> np.ndarray:
+    """Jobs at each unit by who holds them, in one pass over the employed (people).
+
+    Returns:
+        (U, 4): columns 0-2 the jobs held by residents of ``target`` who, at the first
+        policy month, lived there (0), lived elsewhere in the UK (1), or were not in the
+        tables (2: entrants and immigrants since); column 3 the jobs held by people living
+        outside ``target``. Before the first policy month (``who`` None) every target
+        resident is in column 0. Units as in :func:`unit_jobs`.
+    """
+    wk = model.workers
+    n_units = original.size + target.size
+    out = np.zeros((n_units, 4))
+    if who is None:
+        from_target = np.zeros(0, dtype=np.bool_)
+        age0 = np.zeros(0, dtype=np.int64)
+        present0 = np.zeros(0, dtype=np.bool_)
+        elapsed, split = 0, False
+    else:
+        from_target, age0, present0 = who.from_target, who.age, who.present
+        elapsed, split = who.elapsed, True
+    _unit_table(wk.status, wk.employer, wk.home, wk.age_months,
+                np.asarray(model.state.people_per_agent, dtype=np.float64), model.firms.place,
+                original, target, from_target, age0, present0, elapsed, split, out)
+    return out
+
+
+@njit(cache=True)
+def _unit_table(status, employer, home, age, people_per_agent, firm_place, original, target,
+                from_target, age0, present0, elapsed, split, out):
+    """One pass over the workers for :func:`unit_table` (``out`` (U, 4) is added to)."""
+    n0 = original.shape[0]
+    n_start = age0.shape[0]
+    for i in range(status.shape[0]):
+        if status[i] != EMPLOYED:
+            continue
+        j = employer[i]
+        h = home[i]
+        unit = j if (j < n0 and original[j]) else n0 + firm_place[j]
+        cls = 3
+        if target[h]:
+            cls = 0
+            if split:
+                cls = 2
+                if i < n_start and present0[i] and age[i] == age0[i] + elapsed:
+                    cls = 0 if from_target[i] else 1
+        out[unit, cls] += people_per_agent[h]
+
+
+class WhoAtStart:
+    """Who each worker row was at the first policy month: where they lived and their age
+    (a row later reused by someone else, an entrant or an immigrant, has another age).
+
+    Args:
+        model: the policy run's model at the start of the first policy month (the
+            baseline's is identical then).
+        target: (P,) bool, the target places.
+    """
+
+    def __init__(self, model: LabourMarket, target: np.ndarray) -> None:
+        wk = model.workers
+        self.from_target = target[wk.home]
+        self.age = wk.age_months.astype(np.int64)
+        self.present = wk.status != ABSENT
+        self.elapsed = 0
 
 
 def account_terms(jobs_p: np.ndarray, res_p: np.ndarray, jobs_b: np.ndarray,
@@ -191,14 +260,6 @@ def who_took_them(res_p: np.ndarray, res_b: np.ndarray,
     return dict(zip(WHO_TERMS, (float(x) for x in d), strict=True))
 
 
-def _employed_jobs(model: LabourMarket, original: np.ndarray,
-                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    wk = model.workers
-    return unit_jobs(wk.employer, wk.home, wk.status == EMPLOYED,
-                     np.asarray(model.state.people_per_agent, dtype=float),
-                     model.firms.place, original, target)
-
-
 class AccountTracker:
     """Follows a policy run and its baseline month by month and measures the account.
 
@@ -229,14 +290,8 @@ class AccountTracker:
                                "month (live firms): common random numbers are broken")
         self.original_p, self.original_b = alive_p, alive_b
         self.supported = np.zeros(alive_p.size, dtype=bool)
-        self.jobs_0, _ = _employed_jobs(self.policy, alive_p, self.target)
-        # Who each worker row is at the start: where they live and their age, so a row
-        # later reused by someone else (an entrant, an immigrant) is told apart by age.
-        wk = self.policy.workers
-        self._home_0 = wk.home.copy()
-        self._age_0 = wk.age_months.astype(np.int64)
-        self._present_0 = wk.status != ABSENT
-        self._elapsed = 0
+        self.jobs_0 = unit_table(self.policy, alive_p, self.target, None).sum(axis=1)
+        self._who = WhoAtStart(self.policy, self.target)
 
     def month(self) -> dict[str, dict[str, float]]:
         """The account after this month: ``{area: {term: value}}`` for :data:`AREAS`."""
@@ -251,42 +306,21 @@ class AccountTracker:
             now = self.policy.mechanisms["policy"].supported_firms(self.policy.state)[:n0]
             self.supported |= now & self.original_p
             op, ob, supported = self.original_p, self.original_b, self.supported
+            self._who.elapsed += 1
         n_places = self.target.size
-        jp, rp = _employed_jobs(self.policy, op, self.target)
-        jb, rb = _employed_jobs(self.baseline, ob, self.target)
+        who = self._who if started else None
+        tab_p = unit_table(self.policy, op, self.target, who)
+        tab_b = unit_table(self.baseline, ob, self.target, who)
+        jp, jb = tab_p.sum(axis=1), tab_b.sum(axis=1)
+        rp, rb = tab_p[:, :3].sum(axis=1), tab_b[:, :3].sum(axis=1)
         s = np.concatenate([supported, self.place_wide if started
                             else np.zeros(n_places, dtype=bool)])
         j0 = self.jobs_0 if started else None
-        who = None
-        if started:
-            self._elapsed += 1
-            who = who_took_them(self._by_who(self.policy, op), self._by_who(self.baseline, ob),
-                                s)
         n0 = op.size
         place = np.concatenate([self.policy.firms.place[:n0].astype(np.int64),
                                 np.arange(n_places, dtype=np.int64)])
         target_terms = account_terms(jp, rp, jb, rb, s, j0, place)
-        if who is not None:
-            target_terms.update(who)
+        if started:
+            target_terms.update(who_took_them(tab_p[:, :3].T, tab_b[:, :3].T, s))
         return {"target": target_terms,
                 "national": account_terms(jp, jp, jb, jb, s, j0, place)}
-
-    def _by_who(self, model: LabourMarket, original: np.ndarray) -> np.ndarray:
-        """(3, U) jobs held by target residents at each unit, by who they are."""
-        wk = model.workers
-        n = self._home_0.size
-        rows = wk.home.size
-        same = np.zeros(rows, dtype=bool)
-        same[:n] = self._present_0 & (wk.age_months[:n].astype(np.int64)
-                                      == self._age_0 + self._elapsed)
-        from_t = np.zeros(rows, dtype=bool)
-        from_t[:n] = self.target[self._home_0]
-        classes = (same & from_t, same & ~from_t, ~same)
-        employed = wk.status == EMPLOYED
-        ppa = np.asarray(model.state.people_per_agent, dtype=float)
-        out = []
-        for cls in classes:
-            _, r = unit_jobs(wk.employer, wk.home, employed & cls, ppa, model.firms.place,
-                             original, self.target)
-            out.append(r)
-        return np.vstack(out)

@@ -263,6 +263,9 @@ def account_table(account: pd.DataFrame,
     wide = wide.reset_index()
     out = _over_periods(wide, ["scenario", "area"], terms, periods, monthly=True)
     out = out.rename(columns={"indicator": "term", "difference": "value"})
+    # Terms an area does not have (who took the jobs: target places only; every term
+    # before the first policy month for those) have no replication: no row.
+    out = out[out["replications"] > 0].reset_index(drop=True)
     out["area"] = out["area"].replace({"national": "UK"})
     out["month"] = out["month"].astype("Int64")
     return out[list(ACCOUNT_COLUMNS)]
