@@ -68,10 +68,8 @@ def check_policies(policies: Sequence[LeverParams], geography: Geography) -> lis
     for j, q in enumerate(policies):
         for i in range(j):
             p = policies[i]
-            if p.lever != q.lever or not (masks[i] & masks[j]).any():
-                continue
             p_end, q_end = p.start_month + p.months, q.start_month + q.months
-            if p.start_month < q_end and q.start_month < p_end:
+            if p.contradicts(q, masks[i], masks[j]):
                 shared = int((masks[i] & masks[j]).sum())
                 raise PolicyError(
                     f"policy[{j}].target", q.target,

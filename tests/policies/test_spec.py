@@ -78,3 +78,21 @@ def test_the_command_line_stops_with_status_2(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"error: {bad}: policy[0].budget_gbp = -1.0: must be > 0.0"]
     assert not (tmp_path / "out").exists()
+
+
+def test_transport_links_of_a_corridor_may_share_an_end():
+    from sim.policies.spec import PolicyError, check_policies
+    from sim.world.geographies import geography_from_options
+
+    geo = geography_from_options("uk-itl1", {})
+    link = {"lever": "transport", "budget_gbp": 1e9, "minutes_saved": 10.0}
+    corridor = _scenario({**link, "from_place": "TLD", "to_place": "TLE"},
+                         {**link, "from_place": "TLE", "to_place": "TLC"})
+    assert len(check_policies(corridor.policy, geo)) == 2
+    same = _scenario({**link, "from_place": "TLD", "to_place": "TLE"},
+                     {**link, "from_place": "TLE", "to_place": "TLD", "start_month": 20})
+    with pytest.raises(PolicyError, match=r"overlaps policy\[0\]"):
+        check_policies(same.policy, geo)
+    later = _scenario({**link, "from_place": "TLD", "to_place": "TLE", "months": 12},
+                      {**link, "from_place": "TLE", "to_place": "TLD", "start_month": 13})
+    assert len(check_policies(later.policy, geo)) == 2

@@ -73,6 +73,15 @@ class LeverParams(Section):
         """Whether ``month`` (recorded, from 1) lies in the spending months."""
         return self.start_month <= month < self.start_month + self.months
 
+    def contradicts(self, other: LeverParams, mine: np.ndarray, theirs: np.ndarray) -> bool:
+        """Whether ``other`` (with target places ``theirs``; ``mine`` this lever's) cannot
+        run beside this lever: by default, the same lever in a common place with common
+        spending months (one place cannot run two programmes of one kind at once)."""
+        if other.lever != self.lever or not (mine & theirs).any():
+            return False
+        end, other_end = self.start_month + self.months, other.start_month + other.months
+        return self.start_month < other_end and other.start_month < end
+
     def geography_problem(self, geography: Geography) -> tuple[str, object, str] | None:
         """What in the lever's own keys this geography cannot run, as ``(key, value,
         reason)`` (None: nothing). The common target is checked by

@@ -112,6 +112,14 @@ class TransportParams(LeverParams):
         """The recorded month the link opens: the first after construction."""
         return self.start_month + self.months
 
+    def contradicts(self, other: LeverParams, mine: np.ndarray, theirs: np.ndarray) -> bool:
+        """Two links contradict each other only on the same pair of places with common
+        building months; links that share one end (a corridor of several links) do not."""
+        if other.lever != self.lever or not np.array_equal(mine, theirs):
+            return False
+        end, other_end = self.start_month + self.months, other.start_month + other.months
+        return self.start_month < other_end and other.start_month < end
+
     def geography_problem(self, geography: Geography) -> tuple[str, object, str] | None:
         """Each end must name exactly one place, and two different places."""
         ends = []
