@@ -437,7 +437,13 @@ def _format_error(source: str, exc: ValidationError, data: dict[str, Any]) -> Sc
         del loc[2]  # the lever's name, which pydantic puts in the location of a union
     ctx = error.get("ctx") or {}
     if error["type"] == "scenario_rule":  # a rule linking keys names its own key
-        key = ".".join([*loc, ctx["key"]])
+        parts: list[str] = []
+        for part in loc:  # a table of an array of tables: policy[0]
+            if part.isdigit() and parts:
+                parts[-1] += f"[{part}]"
+            else:
+                parts.append(part)
+        key = ".".join([*parts, ctx["key"]])
         return _error(source, key, ctx["value"], ctx["reason"])
     # tuple-valued fields report their position; name it like TOML does (key[0]).
     key_parts: list[str] = []

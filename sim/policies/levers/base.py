@@ -12,12 +12,16 @@ key              unit        meaning
 ``start_month``  month       first recorded month the lever spends (from 1)
 ``months``       months      how many months it spends over
 ``budget_gbp``   GBP         total budget, 2019 prices
+``profile``      shares      ``"flat"`` (default), or the budget's share for each spending
+                             month (``months`` non-negative shares adding up to 1: a
+                             capital scheme's S-curve, a programme that ramps up)
 ===============  ==========  ==============================================================
 
-**Budget and spend.** The budget is spent on a flat monthly profile: in recorded month
-``m`` with ``start <= m < start + months`` the lever may spend its *allowance*
+**Budget and spend.** The budget is spent on its monthly profile ``b(m)`` (``1 / M``
+each month when flat): in recorded month ``m`` with ``start <= m < start + months`` the
+lever may spend its *allowance*
 
-.. math:: A_p(m) = w_p \frac{B}{M} + C_p(m), \qquad C_p(m + 1) = A_p(m) - s_p(m)
+.. math:: A_p(m) = w_p\, B\, b(m) + C_p(m), \qquad C_p(m + 1) = A_p(m) - s_p(m)
 
 by target place ``p`` (``B`` the budget, ``M`` the months, ``w_p`` the place's share of
 the targets' working-age population, :attr:`Lever.weights`; ``s_p`` spent this month and
@@ -37,12 +41,12 @@ institutions), every firm in its target places (:attr:`Lever.place_wide`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from sim.config.section import Section, list_to_tuple
+from sim.config.section import Section, list_to_tuple, rule_error
 
 if TYPE_CHECKING:
     from sim.mechanisms.base import MarketState
@@ -63,6 +67,48 @@ class LeverParams(Section):
     start_month: int = Field(1, ge=1, le=100_000, description="first recorded month, from 1")
     months: int = Field(36, ge=1, le=1200, description="months the lever spends over")
     budget_gbp: float = Field(gt=0.0, le=1e12, description="total budget, GBP (2019 prices)")
+    profile: Literal["flat"] | tuple[float, ...] = Field(
+        "flat",
+        description="monthly spending profile: \"flat\" (the budget in equal parts), or the "
+        "share of the budget for each spending month (one per month, adding up to 1)",
+    )
+
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile_values(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value != "flat":
+                raise ValueError('must be "flat" or a list of shares, one a spending month')
+            return value
+        if not isinstance(value, (list, tuple)):
+            raise ValueError('must be "flat" or a list of shares, one a spending month')
+        shares = []
+        for x in value:
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not (
+                    0.0 <= float(x) <= 1.0):
+                raise ValueError(f"each share must be a number >= 0 and <= 1, got {x!r}")
+            shares.append(float(x))
+        return tuple(shares)
+
+    @model_validator(mode="after")
+    def _profile_fits(self) -> LeverParams:
+        if isinstance(self.profile, tuple):
+            if len(self.profile) != self.months:
+                raise rule_error("profile", list(self.profile),
+                                 f"must have one share per spending month ({self.months})")
+            if abs(sum(self.profile) - 1.0) > 1e-6:
+                raise rule_error("profile", list(self.profile),
+                                 f"shares must add up to 1 (they add up to "
+                                 f"{sum(self.profile):.6g})")
+        return self
+
+    def month_share(self, month: int) -> float:
+        """The budget's share for recorded ``month`` (0 outside the spending months)."""
+        if not self.active_in(month):
+            return 0.0
+        if self.profile == "flat":
+            return 1.0 / self.months
+        return float(self.profile[month - self.start_month])
 
     @property
     def label(self) -> str:
@@ -134,7 +180,7 @@ class Lever:
         p = self.params
         if not p.active_in(month):
             return np.zeros_like(self.weights)
-        a = self.weights * (p.budget_gbp / p.months) + self._carry
+        a = self.weights * (p.budget_gbp * p.month_share(month)) + self._carry
         total = float(a.sum())
         left = self.budget_left
         return a * (left / total) if total > left else a

@@ -97,3 +97,31 @@ def test_funded_jobs_leave_the_targets_after_their_retention():
     # Awards stop in month 15 and are kept 6 months: by month 24 none is on a target.
     assert jobs.sum() == 0
     assert lever.spent > 0
+
+
+def test_a_spending_profile_shapes_the_monthly_spend():
+    # Half the budget in the first of 4 months, then a sixth a month: spend follows the
+    # profile (in whole agent-jobs, with what a month cannot buy carried to the next).
+    shaped = {**GRANTS, "months": 4, "budget_gbp": 2.4e8,
+              "profile": [0.5, 1 / 6, 1 / 6, 1 / 6]}
+    res = _run(shaped)
+    monthly = res.national.set_index("month")["policy_spend"]
+    spent = monthly.loc[4:7]
+    assert spent.iloc[0] > 2 * spent.iloc[1:].max()
+    assert spent.sum() <= shaped["budget_gbp"] and (monthly.drop(range(4, 8)) == 0).all()
+
+
+@pytest.mark.parametrize(("profile", "message"), [
+    ([0.5, 0.5], "p.toml: policy[0].profile = [0.5, 0.5]: must have one share per spending "
+                 "month (12)"),
+    ([0.1] * 12, "shares must add up to 1"),
+    ([-0.1] + [1.1 / 11] * 11, "policy[0].profile = [-0.1, "),
+    ("steep", 'p.toml: policy[0].profile = "steep": must be "flat" or a list of shares'),
+])
+def test_bad_profiles_are_refused_in_one_line(profile, message):
+    from sim.config.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario({"run": RUN, "policy": [{**GRANTS, "profile": profile}]},
+                       source="p.toml")
+    assert message in str(info.value) and "\n" not in str(info.value)
