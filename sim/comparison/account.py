@@ -106,7 +106,8 @@ AREAS = ("target", "national")
 def unit_jobs(employer: np.ndarray, home: np.ndarray, employed: np.ndarray,
               people_per_agent: np.ndarray, firm_place: np.ndarray, original: np.ndarray,
               target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Jobs ``E`` and jobs held by target residents ``R`` at each unit (people).
+    """Jobs ``E`` and jobs held by target residents ``R`` at each unit (people), from
+    arrays: :func:`unit_table`'s pass without the split by who holds the jobs.
 
     Args:
         employer: (W,) firm row of each worker (-1 when not employed).
@@ -122,18 +123,15 @@ def unit_jobs(employer: np.ndarray, home: np.ndarray, employed: np.ndarray,
         ``(E, R)``, each (F0 + P,): units ``0..F0-1`` are the firm rows (zero where not
         original), unit ``F0 + p`` the pool of place ``p``.
     """
-    n0, n_places = original.size, people_per_agent.size
-    j = employer[employed].astype(np.int64)
-    h = home[employed].astype(np.int64)
-    w = people_per_agent[h]
-    own = np.zeros(j.size, dtype=bool)
-    low = j < n0
-    own[low] = original[j[low]]
-    unit = np.where(own, j, n0 + firm_place[j].astype(np.int64))
-    jobs = np.bincount(unit, weights=w, minlength=n0 + n_places)
-    residents = np.bincount(unit, weights=np.where(target[h], w, 0.0),
-                            minlength=n0 + n_places)
-    return jobs, residents
+    status = np.where(np.asarray(employed, dtype=bool), EMPLOYED, EMPLOYED + 1).astype(np.int8)
+    table = np.zeros((original.size + people_per_agent.size, 4))
+    none_b, none_i = np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.int64)
+    _unit_table(status, np.asarray(employer, dtype=np.int64), np.asarray(home, dtype=np.int64),
+                np.zeros(status.size, dtype=np.int64),
+                np.asarray(people_per_agent, dtype=np.float64),
+                np.asarray(firm_place, dtype=np.int64), np.asarray(original, dtype=np.bool_),
+                np.asarray(target, dtype=np.bool_), none_b, none_i, none_b, 0, False, table)
+    return table.sum(axis=1), table[:, 0]
 
 
 def unit_table(model: LabourMarket, original: np.ndarray, target: np.ndarray,

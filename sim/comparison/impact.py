@@ -145,9 +145,12 @@ def target_frame(places: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     keys = ["scenario", "run", "replication", "month"]
     if sub.empty:
         return pd.DataFrame(columns=keys)
-    cols = set(sub.columns)
-    sums = [c for c in cols - set(keys) - {"place", "name", "seed"}
-            if (c in DERIVED or (c in INDICATORS and INDICATORS[c].aggregation == "sum"))
+    # In the table's column order (not a set's, whose order changes from process to
+    # process), so the output's rows are the same in every run.
+    cols = list(sub.columns)
+    skip = {*keys, "place", "name", "seed"}
+    sums = [c for c in cols if c not in skip
+            and (c in DERIVED or (c in INDICATORS and INDICATORS[c].aggregation == "sum"))
             and pd.api.types.is_numeric_dtype(sub[c])]
     weighted: dict[str, str] = {"mean_wage": "employed", "median_wage": "employed",
                                 "gva_per_worker": "jobs_at_workplace"}

@@ -15,11 +15,8 @@ runs (a ``run`` column says which) and the account, or the error.
 
 from __future__ import annotations
 
-import time
-import traceback
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,8 +26,8 @@ from sim.comparison.account import AccountTracker
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import parse_scenario
 from sim.core.model import LabourMarket
-from sim.kernels import configure_threads
 from sim.runs import interrupts
+from sim.sweeps.worker import RunOutcome, recorded
 from sim.world.geographies import geography_from_options
 
 __all__ = ["PairTask", "PairOutcome", "run_pair", "first_policy_month"]
@@ -56,33 +53,19 @@ class PairTask:
 
 
 @dataclass
-class PairOutcome:
-    """What a task gave: the two runs' tables and the account, or the error.
+class PairOutcome(RunOutcome):
+    """What a task gave: a sweep run's outcome (:class:`~sim.sweeps.worker.RunOutcome`:
+    tables, error, warnings, wall time) for the pair, and its account.
 
     Attributes:
         task: the task.
         places: both runs' places tables, a first column ``run`` ("baseline", "policy").
         national: both runs' national tables, likewise.
         account: one row per month, area and term (``month, area, term, value``).
-        error_type, error, traceback: the failure ("" when it succeeded).
-        warnings: warnings the runs gave (one line each).
-        wall_seconds: the task's wall time.
     """
 
     task: PairTask
-    places: pd.DataFrame | None = None
-    national: pd.DataFrame | None = None
     account: pd.DataFrame | None = None
-    error_type: str = ""
-    error: str = ""
-    traceback: str = ""
-    warnings: list[str] = field(default_factory=list)
-    wall_seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """Whether the task finished."""
-        return not self.error_type
 
 
 def first_policy_month(scenario: Any) -> int | None:
@@ -150,25 +133,12 @@ def run_pair(baseline: dict[str, Any], policy: dict[str, Any], task: PairTask,
     A failure of the runs is an outcome (its error), not an exception, so Dask neither
     retries it nor stops the others; an interrupt is raised.
     """
-    started = time.perf_counter()
     outcome = PairOutcome(task)
-    try:
-        if task.threads is not None:
-            configure_threads(task.threads)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            base = parse_scenario(baseline, source="baseline")
-            pol = parse_scenario(policy, source=task.name)
-            outcome.places, outcome.national, outcome.account = simulate_pair(
-                base, pol, task.seed, on_month)
-        outcome.warnings = sorted({str(w.message) for w in caught
-                                   if issubclass(w.category, UserWarning)})
-    except Exception as exc:  # noqa: BLE001 - every failure of a task is an outcome
-        message = str(exc).strip().splitlines()
-        outcome.error_type = type(exc).__name__
-        outcome.error = message[0] if message else type(exc).__name__
-        outcome.traceback = traceback.format_exc()
-    outcome.wall_seconds = time.perf_counter() - started
+    with recorded(outcome, task.threads):
+        base = parse_scenario(baseline, source="baseline")
+        pol = parse_scenario(policy, source=task.name)
+        outcome.places, outcome.national, outcome.account = simulate_pair(
+            base, pol, task.seed, on_month)
     return outcome
 
 

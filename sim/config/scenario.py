@@ -301,6 +301,18 @@ class Scenario(Section):
         return self
 
     @model_validator(mode="after")
+    def _levers_have_their_mechanisms(self) -> Scenario:
+        for i, lever in enumerate(self.policy):
+            section = lever.REQUIRES
+            if section and not getattr(self, section).enabled:
+                raise rule_error(
+                    f"policy[{i}].lever", lever.lever,
+                    f"needs the {section} mechanism, which it acts through: set "
+                    f"[{section}] enabled = true",
+                )
+        return self
+
+    @model_validator(mode="after")
     def _cycle_moves_targets(self) -> Scenario:
         if self.cycle.enabled and not self.firm_dynamics.enabled:
             raise rule_error(

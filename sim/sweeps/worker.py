@@ -25,6 +25,8 @@ import threading
 import time
 import traceback
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +37,7 @@ from sim.config.scenario import parse_scenario
 from sim.kernels import configure_threads
 from sim.runs.api import run, source_commit
 
-__all__ = ["RunTask", "RunOutcome", "run_task", "dask_setup", "worker_info"]
+__all__ = ["RunTask", "RunOutcome", "recorded", "run_task", "dask_setup", "worker_info"]
 
 _LOCK = threading.Lock()
 
@@ -89,31 +91,46 @@ class RunOutcome:
         return not self.error_type
 
 
-def run_task(base: dict[str, Any], task: RunTask) -> RunOutcome:
-    """Run ``task`` on the scenario ``base`` (a :meth:`~sim.config.scenario.Scenario.to_dict`)."""
+@contextmanager
+def recorded(outcome: RunOutcome, threads: int | None) -> Iterator[None]:
+    """Run the body as one task of this worker process, recording into ``outcome``.
+
+    Tasks in one process take turns (the lock: see the module docstring); ``threads``
+    (when given) sets the kernels' threads first. The body's ``UserWarning`` messages
+    become ``outcome.warnings``; an error it raises becomes the outcome's error (type,
+    first line, traceback) and is not raised, so Dask neither retries the task nor stops
+    the others; an interrupt (``KeyboardInterrupt``) is raised. ``outcome.wall_seconds``
+    is the body's wall time.
+    """
     with _LOCK:
         started = time.perf_counter()
-        outcome = RunOutcome(task)
         try:
-            if task.threads is not None:
-                configure_threads(task.threads)
+            if threads is not None:
+                configure_threads(threads)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                scenario = parse_scenario(base, source=f"run {task.run_id}")
-                if task.changes:
-                    scenario = scenario.with_changes(task.changes)
-                result = run(scenario, seed=task.seed, out=None, progress=False)
-            outcome.places = result.places
-            outcome.national = result.national
+                yield
             outcome.warnings = sorted({str(w.message) for w in caught
                                        if issubclass(w.category, UserWarning)})
-        except Exception as exc:  # noqa: BLE001 - every failure of a run is an outcome
+        except Exception as exc:  # noqa: BLE001 - every failure of a task is an outcome
             message = str(exc).strip().splitlines()
             outcome.error_type = type(exc).__name__
             outcome.error = message[0] if message else type(exc).__name__
             outcome.traceback = traceback.format_exc()
         outcome.wall_seconds = time.perf_counter() - started
-        return outcome
+
+
+def run_task(base: dict[str, Any], task: RunTask) -> RunOutcome:
+    """Run ``task`` on the scenario ``base`` (a :meth:`~sim.config.scenario.Scenario.to_dict`)."""
+    outcome = RunOutcome(task)
+    with recorded(outcome, task.threads):
+        scenario = parse_scenario(base, source=f"run {task.run_id}")
+        if task.changes:
+            scenario = scenario.with_changes(task.changes)
+        result = run(scenario, seed=task.seed, out=None, progress=False)
+        outcome.places = result.places
+        outcome.national = result.national
+    return outcome
 
 
 def worker_info() -> dict[str, Any]:

@@ -10,6 +10,7 @@ nationally), month by month, to 1e-6 relative to employment.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,16 @@ def test_the_account_equals_the_measured_difference_in_a_real_grants_run():
                                rtol=0, atol=1e-6 * level)
     assert later["to_residents"].iloc[-1] > 0
     assert acc.loc["target"].loc[[1, 2], "to_residents"].isna().all()  # no split before
+
+
+def test_the_target_area_keeps_the_tables_column_order():
+    """Its columns follow the places table, not a set's order (which changes between
+    processes), so impact.parquet's rows are the same in every run."""
+    from sim.comparison.impact import target_frame
+
+    cols = ["vacancies", "unemployed", "hires", "employed", "population", "separations"]
+    rows = [{"scenario": "s", "run": r, "replication": 0, "month": 1, "place": p,
+             "name": p, **{c: 1.0 + k for k, c in enumerate(cols)}}
+            for r in ("policy", "baseline") for p in ("A", "B")]
+    out = target_frame(pd.DataFrame(rows), ["A", "B"])
+    assert [c for c in out.columns if c in cols] == cols

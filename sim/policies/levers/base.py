@@ -61,6 +61,11 @@ Target = str | Annotated[tuple[str, ...], BeforeValidator(list_to_tuple)]
 class LeverParams(Section):
     """The keys every lever's table has (see the module docstring)."""
 
+    #: The scenario section of the mechanism the lever acts through, which must be
+    #: enabled (checked with the scenario: :class:`~sim.config.scenario.Scenario`);
+    #: "" when the lever needs none.
+    REQUIRES: ClassVar[str] = ""
+
     lever: str
     name: str = Field("", max_length=80, description="label in the outputs")
     target: Target = Field(description="place codes or names, an ITL1 region, or a group")

@@ -73,7 +73,7 @@ lever acts on the place's people, not on named firms.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
@@ -98,6 +98,7 @@ class EarlyYearsParams(LeverParams):
     """``lever = "early_years"``: better early years or schools for the children now."""
 
     lever: Literal["early_years"]
+    REQUIRES: ClassVar[str] = "demography"
     quality_uplift: float = Field(
         gt=0.0, le=10.0,
         description="proportional rise of the quality index for a treated child, ratio",
@@ -126,12 +127,7 @@ class EarlyYears(Lever):
     def __init__(self, params: EarlyYearsParams, state: MarketState, places: np.ndarray,
                  key: str) -> None:
         super().__init__(params, state, places, key)
-        demography = state.mechanism("demography")
-        if demography is None or not demography.enabled:
-            raise ValueError(
-                f"policy {params.label!r}: the early_years lever needs the demography "
-                "mechanism ([demography] enabled = true): only entrants carry the quality"
-            )
+        demography = state.mechanism("demography")  # enabled: Scenario checks
         self._demography = demography
         self.coverage = np.zeros(state.n_places)
         # What the lever added to the place indices last month, and their values before.

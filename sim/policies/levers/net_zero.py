@@ -69,7 +69,7 @@ own ``[green]`` programme (``programme_jobs_share > 0``) also runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
@@ -87,6 +87,7 @@ class NetZeroParams(LeverParams):
     """``lever = "net_zero"``: green-infrastructure programme jobs bought by budget."""
 
     lever: Literal["net_zero"]
+    REQUIRES: ClassVar[str] = "green"
     cost_per_job_year_gbp: float = Field(
         50_000.0, ge=1_000.0, le=1e7,
         description="public cost of one programme job for a year, GBP a year "
@@ -107,11 +108,7 @@ class NetZero(Lever):
     def __init__(self, params: NetZeroParams, state: MarketState, places: np.ndarray,
                  key: str) -> None:
         super().__init__(params, state, places, key)
-        green = state.mechanism("green")
-        if green is None or not state.scenario.green.enabled:
-            raise ValueError(
-                f"{key}: lever 'net_zero' needs the green mechanism: set [green] enabled = true"
-            )
+        green = state.mechanism("green")  # enabled: Scenario checks REQUIRES
         own = state.scenario.green
         if own.programme_jobs_share > 0:
             codes = np.asarray([str(c) for c in state.geography.places.index])

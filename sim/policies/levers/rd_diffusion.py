@@ -51,7 +51,7 @@ would be inert).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -69,6 +69,7 @@ class RdDiffusionParams(LeverParams):
     """``lever = "rd_diffusion"``: public R&D added to, or moved into, the targets."""
 
     lever: Literal["rd_diffusion"]
+    REQUIRES: ClassVar[str] = "knowledge"
     mode: Literal["add", "relocate"] = Field(
         "add", description="add new public R&D, or relocate it from relocate_from"
     )
@@ -98,11 +99,6 @@ class RdDiffusion(Lever):
     def __init__(self, params: RdDiffusionParams, state: MarketState, places: np.ndarray,
                  key: str) -> None:
         super().__init__(params, state, places, key)
-        if state.mechanism("knowledge") is None or not state.scenario.knowledge.enabled:
-            raise ValueError(
-                f"{key}: lever 'rd_diffusion' needs the knowledge mechanism: set "
-                "[knowledge] enabled = true"
-            )
         n = state.n_places
         self.donors = np.zeros(n, dtype=bool)
         self._donor_weights = np.zeros(n)

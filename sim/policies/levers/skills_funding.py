@@ -74,7 +74,7 @@ hired anywhere they search).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -94,6 +94,7 @@ class SkillsFundingParams(LeverParams):
     """``lever = "skills_funding"``: more funded course starts in the target places."""
 
     lever: Literal["skills_funding"]
+    REQUIRES: ClassVar[str] = "training"
     funding_multiplier: float = Field(
         2.0, gt=1.0, le=FUNDING_CAP,
         description="F, the course-entry rate multiplier in the target places while funded, "
@@ -137,12 +138,7 @@ class SkillsFunding(Lever):
     def __init__(self, params: SkillsFundingParams, state: MarketState, places: np.ndarray,
                  key: str) -> None:
         super().__init__(params, state, places, key)
-        training = state.mechanism("training")
-        if training is None or not state.scenario.training.enabled:
-            raise ValueError(
-                f"{key}: lever 'skills_funding' needs the training mechanism: set "
-                "[training] enabled = true"
-            )
+        training = state.mechanism("training")  # enabled: Scenario checks REQUIRES
         self._training: Training = training
         self._base = training.funding.copy()  # (P, 2)
         self._levels = np.array([lv in params.skill_levels

@@ -89,10 +89,10 @@ def test_small_budget_buys_a_smaller_programme() -> None:
 
 
 def test_refused_without_the_green_mechanism() -> None:
-    s = with_policy(base_scenario(green={"enabled": False}),
-                    {"lever": "net_zero", "target": "TLC", "budget_gbp": 1e8})
+    # The scenario itself is refused (one line, exit status 2 at the command line).
     with pytest.raises(ValueError, match="needs the green mechanism"):
-        LabourMarket(s, rng=1)
+        with_policy(base_scenario(green={"enabled": False}),
+                    {"lever": "net_zero", "target": "TLC", "budget_gbp": 1e8})
 
 
 def test_refused_where_the_scenarios_own_programme_runs() -> None:

@@ -103,9 +103,8 @@ def test_relocation_never_takes_more_than_the_donors_hold() -> None:
 
 def test_refusals() -> None:
     with pytest.raises(ValueError, match="needs the knowledge mechanism"):
-        LabourMarket(with_policy(base_scenario(knowledge={"enabled": False}),
-                                 {"lever": "rd_diffusion", "target": "TLC", "budget_gbp": 1e8}),
-                     rng=1)
+        with_policy(base_scenario(knowledge={"enabled": False}),
+                    {"lever": "rd_diffusion", "target": "TLC", "budget_gbp": 1e8})
     with pytest.raises(ScenarioError, match="relocate_from"):
         with_policy(base_scenario(), {"lever": "rd_diffusion", "target": "TLC",
                                       "budget_gbp": 1e8, "mode": "relocate"})
