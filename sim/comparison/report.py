@@ -5,7 +5,7 @@ jobs, unemployment, pay, GVA, the Theil and CV gaps between places), who gained 
 skill, by home place), the additionality account with intervals and how each term is
 measured, the cost per net additional job and per net additional good job; figures:
 the effects with interval whiskers, the time paths of net jobs and of the cost per job,
-and a map of the change in the good-jobs share by place (:func:`sim.viz.plots.plot_map`).
+and a map of the change in the good-jobs share by place (:func:`sim.viz.maps.plot_map`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.viz.plots import plot_map
+from sim.viz.maps import plot_map
 
 if TYPE_CHECKING:
     from sim.comparison.api import CompareResults

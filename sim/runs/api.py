@@ -266,11 +266,10 @@ def run(
         interrupts.check()
         write_table(places, staged.dir / "places.parquet", meta)
         write_table(national, staged.dir / "national.parquet", meta)
-        caption = (
-            f"placejobs {__version__}; scenario {spec.name} ({scenario_file or 'in memory'}); "
-            f"seed {spec.seed}; scale {spec.scale}"
+        write_standard_plots(
+            places, model.geography, staged.dir / "plots", scenario=spec.name,
+            seed=spec.seed, scale=spec.scale, run_date=info["finished_at"][:10],
         )
-        write_standard_plots(places, model.geography, staged.dir / "plots", caption=caption)
         interrupts.check()
         write_run_json(staged.dir / "run.json", info)  # last: the run is complete
         final = staged.commit()

@@ -55,7 +55,7 @@ from sim.validation.targets import (
     workplace_ratio_data,
     workplace_ratio_model,
 )
-from sim.viz.plots import plot_map
+from sim.viz.maps import plot_map
 from sim.world.geographies import geography_from_options
 
 __all__ = [
@@ -479,10 +479,10 @@ def _fig_maps(group: _Group, path: Path) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(11, 6.5))
     model = _place_model(group, "unemployment_rate")
     data = group.data["unemployment_rate"].reindex(model.index)
-    plot_map(group.geo, model, title="Unemployment rate, model (its own colour scale)",
-             percent=True, ax=axes[0])
-    plot_map(group.geo, data, title="Unemployment rate, data (its own colour scale)",
-             percent=True, ax=axes[1])
+    plot_map(group.geo, model, title="Unemployment rate, model (its own classes)",
+             label="Unemployment rate (%)", percent=True, ax=axes[0])
+    plot_map(group.geo, data, title="Unemployment rate, data (its own classes)",
+             label="Unemployment rate (%)", percent=True, ax=axes[1])
     return _save(fig, path)
 
 

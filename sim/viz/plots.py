@@ -1,96 +1,73 @@
-"""Plots of simulated place-level labour-market indicators.
+"""Plots of simulated place-level labour-market indicators over time, and a run's standard set.
 
-Every function here builds its own :class:`matplotlib.figure.Figure` attached to an Agg
-canvas (or draws on an ``ax`` the caller passes in) and never touches ``pyplot``'s global
-state, so plotting works headless, in worker threads and inside notebooks alike.
+* :func:`plot_indicator_over_time` draws an indicator column of the ``places`` frame (one
+  row per place and month) over the months. A few places (up to
+  :data:`MAX_DISTINCT_LINES`) are lines in colours of a palette that can be told apart
+  (:mod:`sim.viz.palette`); more, up to :data:`MAX_LINES` (the 12 UK regions), are small
+  multiples: one panel per place, that place in colour over the others in light grey, on a
+  shared y axis; beyond that (the 374 districts) the median place and the band between the
+  10th and 90th percentiles.
+* Units are written once: the y axis label carries the unit, e.g. "Unemployment rate (%)",
+  and its ticks are plain numbers (6, 6.5), shares being shown as percentages.
+* :func:`write_standard_plots` writes the standard PNG files of a run, named after the
+  geography, each with a caption line saying which run it shows (:mod:`sim.viz.captions`).
 
-* :func:`plot_indicator_over_time` draws one line per place for an indicator column of the
-  ``places`` frame (one row per place and month).
-* :func:`plot_map` draws a choropleth of one value per place: the polygons of the GeoJSON
-  boundaries shipped in ``sim/data/geo`` for real geographies, or circles sized by population
-  (with the transport links) for synthetic geographies without boundaries.
-* :func:`write_standard_plots` writes the standard set of PNG files of a run.
-
-Boundary files are read with :mod:`json` and drawn with matplotlib patches only; no GIS
-library is needed.
+Maps are drawn by :mod:`sim.viz.maps`; :func:`plot_map` and :func:`load_boundaries` are
+re-exported here for existing callers. Figures are built on an Agg canvas without
+``pyplot`` (:mod:`sim.viz.figures`), so plotting works headless and in worker threads.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import warnings
 from collections.abc import Sequence
-from functools import cache
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.cm import ScalarMappable
-from matplotlib.collections import LineCollection, PatchCollection
-from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
 from sim.core.indicators import INDICATORS
-from sim.world.resources import data_path
+from sim.viz.captions import add_caption, caption_text, geography_slug
+from sim.viz.figures import blank_figure, figure_of, new_figure
+from sim.viz.maps import load_boundaries, plot_map
+from sim.viz.palette import CONTEXT_GREY, HIGHLIGHT, MISSING_COLOUR, QUALITATIVE
 
 __all__ = [
+    "MAX_DISTINCT_LINES",
+    "MAX_LINES",
     "MISSING_COLOUR",
     "STANDARD_DPI",
+    "PlainPercentFormatter",
     "load_boundaries",
     "plot_indicator_over_time",
     "plot_map",
+    "standard_plot_names",
     "write_standard_plots",
 ]
 
-#: Fill colour of places that have no value in a map.
-MISSING_COLOUR = "lightgrey"
 #: Resolution of the PNG files written by :func:`write_standard_plots`.
 STANDARD_DPI = 120
-
-#: Places above this count get their legend outside the axes, in columns.
-_LEGEND_INSIDE_MAX = 6
+#: Up to this many places, ``layout="auto"`` draws one line per place in distinct colours.
+MAX_DISTINCT_LINES = 8
 #: Beyond this many places a time series shows the median and a percentile band instead
-#: of one line per place.
+#: of one line (or panel) per place.
 MAX_LINES = 40
-#: Line styles cycled through when there are more places than colours.
+#: Places above this count get their legend outside the axes.
+_LEGEND_INSIDE_MAX = 6
+#: Line styles cycled through when there are more lines than colours.
 _LINE_STYLES = ("-", "--", ":", "-.")
-#: Marker area (points squared) of the most populous place on a synthetic map.
-_MAX_MARKER_AREA = 900.0
+#: Columns of small multiples.
+_PANEL_COLUMNS = 4
 
-#: One ring: an (n, 2) array of (longitude, latitude); one polygon: its exterior ring then
-#: its holes.
-Ring = np.ndarray
-PolygonRings = tuple[Ring, ...]
+Layout = Literal["auto", "lines", "panels", "band"]
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers
+# Labels and checks
 # --------------------------------------------------------------------------------------------
-
-
-def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    """Return a new figure on an Agg canvas and its single axes."""
-    fig = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _figure_of(ax: Axes) -> Figure:
-    """Return the top-level figure an axes belongs to (also for axes in subfigures)."""
-    fig: Any = ax.figure
-    while fig is not None and not isinstance(fig, Figure):
-        fig = fig.figure
-    if fig is None:  # pragma: no cover - axes added to a figure always have one
-        raise ValueError("ax does not belong to a figure")
-    return fig
 
 
 def _pretty(indicator: str) -> str:
@@ -121,13 +98,23 @@ def _is_percent(indicator: str) -> bool:
     return entry is not None and entry.percent
 
 
-def _line_style(i: int, n: int) -> tuple[Any, str]:
-    """Colour and line style of the i-th of n lines, distinct for up to 40 lines."""
-    if n <= 10:
-        return colormaps["tab10"](i), "-"
-    if n <= 20:
-        return colormaps["tab20"](i), "-"
-    return colormaps["tab10"](i % 10), _LINE_STYLES[(i // 10) % len(_LINE_STYLES)]
+class PlainPercentFormatter(PercentFormatter):
+    """Ticks of shares of 1 as percentages without the sign and without trailing zeros.
+
+    The axis label says ``(%)``, so a share of 0.065 is written ``6.5`` and 0.07 ``7``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(xmax=1.0, symbol="")
+
+    def format_pct(self, x: float, display_range: float) -> str:
+        """Write the share ``x`` in percent with as few digits as it needs."""
+        return f"{round(float(self.convert_to_pct(x)), 9):g}"
+
+
+def _percent_ticks() -> PercentFormatter:
+    """Ticks of shares as percentages without the sign: the axis label says ``(%)``."""
+    return PlainPercentFormatter()
 
 
 def _check_places(places: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -163,6 +150,83 @@ def _check_indicator(places: pd.DataFrame, indicator: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _line_style(i: int) -> tuple[str, str]:
+    """Colour and line style of the i-th line: palette colours, then new line styles."""
+    n = len(QUALITATIVE)
+    return QUALITATIVE[i % n], _LINE_STYLES[(i // n) % len(_LINE_STYLES)]
+
+
+def _choose_layout(layout: Layout, n: int, has_ax: bool) -> Layout:
+    """Resolve ``"auto"``; refuse panels on a single given axes."""
+    if layout not in ("auto", "lines", "panels", "band"):
+        raise ValueError(f"unknown layout {layout!r}; use auto, lines, panels or band")
+    if layout == "panels" and has_ax:
+        raise ValueError("layout='panels' draws its own figure; do not pass ax")
+    if layout != "auto":
+        return layout
+    if n > MAX_LINES:
+        return "band"
+    if n <= MAX_DISTINCT_LINES or has_ax:
+        return "lines"
+    return "panels"
+
+
+def _draw_band(ax: Axes, wide: pd.DataFrame) -> None:
+    """The median place and the band between the 10th and 90th percentiles, by month."""
+    months = wide.index.to_numpy()
+    q10, q50, q90 = (wide.quantile(q, axis=1).to_numpy() for q in (0.1, 0.5, 0.9))
+    ax.fill_between(months, q10, q90, color=HIGHLIGHT, alpha=0.25, linewidth=0,
+                    label=f"10th-90th percentile of {wide.shape[1]} places")
+    ax.plot(months, q50, color=HIGHLIGHT, lw=2.0, label="median place")
+    ax.legend(fontsize="small")
+
+
+def _draw_lines(ax: Axes, wide: pd.DataFrame, names: dict[str, str]) -> None:
+    """One line per place, in distinct colours, with a legend."""
+    months = wide.index.to_numpy()
+    for i, code in enumerate(wide.columns):
+        colour, style = _line_style(i)
+        ax.plot(months, wide[code].to_numpy(), label=names.get(code, code), color=colour,
+                linestyle=style, lw=1.6)
+    n = wide.shape[1]
+    if n > _LEGEND_INSIDE_MAX:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  ncol=1 if n <= 16 else 2, frameon=False)
+    else:
+        ax.legend(fontsize="small")
+
+
+def _draw_panels(fig: Figure, wide: pd.DataFrame, names: dict[str, str], *, title: str,
+                 ylabel: str, percent: bool) -> None:
+    """Small multiples: one panel per place, in colour over the others in light grey."""
+    n = wide.shape[1]
+    ncols = min(_PANEL_COLUMNS, n)
+    nrows = -(-n // ncols)
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+    months = wide.index.to_numpy()
+    for ax, code in zip(axes, wide.columns, strict=False):
+        for other in wide.columns:
+            if other != code:
+                ax.plot(months, wide[other].to_numpy(), color=CONTEXT_GREY, lw=0.8,
+                        zorder=1, gid=f"context:{other}")
+        ax.plot(months, wide[code].to_numpy(), color=HIGHLIGHT, lw=1.8, zorder=3,
+                label=names.get(code, code), gid=f"place:{code}")
+        ax.set_title(names.get(code, code), fontsize="small", pad=3)
+        ax.grid(True, alpha=0.3)
+        if percent:
+            ax.yaxis.set_major_formatter(_percent_ticks())
+        ax.tick_params(labelsize="small")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for ax in axes[max(0, n - ncols):n]:  # the lowest panel of each column
+        ax.set_xlabel("Month", fontsize="small")
+        ax.xaxis.set_tick_params(labelbottom=True)
+    if months.size and months.min() < months.max():
+        axes[0].set_xlim(months.min(), months.max())
+    fig.suptitle(title)
+    fig.supylabel(ylabel, fontsize="medium")
+
+
 def plot_indicator_over_time(
     places: pd.DataFrame,
     indicator: str,
@@ -170,27 +234,34 @@ def plot_indicator_over_time(
     ax: Axes | None = None,
     title: str | None = None,
     percent: bool | None = None,
+    layout: Layout = "auto",
 ) -> Figure:
-    """Plot one indicator over time, one line per place.
+    """Plot one indicator over time for every place.
 
     Args:
         places: One row per place and month, with columns ``month``, ``place`` and the
-            indicator; an optional ``name`` column gives the legend labels (else the codes).
+            indicator; an optional ``name`` column gives the labels (else the codes).
         indicator: Name of the indicator column to plot, e.g. ``"unemployment_rate"``.
         ax: Axes to draw on; a new figure is made when None.
-        title: Axes title; defaults to ``"<label> by place"`` with the indicator's label
-            from the registry (:mod:`sim.core.indicators`), or its name for a column the
-            registry does not know.
-        percent: Show the y axis as percentages of 1. When None, as the registry formats
-            the indicator (shares as percentages; never for an unknown column). The y axis
-            is labelled with the registry's label and unit.
+        title: Title; defaults to ``"<label> by place"`` with the indicator's label from
+            the registry (:mod:`sim.core.indicators`), or its name for a column the registry
+            does not know.
+        percent: Show shares of 1 as percentages (the axis label says ``(%)``, the ticks are
+            plain numbers). When None, as the registry formats the indicator (never for an
+            unknown column). The y axis is labelled with the registry's label and unit.
+        layout: ``"lines"`` (one line per place, distinct colours, then line styles),
+            ``"panels"`` (small multiples, one panel per place on a shared y axis; needs
+            ``ax`` None), ``"band"`` (median and 10th-90th percentile band) or ``"auto"``:
+            lines up to :data:`MAX_DISTINCT_LINES` places (or whenever ``ax`` is given),
+            panels up to :data:`MAX_LINES`, the band beyond.
 
     Returns:
         The figure drawn on (the new one, or the one ``ax`` belongs to).
 
     Raises:
         ValueError: If ``places`` is empty, lacks ``month``/``place``, the indicator is not a
-            numeric column of it, or a place has more than one row for a month.
+            numeric column of it, a place has more than one row for a month, or the layout
+            is unknown (or ``"panels"`` with ``ax``).
     """
     _check_places(places, ["month", "place"])
     _check_indicator(places, indicator)
@@ -203,397 +274,41 @@ def plot_indicator_over_time(
         )
     if percent is None:
         percent = _is_percent(indicator)
+    frame = places.assign(place=places["place"].astype(str))
+    wide = frame.pivot(index="month", columns="place", values=indicator).sort_index()
+    wide = wide[sorted(wide.columns)]
+    names = (
+        {str(k): str(v) for k, v in frame.groupby("place")["name"].first().items()}
+        if "name" in frame.columns
+        else {}
+    )
+    chosen = _choose_layout(layout, wide.shape[1], ax is not None)
+    title = title if title is not None else f"{_label(indicator)} by place"
+    ylabel = _axis_label(indicator, percent)
+
+    if chosen == "panels":
+        rows = -(-wide.shape[1] // _PANEL_COLUMNS)
+        fig = blank_figure((11.0, 2.2 * rows + 1.2))
+        _draw_panels(fig, wide, names, title=title, ylabel=ylabel, percent=percent)
+        return fig
 
     if ax is None:
-        fig, ax = _new_figure((9.0, 5.0))
+        fig, ax = new_figure((9.0, 5.0))
     else:
-        fig = _figure_of(ax)
-
-    codes = sorted(places["place"].unique(), key=str)
-    many = len(codes) > MAX_LINES
-    if many:
-        # Too many places for one line each (districts): the median place and the band
-        # between the 10th and 90th percentiles across places, month by month.
-        wide = places.pivot(index="month", columns="place", values=indicator).sort_index()
-        months = wide.index.to_numpy()
-        q10, q50, q90 = (wide.quantile(q, axis=1).to_numpy() for q in (0.1, 0.5, 0.9))
-        ax.fill_between(months, q10, q90, color="tab:blue", alpha=0.25,
-                        label=f"10th-90th percentile of {len(codes)} places")
-        ax.plot(months, q50, color="tab:blue", lw=2.0, label="median place")
+        fig = figure_of(ax)
+    if chosen == "band":
+        _draw_band(ax, wide)
     else:
-        names = (
-            places.groupby("place", sort=True)["name"].first()
-            if "name" in places.columns
-            else pd.Series(dtype=object)
-        )
-        for i, code in enumerate(codes):
-            series = places.loc[places["place"] == code].sort_values("month")
-            label = str(names.get(code, code)) if len(names) else str(code)
-            colour, style = _line_style(i, len(codes))
-            ax.plot(
-                series["month"].to_numpy(),
-                series[indicator].to_numpy(),
-                label=label,
-                color=colour,
-                linestyle=style,
-                lw=1.5,
-            )
-
+        _draw_lines(ax, wide, names)
     ax.set_xlabel("Month")
-    ax.set_ylabel(_axis_label(indicator, percent))
+    ax.set_ylabel(ylabel)
     if percent:
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_title(title if title is not None else f"{_label(indicator)} by place")
+        ax.yaxis.set_major_formatter(_percent_ticks())
+    ax.set_title(title)
     ax.grid(True, alpha=0.3)
-    first_month, last_month = places["month"].min(), places["month"].max()
+    first_month, last_month = wide.index.min(), wide.index.max()
     if first_month < last_month:
         ax.set_xlim(first_month, last_month)
-
-    if not many and len(codes) > _LEGEND_INSIDE_MAX:
-        ncol = 1 if len(codes) <= 16 else 2
-        ax.legend(
-            loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", ncol=ncol, frameon=False
-        )
-    else:
-        ax.legend(fontsize="small")
-    return fig
-
-
-# --------------------------------------------------------------------------------------------
-# Maps
-# --------------------------------------------------------------------------------------------
-
-
-def _ring(coords: Sequence[Sequence[float]]) -> Ring:
-    """Return a GeoJSON ring as a read-only (n, 2) float array of (lon, lat)."""
-    arr = np.asarray(coords, dtype=float)[:, :2]
-    arr.setflags(write=False)
-    return arr
-
-
-@cache
-def load_boundaries(filename: str, key: str) -> dict[str, tuple[PolygonRings, ...]]:
-    """Read a GeoJSON file shipped in ``sim/data/geo`` into polygons per place code.
-
-    Args:
-        filename: File name inside ``sim/data/geo``, e.g.
-            ``"uk_itl1_regions_ons_buc_2018.geojson"``.
-        key: Feature property holding the place code, e.g. ``"itl121cd"``.
-
-    Returns:
-        For each place code, its polygons (one for a Polygon, one per part for a
-        MultiPolygon); each polygon is a tuple of rings, exterior first, then holes, each a
-        read-only (n, 2) array of (longitude, latitude). The result is cached: do not mutate.
-
-    Raises:
-        FileNotFoundError: If the file is not in ``sim/data/geo``.
-        ValueError: If the file is not a GeoJSON FeatureCollection, a feature lacks ``key``,
-            or a geometry is neither a Polygon nor a MultiPolygon.
-    """
-    try:
-        resource = data_path(f"geo/{filename}")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"boundary file {filename!r} is not in sim/data/geo") from None
-    data = json.loads(resource.read_text(encoding="utf-8"))
-    if data.get("type") != "FeatureCollection":
-        raise ValueError(f"{filename} is not a GeoJSON FeatureCollection")
-
-    shapes: dict[str, list[PolygonRings]] = {}
-    for i, feature in enumerate(data.get("features", [])):
-        props = feature.get("properties") or {}
-        if key not in props:
-            raise ValueError(
-                f"feature {i} of {filename} has no property {key!r}; it has {sorted(props)}"
-            )
-        geometry = feature.get("geometry") or {}
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            polygons = [geometry["coordinates"]]
-        elif kind == "MultiPolygon":
-            polygons = geometry["coordinates"]
-        else:
-            raise ValueError(f"feature {i} ({props[key]}) of {filename} is a {kind}, not a polygon")
-        parts = shapes.setdefault(str(props[key]), [])
-        parts.extend(tuple(_ring(r) for r in rings) for rings in polygons if rings)
-    return {code: tuple(parts) for code, parts in shapes.items()}
-
-
-def _signed_area(ring: Ring) -> float:
-    """Shoelace signed area of a ring (positive when counter-clockwise)."""
-    x, y = ring[:, 0], ring[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
-
-
-def _polygon_path(rings: PolygonRings) -> MplPath:
-    """Build a compound path of a polygon whose holes stay unfilled.
-
-    The exterior is oriented counter-clockwise and holes clockwise, so matplotlib's nonzero
-    fill rule leaves the holes empty whatever the orientation in the file.
-    """
-    vertices: list[np.ndarray] = []
-    codes: list[np.ndarray] = []
-    for i, ring in enumerate(rings):
-        if len(ring) < 3:
-            continue
-        ccw = _signed_area(ring) > 0
-        if ccw != (i == 0):
-            ring = ring[::-1]
-        closed = np.vstack([ring, ring[:1]])
-        ring_codes = np.full(len(closed), MplPath.LINETO, dtype=MplPath.code_type)
-        ring_codes[0] = MplPath.MOVETO
-        ring_codes[-1] = MplPath.CLOSEPOLY
-        vertices.append(closed)
-        codes.append(ring_codes)
-    return MplPath(np.concatenate(vertices), np.concatenate(codes))
-
-
-def _map_values(values: pd.Series) -> pd.Series:
-    """Check and convert the values of a map to floats indexed by string place codes."""
-    if not isinstance(values, pd.Series):
-        raise ValueError(f"values must be a pandas Series, not {type(values).__name__}")
-    if values.index.has_duplicates:
-        dupes = sorted(map(str, values.index[values.index.duplicated()].unique()))
-        raise ValueError(f"values has more than one value for place(s) {dupes}")
-    try:
-        numeric = pd.to_numeric(values, errors="raise").astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"values must be numeric: {exc}") from exc
-    numeric.index = numeric.index.map(str)
-    return numeric
-
-
-def _norm(values: np.ndarray) -> Normalize:
-    """Colour normalisation over the finite values (0..1 when there are none)."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return Normalize(0.0, 1.0)
-    low, high = float(finite.min()), float(finite.max())
-    if low == high:
-        pad = abs(low) * 0.05 or 0.05
-        low, high = low - pad, high + pad
-    return Normalize(low, high)
-
-
-def _equal_area_aspect(ax: Axes, latitudes: np.ndarray) -> None:
-    """Give degrees of longitude their true width at the mean latitude; hide the ticks."""
-    lat = float(np.nanmean(latitudes)) if latitudes.size else 0.0
-    coslat = max(math.cos(math.radians(lat)), 0.1)
-    ax.set_aspect(1.0 / coslat)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-
-
-def _draw_boundaries(
-    ax: Axes,
-    geography: Any,
-    values: pd.Series,
-    norm: Normalize,
-    cmap: Any,
-) -> np.ndarray:
-    """Draw one PatchCollection per place (gid = place code); return all latitudes drawn."""
-    key = getattr(geography, "boundary_key", None)
-    if not key:
-        raise ValueError(
-            f"geography {getattr(geography, 'name', '?')!r} has boundaries but no boundary_key"
-        )
-    shapes = load_boundaries(str(geography.boundaries), str(key))
-    codes = [str(c) for c in geography.places.index]
-    absent = [c for c in codes if c not in shapes]
-    if absent:
-        warnings.warn(
-            f"{len(absent)} place(s) have no boundary in {geography.boundaries} "
-            f"(e.g. {absent[:5]}); they are not drawn",
-            stacklevel=3,
-        )
-    latitudes: list[np.ndarray] = []
-    xs: list[float] = []
-    ys: list[float] = []
-    for code in codes:
-        polygons = shapes.get(code)
-        if not polygons:
-            continue
-        patches = [PathPatch(_polygon_path(rings)) for rings in polygons]
-        collection = PatchCollection(patches, edgecolor="white", linewidth=0.3)
-        collection.set_gid(code)
-        value = values.get(code, np.nan)
-        if np.isfinite(value):
-            collection.set_cmap(cmap)
-            collection.set_norm(norm)
-            collection.set_array(np.full(len(patches), value))
-        else:
-            collection.set_facecolor(to_rgba(MISSING_COLOUR))
-        ax.add_collection(collection)
-        for rings in polygons:
-            xs.extend((rings[0][:, 0].min(), rings[0][:, 0].max()))
-            ys.extend((rings[0][:, 1].min(), rings[0][:, 1].max()))
-            latitudes.append(rings[0][:, 1])
-    if xs:
-        pad_x = 0.02 * (max(xs) - min(xs))
-        pad_y = 0.02 * (max(ys) - min(ys))
-        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
-        ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
-    all_lat = np.concatenate(latitudes) if latitudes else np.array([])
-    # Centre of the latitude range, not the mean vertex, so detailed coasts don't bias it.
-    return np.array([all_lat.min(), all_lat.max()]) if all_lat.size else all_lat
-
-
-def _draw_points(
-    ax: Axes,
-    geography: Any,
-    values: pd.Series,
-    norm: Normalize,
-    cmap: Any,
-) -> np.ndarray:
-    """Draw places as circles sized by population, with any transport links; return lats."""
-    table = geography.places
-    missing = [c for c in ("lat", "lon") if c not in table.columns]
-    if missing:
-        raise ValueError(f"geography.places lacks the column(s) {missing} needed for a map")
-    codes = [str(c) for c in table.index]
-    lon = table["lon"].to_numpy(dtype=float)
-    lat = table["lat"].to_numpy(dtype=float)
-    position = {code: (x, y) for code, x, y in zip(codes, lon, lat, strict=True)}
-
-    graph = getattr(geography, "graph", None)
-    if graph is not None:
-        segments = [
-            (position[str(a)], position[str(b)])
-            for a, b in graph.edges()
-            if str(a) in position and str(b) in position and str(a) != str(b)
-        ]
-        if segments:
-            links = LineCollection(segments, colors="0.6", linewidths=0.8, zorder=1)
-            links.set_gid("links")
-            ax.add_collection(links)
-
-    if "population" in table.columns:
-        population = table["population"].to_numpy(dtype=float)
-        population = np.where(np.isfinite(population) & (population > 0), population, 0.0)
-        top = population.max() if population.size else 0.0
-        sizes = _MAX_MARKER_AREA * population / top if top > 0 else np.full(len(codes), 100.0)
-        sizes = np.maximum(sizes, 8.0)
-    else:
-        sizes = np.full(len(codes), 100.0)
-
-    value = np.array([values.get(code, np.nan) for code in codes], dtype=float)
-    has = np.isfinite(value)
-    if (~has).any():
-        grey = ax.scatter(
-            lon[~has],
-            lat[~has],
-            s=sizes[~has],
-            c=MISSING_COLOUR,
-            edgecolors="0.3",
-            linewidths=0.5,
-            zorder=2,
-        )
-        grey.set_gid("missing")
-    if has.any():
-        dots = ax.scatter(
-            lon[has],
-            lat[has],
-            s=sizes[has],
-            c=value[has],
-            cmap=cmap,
-            norm=norm,
-            edgecolors="0.3",
-            linewidths=0.5,
-            zorder=3,
-        )
-        dots.set_gid("places")
-
-    if len(codes):
-        span_x = max(float(np.ptp(lon)), 1e-6)
-        span_y = max(float(np.ptp(lat)), 1e-6)
-        ax.set_xlim(lon.min() - 0.08 * span_x, lon.max() + 0.08 * span_x)
-        ax.set_ylim(lat.min() - 0.08 * span_y, lat.max() + 0.08 * span_y)
-    return np.array([lat.min(), lat.max()]) if len(codes) else np.array([])
-
-
-def plot_map(
-    geography: Any,
-    values: pd.Series,
-    *,
-    title: str = "",
-    label: str = "",
-    cmap: str = "viridis",
-    percent: bool = False,
-    centre: float | None = None,
-    ax: Axes | None = None,
-) -> Figure:
-    """Draw a choropleth map of one value per place.
-
-    With boundaries (``geography.boundaries`` names a GeoJSON file in ``sim/data/geo``) each
-    place of ``geography.places`` is drawn as its polygons, matched on the feature property
-    ``geography.boundary_key``: one :class:`~matplotlib.collections.PatchCollection` per place,
-    whose ``gid`` is the place code and which holds one patch per polygon part. Without
-    boundaries (synthetic geographies) places are circles at (lon, lat) whose area is
-    proportional to ``population``, over the links of ``geography.graph`` if it has one.
-    Places without a (finite) value are drawn in :data:`MISSING_COLOUR`. Longitude is
-    shrunk by the cosine of the mean latitude so that shapes are not stretched.
-
-    Args:
-        geography: Object with ``name``, ``places`` (a DataFrame indexed by place code with
-            ``lat``, ``lon`` and ``population``), ``boundaries`` (a file name or None),
-            ``boundary_key`` (a feature property or None) and optionally ``graph``.
-        values: The value of each place, indexed by place code; places absent or NaN are
-            drawn grey, and codes that are not places of the geography are ignored.
-        title: Axes title.
-        label: Label of the colour bar.
-        cmap: Name of a matplotlib colormap.
-        percent: Show the colour bar as percentages of 1.
-        centre: With a value (0 for differences), the colour scale runs symmetrically
-            around it, so a diverging colormap shows its middle colour there.
-        ax: Axes to draw on; a new figure is made when None.
-
-    Returns:
-        The figure drawn on (the new one, or the one ``ax`` belongs to).
-
-    Raises:
-        ValueError: If ``values`` is not a numeric Series with unique codes, the geography has
-            no places, ``cmap`` is unknown, or it has boundaries but no ``boundary_key``.
-        FileNotFoundError: If the boundary file is not shipped in ``sim/data/geo``.
-    """
-    table = getattr(geography, "places", None)
-    if not isinstance(table, pd.DataFrame) or table.empty:
-        raise ValueError("geography.places must be a non-empty DataFrame indexed by place code")
-    numeric = _map_values(values)
-    try:
-        colormap = colormaps[cmap]
-    except KeyError as exc:
-        raise ValueError(f"unknown colormap {cmap!r}") from exc
-
-    codes = [str(c) for c in table.index]
-    known = numeric.reindex(codes).to_numpy(dtype=float)
-    norm = _norm(known)
-    if centre is not None:
-        finite = known[np.isfinite(known)]
-        reach = float(np.max(np.abs(finite - centre))) if finite.size else 0.0
-        reach = reach if reach > 0 else 1.0
-        norm = Normalize(centre - reach, centre + reach)
-
-    if ax is None:
-        fig, ax = _new_figure((7.0, 8.0))
-    else:
-        fig = _figure_of(ax)
-
-    if getattr(geography, "boundaries", None):
-        latitudes = _draw_boundaries(ax, geography, numeric, norm, colormap)
-    else:
-        latitudes = _draw_points(ax, geography, numeric, norm, colormap)
-    _equal_area_aspect(ax, latitudes)
-    if title:
-        ax.set_title(title)
-
-    mappable = ScalarMappable(norm=norm, cmap=colormap)
-    colorbar = ax.figure.colorbar(mappable, ax=ax, shrink=0.6, pad=0.02)
-    if label:
-        colorbar.set_label(label)
-    if percent:
-        colorbar.formatter = PercentFormatter(xmax=1.0)
-        colorbar.update_ticks()
     return fig
 
 
@@ -601,28 +316,53 @@ def plot_map(
 # Standard set
 # --------------------------------------------------------------------------------------------
 
+#: The standard figures: (indicator, kind) in the order they are written.
+_STANDARD = (("unemployment_rate", "series"), ("good_jobs_share", "series"),
+             ("unemployment_rate", "map"))
+
+
+def standard_plot_names(geography: Any) -> list[str]:
+    """File names of the standard plots for a geography, in the order they are written.
+
+    E.g. for ``"uk-itl1"``: ``unemployment_rate_itl1.png``, ``good_jobs_share_itl1.png``
+    and ``unemployment_rate_map_itl1.png``.
+    """
+    slug = geography_slug(geography)
+    return [
+        f"{indicator}_{slug}.png" if kind == "series" else f"{indicator}_map_{slug}.png"
+        for indicator, kind in _STANDARD
+    ]
+
 
 def write_standard_plots(
     places: pd.DataFrame,
     geography: Any,
     outdir: str | Path,
     *,
-    caption: str | None = None,
+    scenario: str | None = None,
+    seed: int | None = None,
+    scale: float | None = None,
+    run_date: date | datetime | str | None = None,
 ) -> list[Path]:
-    """Write the standard plots of a run as PNG files.
+    """Write the standard plots of a run as PNG files, named after the geography.
 
-    Writes ``unemployment_by_region.png`` and ``good_jobs_share_by_region.png`` (time series,
-    one line per place) and ``map_unemployment.png`` (the unemployment rate of the last month
-    on a map) into ``outdir``, which is created if needed, at :data:`STANDARD_DPI` dots per
-    inch.
+    Writes (for the geography ``uk-itl1``; ``lad`` for ``uk-lad``, the name for others)
+    ``unemployment_rate_itl1.png`` and ``good_jobs_share_itl1.png`` (over time, see
+    :func:`plot_indicator_over_time`) and ``unemployment_rate_map_itl1.png`` (the last
+    month on a map, see :func:`plot_map`) into ``outdir``, which is created if needed, at
+    :data:`STANDARD_DPI` dots per inch. Every figure has a caption line at its bottom with
+    what is known of the run (scenario, seed, scale, date, placejobs version), also stored
+    as the PNG's ``Description``.
 
     Args:
         places: One row per place and month with ``month``, ``place``, ``name``,
             ``unemployment_rate`` and ``good_jobs_share``.
         geography: The geography the places belong to (see :func:`plot_map`).
         outdir: Directory to write into.
-        caption: Text stored in each PNG's ``Description`` metadata (for example the
-            scenario, seed and version of the run).
+        scenario: Scenario name of the run.
+        seed: Its seed.
+        scale: Its scale (agents per person).
+        run_date: When it ran.
 
     Returns:
         The paths written, in the order above.
@@ -634,31 +374,28 @@ def write_standard_plots(
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     where = f" ({geography.name})" if getattr(geography, "name", "") else ""
+    caption = caption_text(scenario=scenario, seed=seed, scale=scale, run_date=run_date)
+    meta = {"Software": "placejobs", "Description": caption}
+    last = places["month"].max()
     written: list[Path] = []
-    meta = {"Software": "placejobs"}
-    if caption:
-        meta["Description"] = caption
-
-    for indicator, filename in (
-        ("unemployment_rate", "unemployment_by_region.png"),
-        ("good_jobs_share", "good_jobs_share_by_region.png"),
-    ):
-        fig = plot_indicator_over_time(places, indicator, title=_label(indicator) + where)
+    for (indicator, kind), filename in zip(_STANDARD, standard_plot_names(geography),
+                                           strict=True):
+        if kind == "series":
+            fig = plot_indicator_over_time(places, indicator, title=_label(indicator) + where)
+        else:
+            latest = places.loc[places["month"] == last].set_index("place")[indicator]
+            percent = _is_percent(indicator)
+            fig = plot_map(
+                geography,
+                latest,
+                title=f"{_label(indicator)}, month {last}{where}",
+                label=_axis_label(indicator, percent),
+                cmap="viridis",
+                percent=percent,
+            )
+        add_caption(fig, caption)
         path = out / filename
         fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)
         written.append(path)
-
-    last = places["month"].max()
-    latest = places.loc[places["month"] == last].set_index("place")["unemployment_rate"]
-    fig = plot_map(
-        geography,
-        latest,
-        title=f"{_label('unemployment_rate')}, month {last}{where}",
-        label=_axis_label("unemployment_rate", _is_percent("unemployment_rate")),
-        cmap="viridis",
-        percent=_is_percent("unemployment_rate"),
-    )
-    path = out / "map_unemployment.png"
-    fig.savefig(path, dpi=STANDARD_DPI, metadata=meta)
-    written.append(path)
     return written
+
