@@ -10,7 +10,7 @@ OUT ?= results/$(basename $(notdir $(SCENARIO)))-$(shell date +%Y%m%d-%H%M%S)
 # Find Python >= 3.12: on PATH first, then under pyenv.
 PYTHON_BOOT := $(shell bash tools/find_python.sh 2>/dev/null)
 
-.PHONY: run test lint bench clean venv lock
+.PHONY: run test lint bench clean venv lock notebook
 
 venv: $(STAMP)
 
@@ -27,6 +27,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q --nbmake tests notebooks
+
+# JupyterLab on notebooks/; the notebooks' kernel ("python3") is this venv's Python.
+# Jupyter refuses to run as root (containers) unless told: --allow-root only then.
+notebook: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests
