@@ -412,6 +412,8 @@ def _legend(ax: Axes, classes: Classes, *, label: str, percent: bool, any_missin
         handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="0.5", linewidth=0.5,
                              label=MISSING_LABEL))
     how = SCHEMES[classes.scheme].format(centre=classes.centre)
+    if percent and label and "%" not in label and "percentage points" not in label:
+        label = f"{label} (%)"  # the class bounds are numbers only: the unit goes here
     title = f"{label}\n{how}" if label else how
     if below:
         ax.legend(handles=handles, title=title, loc="upper center",
@@ -455,7 +457,8 @@ def plot_map(
             drawn grey, and codes that are not places of the geography are ignored.
         title: Axes title.
         label: What the values are, with their unit, e.g. ``"Unemployment rate (%)"``: the
-            legend's title. Class bounds are numbers only.
+            legend's title. Class bounds are numbers only; with ``percent`` a label
+            without a unit gets ``" (%)"``.
         cmap: Name of a matplotlib colormap.
         percent: Values are shares of 1, written as percentages in the legend.
         centre: With a value (0 for differences), equal classes symmetric around it

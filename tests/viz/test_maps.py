@@ -229,3 +229,10 @@ def test_maps_render_in_worker_threads(places, itl1, tmp_path):
     with ThreadPoolExecutor(max_workers=3) as pool:
         paths = list(pool.map(render, range(3)))
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_a_percent_legend_without_a_unit_gets_one(itl1):
+    values = pd.Series({code: (i + 1) / 100 for i, code in enumerate(ITL1)})
+    fig = maps.plot_map(itl1, values, label="Unemployment rate", percent=True)
+    title = fig.axes[0].get_legend().get_title().get_text()
+    assert title.startswith("Unemployment rate (%)\n")
