@@ -39,6 +39,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SmallPlaceWarning",
     "CompareResults",
     "StockFlowError",
     "SweepError",
@@ -72,6 +73,7 @@ _HOMES = {
     "RunResult": "sim.runs.api",
     "Scenario": "sim.config.scenario",
     "ScenarioError": "sim.config.scenario",
+    "SmallPlaceWarning": "sim.config.checks",
     "StockFlowError": "sim.core.model",
     "SweepError": "sim.sweeps.spec",
     "SweepResults": "sim.sweeps.store",
@@ -95,7 +97,7 @@ _SUBPACKAGES = (
 if TYPE_CHECKING:  # pragma: no cover
     from sim.agents.regions import Region
     from sim.comparison.api import CompareResults, compare
-    from sim.config.checks import AgentCount, validate_for_geography
+    from sim.config.checks import AgentCount, SmallPlaceWarning, validate_for_geography
     from sim.config.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
     from sim.core.model import LabourMarket, StockFlowError
     from sim.kernels import configure_threads

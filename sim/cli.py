@@ -31,7 +31,9 @@ the memory) prints one line starting with ``error:`` and exits with status 2,
 without a traceback; messages about a command-line value name the option
 (``error: --seed -1: must be >= 0``,
 ``error: --set search.applications_per_searcher=-3: must be >= 1``). A warning
-(some places raised to one agent) is one line starting with ``warning:``.
+(some places raised to one agent; places with too few worker agents for their
+indicators, a :class:`~sim.config.checks.SmallPlaceWarning`) is one line starting with
+``warning:``.
 
 Ctrl-C (SIGINT) or SIGTERM at any moment prints ``error: interrupted`` and exits
 with status 130 (SIGINT) or 143 (SIGTERM: 128 + 15), leaving no results
@@ -301,10 +303,12 @@ def _run(args: argparse.Namespace) -> int:
         n_plots = len(list((result.out / "plots").glob("*.png")))
         print(_summary(result.model))
         print(
-            f"\n{info['workers']:,} workers, {info['firms']:,} firms, "
+            f"\n{info['worker_agents']:,} worker agents "
+            f"({info['working_age_population']:,.0f} people of working age), "
+            f"{info['firm_agents']:,} firm agents, "
             f"{info['burn_in_months']} + {info['months']} months in "
             f"{info['wall_seconds']:.1f} s; wrote {result.out}/places.parquet, "
-            f"national.parquet, run.json and {n_plots} plots"
+            f"national.parquet, columns.md, run.json and {n_plots} plots"
         )
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -180,8 +181,9 @@ def test_refuses_a_non_empty_out_dir_without_force(tmp_path, capsys):
     rc, out, err = _main(["run", path, "--out", out_dir, "--quiet", "--force"], capsys)
     assert rc == 0, err
     assert "Traceback" not in err
-    assert pd.read_parquet(keep).shape == (N_PLACES * MONTHS, 3 + len(PLACE_INDICATORS))
+    assert pd.read_parquet(keep).shape == (N_PLACES * MONTHS, 4 + len(PLACE_INDICATORS))
     assert (out_dir / "run.json").is_file() and (out_dir / "national.parquet").is_file()
+    assert (out_dir / "columns.md").is_file()
 
 
 def test_refuses_an_out_path_that_is_a_file(tmp_path, capsys):
@@ -230,8 +232,15 @@ def test_run_succeeds_and_prints_a_summary(small_run):
     assert small_run["rc"] == 0, small_run["stderr"]
     text = small_run["stdout"]
     assert "London" in text and "United Kingdom" in text and "unemployment" in text
-    assert "places.parquet" in text
+    assert "places.parquet" in text and "columns.md" in text
+    # agents and people named apart: "N worker agents (M people of working age)"
+    summary = re.search(r"([\d,]+) worker agents \(([\d,]+) people of working age\), "
+                        r"([\d,]+) firm agents", text)
+    assert summary, text
+    agents, people = (int(summary.group(k).replace(",", "")) for k in (1, 2))
+    assert 1500 < people / agents < 2500  # scale 0.0005: about 2,000 people an agent
     assert "Traceback" not in small_run["stderr"]
+    assert "warning:" not in small_run["stderr"]  # every region has over 400 agents
 
 
 def test_run_writes_places_parquet(small_run):
@@ -243,7 +252,7 @@ def test_run_writes_places_parquet(small_run):
     assert places["place"].nunique() == N_PLACES
     assert not places.duplicated(["month", "place"]).any()
     assert places.loc[places.place == "TLI", "name"].eq("London").all()
-    assert places["agents"].gt(0).all()
+    assert places["worker_agents"].gt(0).all()
     meta = json.loads(pq.read_schema(small_run["out"] / "places.parquet").metadata[b"placejobs"])
     assert meta["seed"] == 7 and meta["scenario_name"] == "tiny"
     assert meta["placejobs_version"] == sim.__version__
@@ -262,7 +271,9 @@ def test_run_writes_national_parquet(small_run):
 
 def test_run_writes_run_json(small_run):
     info = json.loads((small_run["out"] / "run.json").read_text())
-    for key in ("scenario", "seed", "placejobs_version", "workers", "firms", "wall_seconds"):
+    for key in ("scenario", "seed", "placejobs_version", "worker_agents", "firm_agents",
+                "working_age_population", "command_line", "started_at", "git_commit",
+                "versions", "wall_seconds", "complete"):
         assert key in info, key
     assert info["seed"] == 7
     assert info["placejobs_version"] == sim.__version__
@@ -275,8 +286,8 @@ def test_run_writes_run_json(small_run):
     # Demography and firm dynamics change the counts month to month: run.json reports
     # the end of the run.
     last = places[places["month"] == places["month"].max()]
-    assert last["agents"].sum() == info["workers"]
-    assert last["firms"].sum() == info["firms"]
+    assert last["worker_agents"].sum() == info["worker_agents"]
+    assert last["firm_agents"].sum() == info["firm_agents"]
 
 
 def test_run_writes_three_png_plots(small_run):
@@ -432,10 +443,28 @@ def test_small_scale_prints_one_warning_line_and_records_it(tmp_path, capsys):
     rc, out, err = _main(["run", path, "--out", tmp_path / "out", "--quiet"], capsys)
     assert rc == 0, err
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("warning: "), err
+    # one line that places were raised to one agent, one that places are too small
+    assert len(lines) == 2 and all(x.startswith("warning: ") for x in lines), err
     assert "fewer than one agent" in lines[0]
+    assert "12 of 12 places fewer than 400 worker agents" in lines[1]
     info = json.loads((tmp_path / "out" / "run.json").read_text())
     assert info["scale"] == 1e-7 and info["agents"]["places_raised_to_one_agent"] >= 1
+
+
+def test_places_with_few_agents_give_one_warning_line(tmp_path, capsys):
+    """At scale 1e-4 nine regions have under 400 worker agents (Northern Ireland 117): one
+    line names them, smallest first, and the scale that lifts them over it."""
+    path = _scenario(tmp_path, '[run]\nname = "thin"\nscale = 1e-4\nburn_in_months = 0\n'
+                               "months = 1\n")
+    rc, out, err = _main(["run", path, "--out", tmp_path / "out", "--quiet"], capsys)
+    assert rc == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    line = lines[0]
+    assert line.startswith("warning: ") and "9 of 12 places fewer than 400 worker agents" in line
+    assert "Northern Ireland (117 agents), North East (164)" in line
+    assert "and 1 more" in line and "run.scale = 0.00035 or more" in line
+    assert "London" not in line  # 607 agents
 
 
 def test_out_that_cannot_be_written_is_found_before_running(tmp_path, capsys):

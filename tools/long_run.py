@@ -23,7 +23,8 @@ def main() -> None:
     model = sim.LabourMarket(scenario, rng=42)
     model.run_for(months)
     n = model.national_frame()
-    pop = model.places_frame().pivot(index="month", columns="place", values="population")
+    pop = model.places_frame().pivot(index="month", columns="place",
+                                     values="working_age_population")
     ratio = pop.iloc[-1] / pop.iloc[0]
     print(f"{scenario_file}: {int((model.workers.status != 4).sum()):,} workers, "
           f"{time.perf_counter() - t0:.0f} s")

@@ -15,6 +15,7 @@ Layout of ``DIR``::
     DIR/runs/national/part-PPPPPP-RRRR.parquet
     DIR/runs/account/part-PPPPPP-RRRR.parquet   the account, month by month (written last)
     DIR/impact.parquet, DIR/account.parquet, DIR/costs.parquet
+    DIR/columns.md                         every column of every table: unit and meaning
     DIR/report.html and its PNG figures
 
 A task (policy, replication) is finished when its account part is there; a rerun with
@@ -46,6 +47,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
+from sim.comparison.columns import TABLE_COLUMNS, write_compare_columns
 from sim.comparison.impact import account_table, cost_table, impact_table, periods_of
 from sim.comparison.pairs import PairOutcome, PairTask, run_pair, run_pair_in_process
 from sim.comparison.report import write_report
@@ -188,7 +190,8 @@ class _Store:
             front = pd.DataFrame({"scenario": [t.name] * len(df),
                                   "replication": np.full(len(df), t.replication, np.int64),
                                   "seed": np.full(len(df), seed, np.int64)}, index=df.index)
-            write_table(pd.concat([front, df], axis=1), self.runs / part / name, meta)
+            write_table(pd.concat([front, df], axis=1), self.runs / part / name, meta,
+                        columns=TABLE_COLUMNS.get(f"runs/{part}"))
 
     def read(self, part: str) -> pd.DataFrame:
         files = sorted((self.runs / part).glob("part-*.parquet"))
@@ -354,9 +357,10 @@ def compare(
                                              if k in names_done}, periods)
     account = account_table(acc, periods)
     costs = cost_table(places, account, impact, acc, periods)
-    write_table(impact, out / "impact.parquet")
-    write_table(account, out / "account.parquet")
-    write_table(costs, out / "costs.parquet")
+    write_table(impact, out / "impact.parquet", columns=TABLE_COLUMNS["impact.parquet"])
+    write_table(account, out / "account.parquet", columns=TABLE_COLUMNS["account.parquet"])
+    write_table(costs, out / "costs.parquet", columns=TABLE_COLUMNS["costs.parquet"])
+    write_compare_columns(out)
     wall = time.perf_counter() - started
     info = dict(store.info)
     finished = len(acc[["scenario", "replication"]].drop_duplicates())

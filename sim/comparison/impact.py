@@ -27,9 +27,9 @@ together:
 indicator                   aggregation over the target places
 ==========================  ===========================================================
 counts (``sum``)            summed (``employed``, ``unemployed``, ``policy_spend``, ...)
-``employment_rate``         employed / population
+``employment_rate``         employed / working_age_population
 ``unemployment_rate``       unemployed / (employed + unemployed)
-``participation_rate``      (employed + unemployed) / population
+``participation_rate``      (employed + unemployed) / working_age_population
 ``good_jobs_share``         good jobs / employed
 ``mean_wage``               employed-weighted mean (exact)
 ``median_wage``             employed-weighted mean of the places' medians (an
@@ -154,7 +154,7 @@ def target_frame(places: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
             and pd.api.types.is_numeric_dtype(sub[c])]
     weighted: dict[str, str] = {"mean_wage": "employed", "median_wage": "employed",
                                 "gva_per_worker": "jobs_at_workplace"}
-    weighted.update({c: "population" for c in cols if c.startswith("skill_share_")})
+    weighted.update({c: "working_age_population" for c in cols if c.startswith("skill_share_")})
     weighted = {c: w for c, w in weighted.items() if c in cols and w in cols}
     work = sub[keys + sums].copy()
     for c, w in weighted.items():
@@ -163,7 +163,7 @@ def target_frame(places: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     out = g[sums].copy()
     for c, w in weighted.items():
         out[c] = _ratio(g[f"__{c}"], g[w])
-    e, u, pop = out.get("employed"), out.get("unemployed"), out.get("population")
+    e, u, pop = out.get("employed"), out.get("unemployed"), out.get("working_age_population")
     if e is not None and pop is not None:
         out["employment_rate"] = _ratio(e, pop)
         if u is not None:

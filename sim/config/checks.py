@@ -18,6 +18,18 @@ run``). It refuses, in one line naming the key and the value,
 and warns (a :class:`UserWarning`) when the scale gives some places fewer than one
 agent, which are then raised to one agent each (their agents then stand for more
 people than ``1 / scale``). :class:`AgentCount` says how many agents each place gets.
+
+**Places too small for their indicators.** It also warns once, with a
+:class:`SmallPlaceWarning`, when places get fewer than :data:`MIN_PLACE_AGENTS` worker
+agents, naming the first :data:`_SMALL_SHOWN` of them (smallest first, with their
+agents) and how many more, and the scale that would lift them all over it. Why 400: a
+place's unemployment rate is a share of its labour force, about 78% of its residents of
+working age, so 400 agents give about 310 in the labour force, and at 4% unemployment the
+binomial standard error is ``sqrt(0.04 x 0.96 / 310)`` = 1.1 percentage points a month,
+as large as the gaps between regions the model is meant to explain (the UK's regions
+span about 3 to 5.5%). Below it a district can show 34% unemployment by chance (a run of
+``baseline-lad.toml`` at scale 0.003). The run goes on: the warning says which places'
+figures are noise.
 """
 
 from __future__ import annotations
@@ -39,6 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentCount",
+    "MIN_PLACE_AGENTS",
+    "SmallPlaceWarning",
     "BYTES_PER_FIRM",
     "BYTES_PER_WORKER",
     "MAX_WORKERS",
@@ -63,6 +77,18 @@ MEMORY_SHARE = 0.6
 MAX_WORKERS = 2**31 - 1
 #: How many place codes a message lists.
 _CODES_SHOWN = 5
+#: Fewest worker agents a place should have for its unemployment rate to be read: at 4%
+#: unemployment, 400 agents (about 310 in the labour force) give a standard error of
+#: about 1.1 percentage points (see the module docstring).
+MIN_PLACE_AGENTS = 400
+#: How many small places a :class:`SmallPlaceWarning` names.
+_SMALL_SHOWN = 8
+
+
+class SmallPlaceWarning(UserWarning):
+    """Some places have too few worker agents for their indicators to be more than noise
+    (fewer than :data:`MIN_PLACE_AGENTS`); the message names them and the scale that
+    would lift them over it."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +226,7 @@ def validate_for_geography(
 
     Warns:
         UserWarning: some places would get fewer than one agent at this scale.
+        SmallPlaceWarning: some places get fewer than :data:`MIN_PLACE_AGENTS` agents.
     """
     source = scenario.source or "<scenario>"
     codes = [str(c) for c in geography.places.index]
@@ -247,4 +274,55 @@ def validate_for_geography(
             UserWarning,
             stacklevel=2,
         )
+    if n_workers is None:
+        _warn_small_places(source, scenario, geography, count)
     return count
+
+
+def small_places_message(source: str, scenario: Scenario, geography: Geography,
+                         count: AgentCount) -> str | None:
+    """The one line of a :class:`SmallPlaceWarning`, or None when every place has at least
+    :data:`MIN_PLACE_AGENTS` worker agents."""
+    small = np.flatnonzero(count.per_place < MIN_PLACE_AGENTS)
+    if small.size == 0:
+        return None
+    order = small[np.argsort(count.per_place[small], kind="stable")]
+    names = geography.places["name"].to_numpy()
+    agents = [int(count.per_place[i]) for i in order[:_SMALL_SHOWN]]
+    shown = ", ".join(f"{names[i]} ({n}{_agents_word(k, n)})"
+                      for k, (i, n) in enumerate(zip(order[:_SMALL_SHOWN], agents, strict=True)))
+    more = f" and {small.size - _SMALL_SHOWN} more" if small.size > _SMALL_SHOWN else ""
+    working_age = geography.places["working_age"].to_numpy(dtype=float)
+    smallest = max(float(working_age[small].min()), 1.0)
+    needed = (MIN_PLACE_AGENTS - 0.5) / smallest  # round(scale x N) >= 400 for every place
+    lift = (f"run.scale = {_round_up(needed):g} or more lifts them all over it"
+            if needed <= 1.0 else
+            "no scale lifts them all over it (at most one agent a person); read their "
+            "figures with care or use a coarser geography")
+    return (
+        f"{source}: run.scale = {toml_value(scenario.run.scale)} gives {small.size} of "
+        f"{geography.n_places} places fewer than {MIN_PLACE_AGENTS} worker agents, so "
+        f"their unemployment rates are noise (standard error above about 1 percentage "
+        f"point): {shown}{more}; {lift}"
+    )
+
+
+def _round_up(x: float) -> float:
+    """``x`` rounded up to two significant figures (a scale to suggest)."""
+    exponent = int(np.floor(np.log10(x))) - 1
+    step = 10.0 ** exponent
+    return round(float(np.ceil(x / step - 1e-9) * step), max(-exponent, 0))
+
+
+def _warn_small_places(source: str, scenario: Scenario, geography: Geography,
+                       count: AgentCount) -> None:
+    message = small_places_message(source, scenario, geography, count)
+    if message is not None:
+        warnings.warn(message, SmallPlaceWarning, stacklevel=3)
+
+
+def _agents_word(k: int, n: int) -> str:
+    """The unit after the first number of the list only: `` agent`` or `` agents``."""
+    if k:
+        return ""
+    return " agent" if n == 1 else " agents"

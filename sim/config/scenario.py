@@ -79,6 +79,8 @@ def split_key(dotted: str) -> tuple[str, str, int | None]:
     if element:
         return section, element.group(1), int(element.group(2))
     return section, name, None
+#: A calendar month, ``YYYY-MM`` (years 1000 to 9999: a Parquet date32 holds them).
+_MONTH = re.compile(r"([1-9][0-9]{3})-([0-9]{2})")
 #: Characters a run name may not hold: it names the directory ``results/<name>``.
 _NAME_FORBIDDEN = ("/", "\\", "\0")
 
@@ -115,6 +117,11 @@ class Run(Section):
     seed: int = Field(42, ge=0, lt=2**63, description="random seed")
     burn_in_months: int = Field(120, ge=0, le=1200, description="months run before recording")
     months: int = Field(120, ge=1, le=2400, description="reported horizon in months")
+    start: str = Field(
+        "2019-01",
+        description="calendar month of recorded month 1, YYYY-MM (a label for the outputs' "
+        "calendar_month: no mechanism reads it)",
+    )
 
     @field_validator("name")
     @classmethod
@@ -126,6 +133,14 @@ class Run(Section):
             raise ValueError(
                 "must be a plain file name (printable, no path separator, not \".\" or \"..\")"
             )
+        return v
+
+    @field_validator("start")
+    @classmethod
+    def _calendar_month(cls, v: str) -> str:
+        match = _MONTH.fullmatch(v)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError('must be a calendar month written YYYY-MM, e.g. "2019-01"')
         return v
 
 

@@ -16,7 +16,8 @@ is one of:
 
 * a count: a column of the worker tally (:data:`sim.kernels.aggregate.COUNT_COLUMNS`)
   or one of this month's flows (:data:`FLOW_SOURCES`), in agents, multiplied by people
-  per agent when ``scaled`` (``firms`` and ``agents`` stay in agents);
+  per agent when ``scaled`` (``firm_agents`` and ``worker_agents`` stay in model agents;
+  every count of people is named apart from the counts of agents);
 * a ratio ``x_p = factor * sum(numerator terms)_p / sum(denominator terms)_p`` (NaN
   where the denominator is 0); a term may also be a by-place count a mechanism
   provides (:data:`PROVIDED_COUNTS`, zeros when it provides none);
@@ -268,7 +269,8 @@ _E, _U, _POP = ("employed",), ("unemployed",), ("population",)
 
 #: Every recorded indicator, in output column order.
 REGISTRY: tuple[Indicator, ...] = (
-    _count("population", "people", "residents of working age", "Population", "population"),
+    _count("working_age_population", "people", "residents of working age (people, not model "
+           "agents)", "Working-age population", "population"),
     _count("employed", "people", "employed residents", "Employed", "employed"),
     _count("unemployed", "people", "unemployed residents", "Unemployed", "unemployed"),
     _count("inactive", "people", "economically inactive residents of working age", "Inactive",
@@ -305,10 +307,11 @@ REGISTRY: tuple[Indicator, ...] = (
            ("commute_minutes",), _E, unit="minutes", fmt="number"),
     _ratio("remote_share", "employed residents working remotely (hybrid) / employed residents",
            "Remote share", ("remote",), _E),
-    _count("firms", "firm agents", "live firm agents, by workplace", "Firms", "firms",
+    _count("firm_agents", "firm agents", "live firm agents, by workplace (model agents, not "
+           "firms: one firm agent stands for many real firms)", "Firm agents", "firms",
            scaled=False),
-    _count("agents", "agents", "worker agents resident of working age (not scaled to people)",
-           "Agents", "population", scaled=False),
+    _count("worker_agents", "worker agents", "worker agents resident of working age (model "
+           "agents, not scaled to people)", "Worker agents", "population", scaled=False),
     _ratio("gva_per_worker", "value added per filled job, by workplace", "GVA per worker",
            ("gva_at_workplace",), ("jobs_at_workplace",), unit="GBP a year", fmt="money",
            factor=52.0),
@@ -342,10 +345,10 @@ REGISTRY: tuple[Indicator, ...] = (
               "migration", "mean", "money"),
     _provided("amenity", "GBP a week", "amenity of living in the place (raised by green "
               "infrastructure)", "Amenity", "green", "mean", "money"),
-    _provided("firm_entries", "firm agents a month", "firm agents that entered this month, by "
-              "workplace", "Firm entries", "firm_dynamics", "sum", "count"),
-    _provided("firm_exits", "firm agents a month", "firm agents that exited this month, by "
-              "workplace", "Firm exits", "firm_dynamics", "sum", "count"),
+    _provided("firm_agent_entries", "firm agents a month", "firm agents that entered this month, "
+              "by workplace", "Firm agent entries", "firm_dynamics", "sum", "count"),
+    _provided("firm_agent_exits", "firm agents a month", "firm agents that exited this month, by "
+              "workplace", "Firm agent exits", "firm_dynamics", "sum", "count"),
     _count("retirements", "people a month", "residents who retired this month (demography)",
            "Retirements", "retirements"),
     _count("entrants", "people a month", "residents who entered the working-age population "
@@ -560,7 +563,7 @@ def aggregate(
             values = histogram_quantile(hist, 0.5, edges)
         per_place[ind.name] = values
 
-    weights = per_place["population"]
+    weights = per_place["working_age_population"]
     for ind in REGISTRY:
         match ind.aggregation:
             case "sum":
@@ -640,7 +643,8 @@ def column_metadata(name: str) -> dict[bytes, bytes] | None:
 
 
 def read_indicator_metadata(path: str | Path) -> dict[str, dict[str, str]]:
-    """Unit, description and aggregation of each indicator column of a Parquet file.
+    """Unit, description (and, for an indicator, aggregation) of each column of a
+    Parquet file written by the model (the key columns such as ``month`` included).
 
     Reads only the file's schema. Columns without such metadata are left out.
 
@@ -659,7 +663,7 @@ def read_indicator_metadata(path: str | Path) -> dict[str, dict[str, str]]:
 
 
 def read_units(path: str | Path) -> dict[str, str]:
-    """Unit of each indicator column of a Parquet file written by the model, by column."""
+    """Unit of each column of a Parquet file written by the model, by column."""
     return {k: v["unit"] for k, v in read_indicator_metadata(path).items()}
 
 

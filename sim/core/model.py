@@ -67,6 +67,7 @@ from sim.agents.tables import RowView
 from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
+from sim.core.calendar import calendar_months
 from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS, measured_flows, ratio
 from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
@@ -706,9 +707,12 @@ class LabourMarket(mesa.Model):
         self.state.bargaining_power = np.clip(phi, low, high)
 
     def places_frame(self) -> pd.DataFrame:
-        """Recorded place indicators: one row per place and month (months from 1)."""
+        """Recorded place indicators: one row per place and month (months from 1), with
+        the calendar month of each (``calendar_month``, from ``run.start``)."""
         if self.month == 0 or not self.record:
-            return pd.DataFrame(columns=["month", "place", "name", *PLACE_INDICATORS])
+            return pd.DataFrame(
+                columns=["month", "calendar_month", "place", "name", *PLACE_INDICATORS]
+            )
         df = self.datacollector.get_agent_vars_dataframe().reset_index()
         step_col = "Step" if "Step" in df.columns else df.columns[0]
         df = df.rename(columns={step_col: "month", "code": "place"})
@@ -717,7 +721,8 @@ class LabourMarket(mesa.Model):
         names = {r.code: r.name for r in self.regions}
         df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])
         df.insert(2, "name", df["place"].map(names))
-        df = df[["month", "place", "name", *PLACE_INDICATORS]]
+        df["calendar_month"] = self._calendar(df["month"])
+        df = df[["month", "calendar_month", "place", "name", *PLACE_INDICATORS]]
         return df.sort_values(["month", "place"], kind="stable").reset_index(drop=True)
 
     def regions_frame(self) -> pd.DataFrame:
@@ -726,10 +731,19 @@ class LabourMarket(mesa.Model):
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("place")
 
     def national_frame(self) -> pd.DataFrame:
-        """Recorded national indicators: one row per month (months from 1)."""
+        """Recorded national indicators: one row per month (months from 1), with the
+        calendar month of each (``calendar_month``, from ``run.start``)."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df.insert(0, "month", np.arange(1, len(df) + 1))
+        df.insert(1, "calendar_month", self._calendar(df["month"]))
         return df
+
+    def _calendar(self, months: pd.Series) -> pd.Series:
+        """The first day of each recorded month's calendar month (dates: Parquet date32)."""
+        distinct = sorted({int(m) for m in months})
+        first = dict(zip(distinct, calendar_months(self.config.run.start, distinct),
+                         strict=True))
+        return pd.Series([first[int(m)] for m in months], index=months.index, dtype=object)
 
 
 #: Gains of the rule that settles the flows out of inactivity during the burn-in

@@ -140,7 +140,7 @@ target as the place's mean firm target at start times a lognormal with mean 1
 It starts with no workers; its
 vacancies are posted this month.
 
-Indicators: ``firm_entries`` and ``firm_exits``, counts of firm agents this
+Indicators: ``firm_agent_entries`` and ``firm_agent_exits``, counts of firm agents this
 month by place (summed nationally). Random draws come from
 ``state.generator("firm_dynamics")`` (a NumPy generator keyed by seed, month and the
 stage's number in :data:`sim.kernels.rng.STAGES`).
@@ -488,8 +488,8 @@ class FirmDynamics(Mechanism):
     def place_indicators(self, state: MarketState) -> dict[str, np.ndarray]:
         """Firm entries and exits this month, by place (firm agents)."""
         return {
-            "firm_entries": self.entries.astype(np.float64),
-            "firm_exits": self.exits.astype(np.float64),
+            "firm_agent_entries": self.entries.astype(np.float64),
+            "firm_agent_exits": self.exits.astype(np.float64),
         }
 
 

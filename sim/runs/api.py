@@ -15,16 +15,26 @@ staging directory renamed into place when complete
 that looks like a result. ``out=None`` writes nothing.
 
 ``run.json`` (and :attr:`RunResult.info`) records the version and git commit of
-the source, the versions of Python and the main libraries, the numba thread count
-and threading layer, the seed, the scale asked for and the agents actually used,
-the sizes, the wall time, ``"complete": true`` and a ``scenario`` block that
-:func:`sim.parse_scenario` reads back into an equal scenario.
+the source, the command line (:func:`command_line`), when the run started, the
+versions of Python and the main libraries, the numba thread count and threading
+layer, the seed, the scale asked for and the agents actually used, the worker and firm
+agents and the people of working age at the end, the wall time, ``"complete": true``
+and a ``scenario`` block that :func:`sim.parse_scenario` reads back into an equal
+scenario. ``columns.md`` beside the tables gives every column's unit and meaning. An
+interrupted run (Ctrl-C) writes nothing, ``run.json`` included: its staging directory is
+removed (docs/outputs.md).
+
+The progress bar (stderr) is two bars, ``NAME: burn-in`` and then ``NAME: recorded
+months``. Places with fewer than :data:`~sim.config.checks.MIN_PLACE_AGENTS` worker
+agents give one :class:`~sim.config.checks.SmallPlaceWarning` before the run starts.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -46,7 +56,7 @@ from sim.config.section import toml_value
 from sim.core.model import LabourMarket
 from sim.kernels import configure_threads, threading_info
 from sim.runs import interrupts
-from sim.runs.output import StagedOutput, write_run_json, write_table
+from sim.runs.output import StagedOutput, write_columns_md, write_run_json, write_table
 from sim.runs.replications import MAX_REPLICATIONS, replication_seeds
 from sim.viz.plots import write_standard_plots
 from sim.world.geographies import geography_from_options
@@ -54,10 +64,12 @@ from sim.world.geographies import geography_from_options
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RunResult", "run", "source_commit", "library_versions"]
+__all__ = ["RunResult", "command_line", "library_versions", "run", "source_commit"]
 
-#: Libraries whose versions run.json records.
-LIBRARIES = ("numpy", "numba", "mesa", "pandas", "pyarrow", "pydantic", "scipy", "networkx")
+#: Libraries whose versions run.json records (``None`` for one not installed: the
+#: figures', Dask's and the dashboard's libraries are optional extras).
+LIBRARIES = ("numpy", "numba", "mesa", "pandas", "pyarrow", "pydantic", "scipy", "networkx",
+             "matplotlib", "geopandas", "dask", "distributed", "solara")
 _OVERRIDES = ("seed", "months", "scale")
 
 
@@ -117,6 +129,18 @@ def library_versions() -> dict[str, str | None]:
     return out
 
 
+def command_line() -> dict[str, Any]:
+    """How this process was started, for ``run.json``.
+
+    Returns:
+        ``argv`` (the process's arguments as the system gave them, interpreter first:
+        :data:`sys.orig_argv`), ``shell`` (the same, quoted for a POSIX shell, so it can be
+        pasted to run again) and ``working_directory`` (relative paths in it start there).
+    """
+    argv = [str(a) for a in (getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv])]
+    return {"argv": argv, "shell": shlex.join(argv), "working_directory": os.getcwd()}
+
+
 def _with_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
     """Apply ``seed``/``months``/``scale``; an error names the argument, not the file."""
     try:
@@ -150,8 +174,8 @@ def run(
         seed: random seed, 0 <= seed < 2**63 (default ``run.seed``).
         months: recorded months after burn-in (default ``run.months``).
         scale: agents per real working-age person, in (0, 1] (default ``run.scale``).
-        out: results directory (``places.parquet``, ``national.parquet``, ``run.json``,
-            ``plots/``); ``None`` writes nothing.
+        out: results directory (``places.parquet``, ``national.parquet``, ``columns.md``,
+            ``run.json``, ``plots/``); ``None`` writes nothing.
         progress: show a progress bar (months) on stderr.
         force: replace an existing non-empty ``out`` (when the run is complete).
         debug: check stock-flow identities every month (slower).
@@ -173,6 +197,8 @@ def run(
 
     Warns:
         UserWarning: the scale gives some places fewer than one agent (they get one).
+        SmallPlaceWarning: some places get fewer than
+            :data:`~sim.config.checks.MIN_PLACE_AGENTS` worker agents (named in one line).
     """
     if isinstance(scenario, (str, Path)):
         scenario_file: str | None = str(scenario)
@@ -205,6 +231,7 @@ def run(
     with staging as staged:
         configure_threads()
         started = time.perf_counter()
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
         # What needs the places is checked before the progress bar starts; the model
         # takes the geography built here and checks it again, silently.
         interrupts.check()
@@ -215,22 +242,29 @@ def run(
             validate_for_geography(scenario, geography)
         for w in caught:
             warnings.warn(w.message, w.category, stacklevel=2)
-        total = spec.burn_in_months + spec.months
-        with tqdm(total=total, desc=spec.name, unit="month", disable=not progress,
-                  file=sys.stderr) as bar, warnings.catch_warnings(), interrupts.safe_points():
+        # Two bars, one after the other: the burn-in (not recorded), then the recorded
+        # months, each saying which it is.
+        bars: list[tqdm] = []
 
-            def month_done() -> None:
-                bar.update()
-                interrupts.check()  # a Ctrl-C held by the command line ends the run here
+        def month_done() -> None:
+            bars[-1].update()
+            interrupts.check()  # a Ctrl-C held by the command line ends the run here
 
+        def phase(desc: str, months: int) -> tqdm:
+            bars.append(tqdm(total=months, desc=f"{spec.name}: {desc}", unit="month",
+                             disable=not progress or months == 0, file=sys.stderr))
+            return bars[-1]
+
+        with warnings.catch_warnings(), interrupts.safe_points():
             for w in caught:
                 warnings.filterwarnings("ignore", message=re.escape(str(w.message)))
-            model = LabourMarket(scenario, rng=spec.seed, on_month=month_done, debug=debug,
-                                 geography=geography)
-            bar.set_postfix_str("recording")
-            for _ in range(spec.months):
-                model.step()
-                month_done()
+            with phase("burn-in", spec.burn_in_months):
+                model = LabourMarket(scenario, rng=spec.seed, on_month=month_done,
+                                     debug=debug, geography=geography)
+            with phase("recorded months", spec.months):
+                for _ in range(spec.months):
+                    model.step()
+                    month_done()
         wall = time.perf_counter() - started
 
         commit, dirty = source_commit()
@@ -247,8 +281,12 @@ def run(
             "agents": model.agent_count.summary(),
             "burn_in_months": spec.burn_in_months,
             "months": spec.months,
-            "workers": int((model.workers.status != ABSENT).sum()),
-            "firms": int(model.firms.alive.sum()),
+            "start": spec.start,
+            "worker_agents": int((model.workers.status != ABSENT).sum()),
+            "firm_agents": int(model.firms.alive.sum()),
+            "working_age_population": round(model.national["working_age_population"]),
+            "command_line": command_line(),
+            "started_at": started_at,
             "wall_seconds": round(wall, 3),
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "git_commit": commit,
@@ -262,10 +300,14 @@ def run(
         if staged is None:
             return RunResult(places, national, info, None, model)
 
-        meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale")}
+        meta = {k: info[k] for k in ("placejobs_version", "scenario_name", "seed", "scale",
+                                     "start")}
         interrupts.check()
         write_table(places, staged.dir / "places.parquet", meta)
         write_table(national, staged.dir / "national.parquet", meta)
+        write_columns_md(staged.dir, {"places.parquet": list(places.columns),
+                                      "national.parquet": list(national.columns)},
+                         title=f"Columns of the tables of run {spec.name!r}")
         write_standard_plots(
             places, model.geography, staged.dir / "plots", scenario=spec.name,
             seed=spec.seed, scale=spec.scale, run_date=info["finished_at"][:10],

@@ -4,8 +4,9 @@ A results directory holds::
 
     places.parquet    one row per place and month
     national.parquet  one row per month
-    run.json          scenario (every value), seed, versions, git commit, workers, firms,
-                      wall time, and "complete": true
+    columns.md        every column of the two tables: unit and meaning
+    run.json          scenario (every value), seed, command line, start time, versions,
+                      git commit, worker and firm agents, wall time, "complete": true
     plots/            PNG figures
 
 A run can never be mistaken for another, nor a part of one for a whole:
@@ -37,13 +38,14 @@ from typing import Any
 
 import pandas as pd
 
-from sim.core.indicators import column_metadata
+from sim.core.columns import ColumnDocs, columns_markdown, field_metadata
 
 __all__ = [
     "OutputError",
     "StagedOutput",
     "check_output_dir",
     "prepare_output_dir",
+    "write_columns_md",
     "write_run_json",
     "write_table",
 ]
@@ -185,12 +187,15 @@ class StagedOutput:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | None = None) -> Path:
+def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | None = None,
+                *, columns: ColumnDocs | None = None) -> Path:
     """Write ``df`` to Parquet atomically, with ``metadata`` (JSON) in the file's schema.
 
-    Each column that is an indicator of the registry (:mod:`sim.core.indicators`) carries
-    its unit, description and national aggregation as Arrow field metadata (read them
-    back with :func:`sim.core.indicators.read_units`).
+    Each column described by :mod:`sim.core.columns` (an indicator of the registry, a key
+    column such as ``month`` or ``place``, or one of ``columns``: name -> ``(unit,
+    description)``) carries its unit and description (and, for an indicator, its national
+    aggregation) as Arrow field metadata (read them back with
+    :func:`sim.core.indicators.read_units`).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -202,7 +207,7 @@ def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | N
         meta[b"placejobs"] = json.dumps(metadata, sort_keys=True).encode()
     fields = []
     for field in table.schema:
-        described = column_metadata(field.name)
+        described = field_metadata(field.name, columns)
         fields.append(field.with_metadata(described) if described else field)
     table = pa.Table.from_arrays(table.columns, schema=pa.schema(fields, metadata=meta or None))
     tmp = path.with_name(f".{path.name}.tmp")
@@ -211,6 +216,26 @@ def write_table(df: pd.DataFrame, path: str | Path, metadata: dict[str, Any] | N
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_columns_md(directory: str | Path, tables: dict[str, list[str]], *,
+                     title: str = "Columns", extra: dict[str, ColumnDocs] | None = None) -> Path:
+    """Write ``columns.md`` into ``directory``: each table's columns, units and meanings.
+
+    Args:
+        directory: where the tables are.
+        tables: file name -> its columns in order (:func:`sim.core.columns.columns_markdown`).
+        title: the heading.
+        extra: file name -> columns the table describes itself.
+
+    Raises:
+        ValueError: a column nothing describes.
+    """
+    path = Path(directory) / "columns.md"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(columns_markdown(tables, title=title, extra=extra), encoding="utf-8")
+    os.replace(tmp, path)
     return path
 
 

@@ -6,6 +6,7 @@ Layout of ``DIR``::
     DIR/national/part-RRRRRR-PPPP.parquet one part per finished run (run_id R, replication P)
     DIR/places/part-RRRRRR-PPPP.parquet
     DIR/failures.parquet                  runs that failed, with their parameters and error
+    DIR/columns.md                        every column of the tables: unit and meaning
 
 Read a dataset whole with ``pandas.read_parquet(DIR / "national")`` or with
 :func:`load_results`. Each part holds the run's table (one row per month, or per
@@ -31,6 +32,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +40,10 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
+from sim.config.scenario import Scenario, split_key
+from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS
 from sim.runs.api import library_versions, source_commit
-from sim.runs.output import OutputError, write_json, write_table
+from sim.runs.output import OutputError, write_columns_md, write_json, write_table
 from sim.sweeps.design import Design
 from sim.sweeps.spec import Sweep
 
@@ -49,6 +53,12 @@ __all__ = [
 
 #: Columns that key every row of a sweep's tables, before the parameters.
 KEY_COLUMNS = ("run_id", "replication", "seed")
+#: The failures table's own columns (after the keys and the parameters, as JSON text).
+_FAILURE_COLUMNS = {
+    "error_type": ("text", "the exception's class"),
+    "error": ("text", "the error message"),
+    "traceback": ("text", "where it happened"),
+}
 #: A part's name; :func:`part_name` pads to 6 and 4 digits, more when needed (replications
 #: go up to 100,000).
 #: Locks of sweep directories this process holds: resolved path -> file descriptor.
@@ -180,8 +190,41 @@ class SweepStore:
             (self.dir / "places").mkdir(exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{self.dir}: cannot create the directory: {exc.strerror}") from None
+        self._write_columns()
         self._read_failures()
         return self._finished()
+
+    def _write_columns(self) -> None:
+        """``columns.md``: the datasets' and the failures' columns, units and meanings."""
+        names = list(self.design.names)
+        front = [*KEY_COLUMNS, *names]
+        tables = {
+            "places": [*front, "month", "calendar_month", "place", "name", *PLACE_INDICATORS],
+            "national": [*front, "month", "calendar_month", *NATIONAL_COLUMNS],
+            "failures.parquet": [*KEY_COLUMNS, *names, *_FAILURE_COLUMNS],
+        }
+        params = self._parameter_docs
+        failures = {**_FAILURE_COLUMNS, **{k: ("JSON text", v[1]) for k, v in params.items()}}
+        write_columns_md(self.dir, tables, title=f"Columns of sweep {self.sweep.name!r}",
+                         extra={"places": params, "national": params,
+                                "failures.parquet": failures})
+
+    @cached_property
+    def _parameter_docs(self) -> dict[str, tuple[str, str]]:
+        """Each swept parameter's column: its unit and meaning (from the scenario schema)."""
+        out = {}
+        for key in self.design.names:
+            section, name, index = split_key(key)
+            field = None
+            model = type(getattr(Scenario(), section, None))
+            if hasattr(model, "model_fields"):
+                field = model.model_fields.get(name)
+            what = (field.description if field is not None and field.description else "")
+            element = f" (value {index} of the list)" if index is not None else ""
+            out[key] = (f"as the scenario key {key}",
+                        f"swept parameter {key}{element} at this design point"
+                        + (f": {what}" if what else " (placejobs show describes it)"))
+        return out
 
     def _finished(self) -> set[tuple[int, int]]:
         done = set()
@@ -216,10 +259,11 @@ class SweepStore:
         name = part_name(run_id, replication)
         meta = {"placejobs_version": __version__, "sweep": self.sweep.name,
                 "run_id": run_id, "replication": replication, "seed": self.seeds[replication]}
+        params = self._parameter_docs
         write_table(self._keyed(places, run_id, replication, values),
-                    self.dir / "places" / name, meta)
+                    self.dir / "places" / name, meta, columns=params)
         write_table(self._keyed(national, run_id, replication, values),
-                    self.dir / "national" / name, meta)
+                    self.dir / "national" / name, meta, columns=params)
         if self.failures.pop((run_id, replication), None) is not None:
             self._write_failures()
 
@@ -286,7 +330,7 @@ class SweepStore:
 
 def failures_frame(rows: Any, names: list[str]) -> pd.DataFrame:
     """Failed runs as a table (parameters as JSON text, so any value fits one column)."""
-    columns = [*KEY_COLUMNS, *names, "error_type", "error", "traceback"]
+    columns = [*KEY_COLUMNS, *names, *_FAILURE_COLUMNS]
     df = pd.DataFrame(list(rows), columns=columns)
     df = df.astype({"run_id": "int64", "replication": "int64", "seed": "int64"})
     return df.sort_values(["run_id", "replication"], ignore_index=True)

@@ -227,7 +227,7 @@ def net_migration_per_1000(places: pd.DataFrame,
                            regions: pd.Series | None = None) -> pd.Series:
     """Net internal migration per 1,000 residents of working age a year, by place.
 
-    Twelve times the mean monthly ``net_migration`` over the mean ``population``.
+    Twelve times the mean monthly ``net_migration`` over the mean ``working_age_population``.
 
     Args:
         places: the place indicators, one row per place and month.
@@ -239,6 +239,6 @@ def net_migration_per_1000(places: pd.DataFrame,
     if regions is not None:
         places = places.assign(place=places["place"].map(regions))
         places = places.groupby(["month", "place"], sort=True)[
-            ["net_migration", "population"]].sum().reset_index()
+            ["net_migration", "working_age_population"]].sum().reset_index()
     g = places.groupby("place", sort=True)
-    return 12_000.0 * g["net_migration"].mean() / g["population"].mean()
+    return 12_000.0 * g["net_migration"].mean() / g["working_age_population"].mean()

@@ -383,12 +383,16 @@ def write_standard_plots(
         if kind == "series":
             fig = plot_indicator_over_time(places, indicator, title=_label(indicator) + where)
         else:
-            latest = places.loc[places["month"] == last].set_index("place")[indicator]
+            rows = places.loc[places["month"] == last]
+            latest = rows.set_index("place")[indicator]
             percent = _is_percent(indicator)
+            when = f"month {last}"
+            if "calendar_month" in rows and len(rows):
+                when += f" ({pd.Timestamp(rows['calendar_month'].iloc[0]):%B %Y})"
             fig = plot_map(
                 geography,
                 latest,
-                title=f"{_label(indicator)}, month {last}{where}",
+                title=f"{_label(indicator)}, {when}{where}",
                 label=_axis_label(indicator, percent),
                 cmap="viridis",
                 percent=percent,

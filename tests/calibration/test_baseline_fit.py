@@ -41,10 +41,18 @@ def _value(scenario: sim.Scenario, key: str) -> float:
     return float(value[index] if index is not None else value)
 
 
+#: Keys that are labels no mechanism reads, left out of the comparison: ``run.start``
+#: (the calendar month of recorded month 1, added after the fits) names the outputs'
+#: months and changes no number a fit depends on (tests/runs/test_calendar.py checks
+#: that two runs differing only in it are identical but for ``calendar_month``).
+LABELS = ("run.start",)
+
+
 def _without(base: dict, keys: list[str]) -> dict:
-    """The scenario dictionary without the free parameters (which every evaluation sets)."""
+    """The scenario dictionary without the free parameters (which every evaluation sets)
+    and without the labels of :data:`LABELS`, which no mechanism reads."""
     out = json.loads(json.dumps(base))
-    for key in keys:
+    for key in (*keys, *LABELS):
         section, _, name = key.partition(".")
         out[section].pop(name.partition("[")[0], None)
     return out

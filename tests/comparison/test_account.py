@@ -134,7 +134,7 @@ def test_the_target_area_keeps_the_tables_column_order():
     processes), so impact.parquet's rows are the same in every run."""
     from sim.comparison.impact import target_frame
 
-    cols = ["vacancies", "unemployed", "hires", "employed", "population", "separations"]
+    cols = ["vacancies", "unemployed", "hires", "employed", "working_age_population", "separations"]
     rows = [{"scenario": "s", "run": r, "replication": 0, "month": 1, "place": p,
              "name": p, **{c: 1.0 + k for k, c in enumerate(cols)}}
             for r in ("policy", "baseline") for p in ("A", "B")]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import sim
@@ -70,6 +71,17 @@ def test_grants_report_and_rerun_reuses_the_pairs(files, tmp_path):
                  "compare.json", "effects-grants.png", "paths-grants.png", "map-grants.png"):
         assert (out / name).is_file(), name
     assert len(list((out / "runs" / "account").glob("part-*.parquet"))) == 2
+    # every column of every table has a unit, in its metadata and in columns.md
+    text = (out / "columns.md").read_text(encoding="utf-8")
+    tables = [out / "impact.parquet", out / "account.parquet", out / "costs.parquet",
+              *(next((out / "runs" / p).glob("part-*.parquet"))
+                for p in ("places", "national", "account"))]
+    for path in tables:
+        table = path.name if path.parent == out else f"runs/{path.parent.name}"
+        assert f"## `{table}`" in text, table
+        for field in pq.read_schema(path):
+            assert (field.metadata or {}).get(b"unit"), (table, field.name)
+            assert f"| `{field.name}` |" in text, (table, field.name)
     acc = res.account[res.account["period"] == "whole"].set_index(["area", "term"])["value"]
     for area in ("target", "UK"):
         t = acc.loc[area]

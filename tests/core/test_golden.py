@@ -14,6 +14,13 @@ Regenerated (issue 9, commuting distance): the distance inside a place became th
 internal commute that behaviour uses, half the radius of its local labour market
 (``mean_commute_km`` moved), and ``mean_commute_km_on_site`` was appended; every other
 column was compared with the previous files and was identical.
+
+Regenerated (issue 11, outputs that explain themselves): columns renamed so that counts
+of people and of model agents are named apart (``population`` -> ``working_age_population``,
+``agents`` -> ``worker_agents``, ``firms`` -> ``firm_agents``, ``firm_entries`` ->
+``firm_agent_entries``, ``firm_exits`` -> ``firm_agent_exits``) and ``calendar_month``
+added after ``month``; every column, under its new name, was compared with the previous
+files and was identical.
 """
 
 from __future__ import annotations

@@ -39,14 +39,14 @@ COL = {name: k for k, name in enumerate(COUNT_COLUMNS)}
 
 #: The output column order before the registry existed (places, then the spread columns).
 EXPECTED_PLACE_COLUMNS = (
-    "population", "employed", "unemployed", "inactive", "employment_rate",
+    "working_age_population", "employed", "unemployed", "inactive", "employment_rate",
     "unemployment_rate", "vacancies", "vacancy_rate", "hires", "separations",
     "job_finding_rate", "job_to_job_rate", "median_wage", "mean_wage", "good_jobs_share",
-    "mean_commute_minutes", "remote_share", "firms", "agents", "gva_per_worker",
+    "mean_commute_minutes", "remote_share", "firm_agents", "worker_agents", "gva_per_worker",
     "skill_share_basic", "skill_share_intermediate", "skill_share_advanced", "in_training",
     "participation_rate", "constrained_participation_rate", "own_place_work_share",
     "mean_commute_km", "net_migration", "net_migration_advanced", "knowledge_stock",
-    "housing_cost", "amenity", "firm_entries", "firm_exits", "retirements", "entrants",
+    "housing_cost", "amenity", "firm_agent_entries", "firm_agent_exits", "retirements", "entrants",
     "remote_capable_share",
     # Added for the validation targets (issue 9): appended, existing columns unchanged.
     "job_loss_rate", "measured_job_finding_rate", "exit_rate_short", "exit_rate_long",
@@ -121,10 +121,10 @@ def test_bad_entries_are_value_errors(kwargs, match):
 def test_format_follows_the_kind():
     assert INDICATORS["unemployment_rate"].format(0.0432) == "4.3%"
     assert INDICATORS["median_wage"].format(612.4) == "612"
-    assert INDICATORS["population"].format(1234567.4) == "1,234,567"
+    assert INDICATORS["working_age_population"].format(1234567.4) == "1,234,567"
     assert INDICATORS["mean_commute_minutes"].format(27.349) == "27.3"
     assert INDICATORS["theil_median_wage"].format(0.0012345) == "0.00123"
-    for name in ("unemployment_rate", "median_wage", "population", "mean_commute_km"):
+    for name in ("unemployment_rate", "median_wage", "working_age_population", "mean_commute_km"):
         assert INDICATORS[name].format(float("nan")) == "-"
 
 
@@ -193,15 +193,15 @@ def test_outputs_have_every_indicator_in_order(synthetic):
 def test_sum_of_scaled_counts(synthetic):
     c, _, _, flows, _, scale, per_place, national = synthetic
     pop = c[:, COL["population"]] * scale
-    np.testing.assert_array_equal(per_place["population"], [200.0, 800.0, 50.0])
-    assert national["population"] == 1050.0 == pop.sum()
+    np.testing.assert_array_equal(per_place["working_age_population"], [200.0, 800.0, 50.0])
+    assert national["working_age_population"] == 1050.0 == pop.sum()
     assert national["employed"] == 70 * 2 + 150 * 4 + 30
     assert national["in_training"] == 3 * 2 + 1
     assert national["retirements"] == 2 + 2
     assert national["vacancies"] == 3 * 2 + 10 * 4
-    # Agents and firms are not scaled to people.
-    np.testing.assert_array_equal(per_place["agents"], [100, 200, 50])
-    assert national["agents"] == 350 and national["firms"] == 16
+    # Worker and firm agents are not scaled to people.
+    np.testing.assert_array_equal(per_place["worker_agents"], [100, 200, 50])
+    assert national["worker_agents"] == 350 and national["firm_agents"] == 16
 
 
 def test_ratio_is_summed_numerator_over_summed_denominator(synthetic):
@@ -209,7 +209,7 @@ def test_ratio_is_summed_numerator_over_summed_denominator(synthetic):
     np.testing.assert_allclose(per_place["unemployment_rate"], [10 / 80, 5 / 155, 0.0])
     assert national["unemployment_rate"] == pytest.approx(15 / 265)
     # ...which is not the population-weighted mean of the places' rates.
-    w = per_place["population"]
+    w = per_place["working_age_population"]
     assert national["unemployment_rate"] != pytest.approx(
         np.sum(per_place["unemployment_rate"] * w) / w.sum()
     )
@@ -269,14 +269,15 @@ def test_provided_values_and_zeros_when_absent(synthetic):
     *_, per_place, national = synthetic
     np.testing.assert_array_equal(per_place["net_migration"], [2.0, -3.0, 0.5])
     assert national["net_migration"] == -0.5
-    for name in ("firm_entries", "firm_exits", "knowledge_stock", "net_migration_advanced"):
+    for name in ("firm_agent_entries", "firm_agent_exits", "knowledge_stock",
+                 "net_migration_advanced"):
         np.testing.assert_array_equal(per_place[name], np.zeros(3))
         assert national[name] == 0.0
 
 
 def test_spread_columns(synthetic):
     *_, per_place, national = synthetic
-    w = per_place["population"]
+    w = per_place["working_age_population"]
     for name in INEQUALITY_INDICATORS:
         assert national[f"theil_{name}"] == theil_index(per_place[name], w)
         assert national[f"cv_{name}"] == coefficient_of_variation(per_place[name], w)
@@ -287,7 +288,7 @@ def test_a_single_scale_is_accepted():
     c, hist, good, flows, provided, _ = _synthetic()
     per_place, national = aggregate(c, hist, good, flows, provided, people_per_agent=10.0,
                                     good_job_pay_fraction=0.5)
-    assert national["population"] == 3500.0
+    assert national["working_age_population"] == 3500.0
     np.testing.assert_array_equal(per_place["hires"], [20.0, 60.0, 10.0])
 
 
@@ -329,9 +330,10 @@ def model() -> LabourMarket:
 
 def test_recorded_columns_are_the_registry(model):
     places = model.places_frame()
-    assert tuple(places.columns) == ("month", "place", "name", *PLACE_INDICATORS)
+    assert tuple(places.columns) == ("month", "calendar_month", "place", "name",
+                                    *PLACE_INDICATORS)
     national = model.national_frame()
-    assert tuple(national.columns) == ("month", *NATIONAL_COLUMNS)
+    assert tuple(national.columns) == ("month", "calendar_month", *NATIONAL_COLUMNS)
     assert tuple(model.national) == NATIONAL_COLUMNS
 
 
@@ -339,7 +341,7 @@ def test_model_national_values_follow_the_regions(model):
     regions = sorted(model.regions, key=lambda r: r.index)
     nat = model.national
     values = {k: np.array([getattr(r, k) for r in regions]) for k in PLACE_INDICATORS}
-    w = values["population"]
+    w = values["working_age_population"]
     for entry in REGISTRY:
         if entry.aggregation == "sum":
             assert nat[entry.name] == pytest.approx(values[entry.name].sum()), entry.name
@@ -389,8 +391,8 @@ def test_parquet_metadata_round_trip(tmp_path):
     })
     path = write_table(df, tmp_path / "t.parquet", {"seed": 7})
     units = read_units(path)
-    assert units == {"unemployment_rate": "share", "median_wage": "GBP a week",
-                     "theil_median_wage": "index"}
+    assert units == {"month": "month number", "place": "code", "unemployment_rate": "share",
+                     "median_wage": "GBP a week", "theil_median_wage": "index"}
     meta = read_indicator_metadata(path)
     assert meta["median_wage"]["description"] == INDICATORS["median_wage"].description
     assert meta["unemployment_rate"]["aggregation"] == AGGREGATIONS["ratio"]
@@ -404,11 +406,12 @@ def test_parquet_metadata_round_trip(tmp_path):
 def test_model_outputs_carry_units(model, tmp_path):
     write_table(model.places_frame(), tmp_path / "places.parquet")
     write_table(model.national_frame(), tmp_path / "national.parquet")
+    keys = {"month": "month number", "calendar_month": "date (first day of the month)"}
     assert read_units(tmp_path / "places.parquet") == {
-        k: INDICATORS[k].unit for k in PLACE_INDICATORS
+        **keys, "place": "code", "name": "text", **{k: INDICATORS[k].unit for k in PLACE_INDICATORS}
     }
     assert read_units(tmp_path / "national.parquet") == {
-        k: INDICATORS[k].unit for k in NATIONAL_COLUMNS
+        **keys, **{k: INDICATORS[k].unit for k in NATIONAL_COLUMNS}
     }
 
 

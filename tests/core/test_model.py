@@ -71,13 +71,13 @@ def test_regions_hold_indicators_after_burn_in(tiny):
     for r in tiny.regions:
         ind = r.indicators()
         assert list(ind) == list(PLACE_INDICATORS)
-        assert ind["agents"] > 0 and 0 <= ind["unemployment_rate"] <= 1
+        assert ind["worker_agents"] > 0 and 0 <= ind["unemployment_rate"] <= 1
     # Regions count the people present: absent rows (retired, free for entrants) are not.
     wk = tiny.workers
     present = wk.status != ABSENT
-    assert sum(r.agents for r in tiny.regions) == np.count_nonzero(present)
+    assert sum(r.worker_agents for r in tiny.regions) == np.count_nonzero(present)
     by_place = np.bincount(wk.home[present], minlength=12)
-    assert [r.agents for r in tiny.regions] == by_place.tolist()
+    assert [r.worker_agents for r in tiny.regions] == by_place.tolist()
 
 
 def test_worker_view_is_read_only(tiny):
@@ -167,11 +167,13 @@ def test_run_for_records_each_month():
     assert sorted(places["place"].unique()) == ITL1_CODES
     assert places.loc[places.place == "TLI", "name"].unique().tolist() == ["London"]
     assert national["month"].tolist() == [1, 2, 3]
-    assert list(national.columns) == ["month", *LabourMarket.national_columns()]
+    assert list(national.columns) == ["month", "calendar_month",
+                                     *LabourMarket.national_columns()]
     for k in INEQUALITY_INDICATORS:
         assert national[f"theil_{k}"].notna().all() and national[f"cv_{k}"].notna().all()
     # national counts are the sums of the regions' counts
-    by_month = places.groupby("month")[["population", "employed", "unemployed", "agents"]].sum()
+    by_month = places.groupby("month")[["working_age_population", "employed", "unemployed",
+                                          "worker_agents"]].sum()
     for col in by_month:
         np.testing.assert_allclose(national[col].to_numpy(), by_month[col].to_numpy(), rtol=1e-9)
     # the last recorded month is what the regions show now
@@ -187,7 +189,7 @@ def test_record_false_collects_nothing():
     m.run_for(2)
     assert m.month == 2
     assert m.national_frame().empty
-    assert all(r.agents > 0 for r in m.regions)  # indicators are still computed
+    assert all(r.worker_agents > 0 for r in m.regions)  # indicators are still computed
 
 
 def test_places_frame_is_empty_before_recording():
@@ -236,7 +238,7 @@ def test_debug_run_keeps_stock_flow_identities_every_month():
         assert np.all(wk.employer[~emp] == -1)
         assert np.all(f.vacancies >= 0)
         assert np.all(f.employment[~f.alive] == 0)
-        agents = m.national_frame()["agents"].iloc[-1]
+        agents = m.national_frame()["worker_agents"].iloc[-1]
         assert agents == present
     assert m.month == 12
     assert entrants > 0 and retirements > 0  # demography really ran
@@ -317,9 +319,10 @@ def test_baseline_indicators_are_sane(baseline_run):
     # agents change by exactly (entrants - retirements + net migration + immigrants -
     # emigrants) / people per agent.
     places = baseline_run.places_frame()
-    agents = places.pivot(index="month", columns="place", values="agents")
+    agents = places.pivot(index="month", columns="place", values="worker_agents")
     assert (agents > 0).all().all()
-    per_agent = places.pivot(index="month", columns="place", values="population") / agents
+    people = places.pivot(index="month", columns="place", values="working_age_population")
+    per_agent = people / agents
     change = sum(
         places.pivot(index="month", columns="place", values=k) * sign
         for k, sign in (("entrants", 1), ("retirements", -1), ("net_migration", 1),
@@ -328,8 +331,8 @@ def test_baseline_indicators_are_sane(baseline_run):
     np.testing.assert_allclose(agents.diff().iloc[1:], change.iloc[1:], rtol=0, atol=1e-6)
     assert places["entrants"].sum() > 0 and places["retirements"].sum() > 0
     # cohort_growth = 0: entries balance retirements, so the population stays put.
-    start = national["agents"].iloc[0]
-    assert national["agents"].between(0.99 * start, 1.01 * start).all()
+    start = national["worker_agents"].iloc[0]
+    assert national["worker_agents"].between(0.99 * start, 1.01 * start).all()
 
 
 def test_regions_frame_matches_the_region_agents(tiny):

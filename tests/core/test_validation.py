@@ -88,8 +88,8 @@ def _twenty_years(scenario_file: str, scale: float):
     model = sim.LabourMarket(scenario, rng=42)
     model.run_for(240)
     places = model.places_frame()
-    pop = places.pivot(index="month", columns="place", values="population")
-    agents = places.pivot(index="month", columns="place", values="agents").iloc[0]
+    pop = places.pivot(index="month", columns="place", values="working_age_population")
+    agents = places.pivot(index="month", columns="place", values="worker_agents").iloc[0]
     ratio = pop.iloc[-1] / pop.iloc[0]
     ratio.attrs["agents_at_start"] = agents
     return model.national_frame(), ratio

@@ -1079,8 +1079,9 @@ def test_model_runs_six_months_with_stock_flow_checks() -> None:
     nat = model.national_frame()
     assert len(nat) == 6
     stocks = nat["employed"] + nat["unemployed"] + nat["inactive"]
-    np.testing.assert_allclose(stocks, nat["population"], rtol=1e-9)
-    np.testing.assert_allclose(nat["population"], nat["population"].iloc[0], rtol=1e-12)
+    np.testing.assert_allclose(stocks, nat["working_age_population"], rtol=1e-9)
+    people = nat["working_age_population"]
+    np.testing.assert_allclose(people, people.iloc[0], rtol=1e-12)
     assert (nat["retirements"] == 0).all() and (nat["in_training"] == 0).all()
     assert (nat["hires"] > 0).all()
     for col in ("employment_rate", "unemployment_rate", "vacancy_rate", "job_finding_rate"):
@@ -1101,7 +1102,7 @@ def test_model_with_default_mechanisms_keeps_stocks_consistent() -> None:
     nat = model.national_frame()
     assert len(nat) == 4
     stocks = nat["employed"] + nat["unemployed"] + nat["inactive"] + nat["in_training"]
-    np.testing.assert_allclose(stocks, nat["population"], rtol=1e-9)
+    np.testing.assert_allclose(stocks, nat["working_age_population"], rtol=1e-9)
     assert (nat["hires"] > 0).all()
     for col in ("employment_rate", "unemployment_rate", "vacancy_rate", "job_finding_rate",
                 "participation_rate", "own_place_work_share"):

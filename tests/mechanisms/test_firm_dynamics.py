@@ -69,7 +69,7 @@ def test_firm_exits_after_sustained_losses_and_its_workers_become_unemployed():
     # Laid off this month; a few may already be hired elsewhere or leave the labour force.
     assert np.mean(wk.status[before] == UNEMPLOYED) > 0.6
     assert model.firm_dynamics.exits.sum() == 1
-    assert model.national["firm_exits"] == 1.0
+    assert model.national["firm_agent_exits"] == 1.0
 
 
 def test_stock_flow_with_heavy_entry_and_exit():
@@ -93,7 +93,7 @@ def test_stock_flow_with_heavy_entry_and_exit():
     assert entries > 50 and exits > 50
     assert len(model.firms) >= n0
     df = model.places_frame()
-    assert df.firm_entries.sum() == entries and df.firm_exits.sum() == exits
+    assert df.firm_agent_entries.sum() == entries and df.firm_agent_exits.sum() == exits
 
 
 def test_baseline_firm_count_is_stable_over_ten_years():
@@ -166,7 +166,7 @@ def test_same_seed_same_result_and_off_means_no_change():
     f0 = off.firms.to_frame()
     off.run_for(3)
     assert off.firms.alive.all() and len(off.firms) == len(f0)
-    assert (off.places_frame().firm_entries == 0).all()
+    assert (off.places_frame().firm_agent_entries == 0).all()
 
 
 @pytest.mark.parametrize("calibrate", [True, False])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +52,7 @@ def test_run_returns_the_tables_the_model_and_writes_nothing_without_out(tiny, t
 def test_run_writes_complete_results_and_info_equals_run_json(written):
     out = written.out
     assert sorted(p.name for p in out.iterdir()) == [
-        "national.parquet", "places.parquet", "plots", "run.json"
+        "columns.md", "national.parquet", "places.parquet", "plots", "run.json"
     ]
     info = json.loads((out / "run.json").read_text())
     assert info["complete"] is True
@@ -63,7 +65,11 @@ def test_run_json_records_versions_commit_threads_and_a_scenario_that_parses_bac
                                                                                    tiny):
     info = json.loads((written.out / "run.json").read_text())
     assert set(info["versions"]) == {"python", *LIBRARIES}
-    assert all(isinstance(v, str) for v in info["versions"].values())
+    assert {"matplotlib", "geopandas", "dask", "solara"} <= set(LIBRARIES)
+    for name in ("python", "numpy", "numba", "mesa", "pandas", "pyarrow", "pydantic"):
+        assert isinstance(info["versions"][name], str), name
+    # optional extras: a version string, or None when not installed
+    assert all(v is None or isinstance(v, str) for v in info["versions"].values())
     commit = info["git_commit"]
     assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
     assert isinstance(info["numba"]["threads"], int) and info["numba"]["threads"] >= 1
@@ -72,6 +78,38 @@ def test_run_json_records_versions_commit_threads_and_a_scenario_that_parses_bac
     assert info["agents"]["places_raised_to_one_agent"] == 0
     again = sim.parse_scenario(info["scenario"])
     assert again == tiny
+
+
+def test_run_json_records_the_command_line_start_and_agents_apart_from_people(written):
+    info = json.loads((written.out / "run.json").read_text())
+    cmd = info["command_line"]
+    assert cmd["argv"] == [str(a) for a in sys.orig_argv]
+    assert shlex.split(cmd["shell"]) == cmd["argv"]
+    assert Path(cmd["working_directory"]).is_dir()
+    started = datetime.fromisoformat(info["started_at"])
+    finished = datetime.fromisoformat(info["finished_at"])
+    assert started.tzinfo is not None and started <= finished
+    assert "workers" not in info and "firms" not in info
+    last = written.national.iloc[-1]
+    assert info["worker_agents"] == last["worker_agents"] > 0
+    assert info["firm_agents"] == last["firm_agents"] > 0
+    # people of working age: the agents scaled up (about 1 / scale people an agent)
+    assert info["working_age_population"] == round(last["working_age_population"])
+    assert info["working_age_population"] == pytest.approx(info["worker_agents"] / 0.0005,
+                                                           rel=0.01)
+    assert info["complete"] is True and info["wall_seconds"] >= 0
+    assert info["start"] == "2019-01"
+
+
+def test_the_progress_bar_says_burn_in_then_recorded_months(tiny, capsys):
+    sim.run(tiny, progress=True)
+    err = capsys.readouterr().err
+    assert "tiny: burn-in" in err and "3/3" in err
+    assert "tiny: recorded months" in err and "4/4" in err
+    assert err.index("tiny: burn-in") < err.index("tiny: recorded months")
+    sim.run(tiny.with_overrides(burn_in_months=0), progress=True)
+    err = capsys.readouterr().err
+    assert "burn-in" not in err and "tiny: recorded months" in err
 
 
 def test_source_commit_in_this_checkout_is_head():

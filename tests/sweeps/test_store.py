@@ -91,8 +91,8 @@ def test_open_creates_sweep_json_and_the_dataset_folders(tmp_path, exists):
         out.mkdir()  # an empty directory is fine too
     store = store_for(out)
     assert store.open() == set()
-    assert sorted(p.name for p in out.iterdir()) == [".sweep.lock", "national", "places",
-                                                     "sweep.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".sweep.lock", "columns.md", "national",
+                                                     "places", "sweep.json"]
     assert list((out / "national").iterdir()) == [] == list((out / "places").iterdir())
     info = info_of(out)
     sweep, design = store.sweep, store.design
@@ -401,3 +401,25 @@ def test_a_directory_being_written_by_another_process_is_refused(tmp_path):
     assert subprocess.run([sys.executable, "-c", probe]).returncode == 3
     store.close(0, complete=False)
     assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
+
+
+def test_columns_md_and_the_parts_describe_every_column_with_its_unit(tmp_path):
+    """The parameters' columns are described from the scenario schema, the rest from the
+    indicator registry and the key columns: every column of a part has a unit."""
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    store = store_for(out)
+    store.open()
+    write(store, 1, 0)
+    text = (out / "columns.md").read_text(encoding="utf-8")
+    for table in ("places", "national", "failures.parquet"):
+        assert f"## `{table}`" in text
+    assert f"| `{APS}` | as the scenario key {APS} | swept parameter {APS}" in text
+    assert "| `calendar_month` | date (first day of the month) |" in text
+    assert "| `error` | text |" in text
+    for folder in ("national", "places"):
+        schema = pq.read_schema(out / folder / part_name(1, 0))
+        for field in schema:
+            assert (field.metadata or {}).get(b"unit"), (folder, field.name)
+            assert f"| `{field.name}` |" in text, field.name

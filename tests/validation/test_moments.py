@@ -111,7 +111,7 @@ def test_beveridge_and_exit_ratio_and_net_migration():
     nat = pd.DataFrame({"exit_rate_short": [0.3, 0.3], "exit_rate_long": [0.1, 0.1]})
     assert exit_rate_ratio(nat) == pytest.approx(3.0)
     places = pd.DataFrame({"place": ["A", "A", "B", "B"], "net_migration": [-10.0, -10, 5, 5],
-                           "population": [12_000.0, 12_000, 6000, 6000]})
+                           "working_age_population": [12_000.0, 12_000, 6000, 6000]})
     got = net_migration_per_1000(places)
     assert got["A"] == pytest.approx(-10.0) and got["B"] == pytest.approx(10.0)
 
@@ -152,7 +152,7 @@ def test_net_migration_by_region_cancels_moves_within_a_region():
     places = pd.DataFrame({
         "month": [0, 0, 0, 1, 1, 1], "place": ["a1", "a2", "b1"] * 2,
         "net_migration": [-6.0, 6.0, 0.0, -3.0, 1.0, 2.0],
-        "population": [6000.0, 6000.0, 12_000.0] * 2,
+        "working_age_population": [6000.0, 6000.0, 12_000.0] * 2,
     })
     regions = pd.Series({"a1": "A", "a2": "A", "b1": "B"})
     got = net_migration_per_1000(places, regions)
