@@ -11,6 +11,7 @@ changing one redraws it without a reset. The figures come from
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -68,6 +69,7 @@ def format_account(table: pd.DataFrame) -> pd.DataFrame:
             out.at[row, col] = ("-" if not math.isfinite(v)
                                 else f"£{v:,.0f}" if money else f"{v:,.0f}")
     out.columns = ["target places' residents", "United Kingdom"]
+    out.index.name = None
     return out
 
 
@@ -80,10 +82,10 @@ def AccountView(model: PolicyDashboardModel):
     months = f"months {lever.start_month} to {lever.start_month + lever.months - 1}"
     target = lever.target if isinstance(lever.target, str) else ", ".join(lever.target)
     with solara.Card("Additionality account", classes=["placejobs-account"]):
-        solara.Markdown(
-            f"**{lever.lever}** in {target}, £{lever.budget_gbp / 1e6:,.0f} m over {months}; "
-            f"month {model.month} of {model.horizon}. Jobs held, people: net = gross - "
-            "deadweight - leakage - displacement + multiplier, measured against the "
-            "baseline run.")
+        solara.HTML(tag="p", unsafe_innerHTML=(
+            f"<b>{html.escape(lever.lever)}</b> in {html.escape(target)}, "
+            f"£{lever.budget_gbp / 1e6:,.0f} m over {months}; month {model.month} of "
+            f"{model.horizon}. Jobs held, people: net = gross - deadweight - leakage - "
+            "displacement + multiplier, measured against the baseline run."))
         solara.HTML(tag="div", unsafe_innerHTML=table.to_html(
             classes="placejobs-account-table", border=0))

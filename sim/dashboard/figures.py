@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from sim.core.indicators import INDICATORS
 from sim.viz.plots import plot_map
@@ -36,7 +36,8 @@ MAP_VIEWS = ("policy", "baseline", "difference")
 
 
 def _unit(indicator: str) -> tuple[str, bool]:
-    """The label with its unit (once), and whether the values are shares shown as %."""
+    """The label with its unit, and whether the values are shares shown as % (then the
+    ticks carry the unit and the label does not repeat it)."""
     entry = INDICATORS[indicator]
     if entry.percent:
         return entry.label, True
@@ -67,8 +68,7 @@ def map_figure(model: PolicyDashboardModel, indicator: str, view: str = "policy"
     diff = view == "difference"
     plot_map(model.baseline.geography, values, ax=ax,
              title=f"{INDICATORS[indicator].label}, {what}\nmonth {model.month}",
-             label=(f"{label} (% points)" if diff and percent else f"{label} (%)" if percent
-                    else label),
+             label=f"{label}: policy less baseline" if diff else label,
              cmap="RdBu_r" if diff else "viridis", percent=percent,
              centre=0.0 if diff else None)
     return fig
@@ -103,8 +103,8 @@ def series_figure(model: PolicyDashboardModel, indicators: list[str] | tuple[str
         ax.axvline(model.first_month - 0.5, color="tab:red", ls=":", lw=1.0,
                    label="lever starts")
         ax.set_ylabel(label, fontsize="small")
-        if percent:
-            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0) if percent
+                                     else FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(True, alpha=0.3)
     axes[0].legend(fontsize="x-small", loc="best")
     axes[0].set_title(f"United Kingdom, policy against baseline (seed {model.seed})",
