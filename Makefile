@@ -10,7 +10,11 @@ OUT ?= results/$(basename $(notdir $(SCENARIO)))-$(shell date +%Y%m%d-%H%M%S)
 # Find Python >= 3.12: on PATH first, then under pyenv.
 PYTHON_BOOT := $(shell bash tools/find_python.sh 2>/dev/null)
 
-.PHONY: run test lint bench clean venv lock notebook
+# `make dashboard`: the browser dashboard on SCENARIO at http://localhost:$(PORT)/.
+PORT ?= 8765
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint bench clean venv lock dashboard browser notebook
 
 venv: $(STAMP)
 
@@ -25,13 +29,30 @@ run: $(STAMP)
 	$(VENV)/bin/placejobs run $(SCENARIO) --out $(OUT)
 	@ln -sfn $(notdir $(OUT)) results/latest && echo "results/latest -> $(OUT)"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -q --nbmake tests notebooks
 
 # JupyterLab on notebooks/; the notebooks' kernel ("python3") is this venv's Python.
 # Jupyter refuses to run as root (containers) unless told: --allow-root only then.
 notebook: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+dashboard: $(STAMP)
+	$(VENV)/bin/placejobs dashboard $(SCENARIO) --port $(PORT)
+
+# The browser test drives Debian's Chromium (Playwright's own browser download is not
+# available everywhere): install it with apt-get as root or with sudo -n, else say how.
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "browser: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); \
+	elif sudo -n true 2>/dev/null; then \
+		sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "browser: no $(CHROMIUM); the browser test is skipped (fails with CI=true)."; \
+		echo "  install it with: sudo apt-get install chromium"; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests

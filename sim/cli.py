@@ -16,6 +16,7 @@ Commands::
     placejobs validate --out DIR [--geography G] [--quick] [--replications R]
                        [--workers N] [--quiet]
     placejobs bench [--workers N] [--months N] [--repeat R]
+    placejobs dashboard [SCENARIO] [--port P] [--host H] [--no-open]
 
 ``placejobs run`` parses its arguments, calls :func:`sim.run` (which does the
 work: validation, the run, the results directory) and prints the summary.
@@ -23,7 +24,8 @@ work: validation, the run, the results directory) and prints the summary.
 the file (:mod:`sim.config.overrides`); ``--seed``, ``--months`` and ``--scale`` are
 applied after it and win. ``placejobs show`` prints the resolved scenario (the
 built-in defaults without ``SCENARIO``) as commented TOML, every key with its value
-(:func:`sim.config.show.scenario_to_toml`).
+(:func:`sim.config.show.scenario_to_toml`). ``placejobs dashboard`` serves the browser
+dashboard (:mod:`sim.dashboard`) until it is stopped.
 
 A user's mistake (a bad scenario file, a bad value on the command line, an
 output directory that holds results or cannot be written, an economy too big for
@@ -224,6 +226,23 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--workers", type=int, default=None,
                      help="worker processes of the local cluster (default: one per core)")
     val.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+
+    dash = sub.add_parser(
+        "dashboard", help="serve the browser dashboard: a lever against the baseline, live",
+        description="Serve a Solara page (Mesa's SolaraViz controls) where a lever and the "
+        "main parameters are chosen and the policy run is stepped against its baseline "
+        "with common random numbers: a UK map, time series and the additionality account. "
+        "Runs until stopped (Ctrl-C). See docs/dashboard.md.",
+    )
+    dash.add_argument("scenario", type=Path, nargs="?", default=None,
+                      help="baseline scenario TOML file (default: the built-in UK baseline; "
+                      "its [[policy]] tables are left out)")
+    dash.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: a free "
+                      "one)")
+    dash.add_argument("--host", default="localhost", help="address to listen on (default "
+                      "localhost; 0.0.0.0 for every interface)")
+    dash.add_argument("--no-open", action="store_true",
+                      help="do not open the page in a browser")
 
     bench = sub.add_parser("bench", help="measure throughput and memory")
     bench.add_argument("--workers", type=int, default=1_000_000, help="workers (default 1e6)")
@@ -553,6 +572,30 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from sim.config.scenario import ScenarioError, load_scenario
+
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port}: must be >= 0 and <= 65535")
+    try:
+        import mesa.visualization  # noqa: F401
+        import solara  # noqa: F401
+    except ImportError as exc:
+        raise UserError(f"the dashboard needs the 'dashboard' extra ({exc.name} is missing): "
+                        "pip install -e '.[dashboard]'") from None
+    if args.scenario is not None:
+        try:
+            load_scenario(args.scenario)
+        except ScenarioError as exc:
+            raise UserError(str(exc)) from None
+    from sim.dashboard.serve import serve
+
+    interrupts.check()
+    print(f"placejobs dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it; the first "
+          "page waits for the burn-in)", file=sys.stderr)
+    return serve(args.scenario, args.port, args.host, open_browser=not args.no_open)
+
+
 class _Signals:
     """SIGINT and SIGTERM raise :class:`KeyboardInterrupt` once; later ones are ignored."""
 
@@ -627,6 +670,8 @@ def main(argv: list[str] | None = None) -> int:
                     return _validate(args)
                 if args.command == "compare":
                     return _compare(args)
+                if args.command == "dashboard":
+                    return _dashboard(args)
                 return _bench(args)
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -106,6 +106,7 @@ LAYERS = (
     ("sim.comparison", 9),
     ("sim.calibration", 10),
     ("sim.validation", 10),
+    ("sim.dashboard", 10),
     ("sim.cli", 11),
     ("sim.__main__", 11),
 )
@@ -156,8 +157,8 @@ def test_top_of_the_package_holds_only_entry_points():
     assert files == ["__init__.py", "__main__.py", "cli.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert layers == [
-        "agents", "calibration", "comparison", "config", "core", "data", "kernels", "mechanisms",
-        "policies", "runs", "sweeps", "validation", "viz", "world",
+        "agents", "calibration", "comparison", "config", "core", "dashboard", "data", "kernels",
+        "mechanisms", "policies", "runs", "sweeps", "validation", "viz", "world",
     ]
 
 

@@ -30,7 +30,7 @@ from sim.runs import interrupts
 from sim.sweeps.worker import RunOutcome, recorded
 from sim.world.geographies import geography_from_options
 
-__all__ = ["PairTask", "PairOutcome", "run_pair", "first_policy_month"]
+__all__ = ["PairTask", "PairOutcome", "run_pair", "first_policy_month", "same_national"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def first_policy_month(scenario: Any) -> int | None:
     return min((p.start_month for p in scenario.policy), default=None)
 
 
-def _same(a: dict[str, float], b: dict[str, float]) -> bool:
+def same_national(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two runs' national indicators of a month are identical (NaN equal to NaN)."""
     keys = sorted(a)
     x = np.array([a[k] for k in keys], dtype=float)
     y = np.array([b.get(k, np.nan) for k in keys], dtype=float)
@@ -105,7 +106,7 @@ def simulate_pair(baseline: Any, policy: Any, seed: int,
             tracker.start()
         base_model.step()
         pol_model.step()
-        if month < first and not _same(base_model.national, pol_model.national):
+        if month < first and not same_national(base_model.national, pol_model.national):
             raise RuntimeError(
                 f"the policy run differs from its baseline in month {month}, before the "
                 f"first policy month ({first}): common random numbers are broken"
