@@ -7,6 +7,7 @@ switched off here) and uses fixed seeds.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -162,7 +163,7 @@ def test_early_years_uplift_changes_nothing_until_the_lag_then_raises_skills(lag
     for t in range(1, lag):  # months 2..lag (month 1 mixes in the initial 16-year-olds)
         assert np.array_equal(a[t], b[t]), t
     nat_a, nat_b = control.national_frame(), treated.national_frame()
-    np.testing.assert_array_equal(nat_a.iloc[:lag].to_numpy(), nat_b.iloc[:lag].to_numpy())
+    pd.testing.assert_frame_equal(nat_a.iloc[:lag], nat_b.iloc[:lag], check_exact=True)
     after_a = np.concatenate(a[lag:])
     after_b = np.concatenate(b[lag:])
     assert after_a.size == after_b.size > 60
