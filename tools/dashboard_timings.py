@@ -46,8 +46,7 @@ def one(scenario: Path, steps: int, log: Path) -> dict[str, float]:
             _, after = d.move_slider("Budget", 5)
             start = time.perf_counter()
             d.click("Reset")
-            d.page.locator(".placejobs-account", has_text=f"£{float(after):,.0f} m").wait_for(
-                timeout=600_000)
+            d.wait_for_text(".placejobs-account", f"£{float(after):,.0f} m", timeout=600.0)
             d.wait_for_time(0)
             reset = time.perf_counter() - start
     return {"server": srv.ready_s, "first map": first, "page": page,

@@ -252,9 +252,26 @@ class Driver:
         self.page.get_by_role("button", name=name, exact=True).click()
 
     def wait_for_time(self, steps: int, timeout: float = 300.0) -> float:
-        """Wait until Mesa's clock shows ``steps``; returns the seconds waited."""
+        """Wait until Mesa's clock shows ``steps``; returns the seconds waited.
+
+        The page is checked at every animation frame (about 16 ms), not at Playwright's
+        default polling, which backs off to every 500 ms and so rounded a month's time
+        up to the next half second.
+        """
         start = time.perf_counter()
-        self.page.get_by_text(f"Time: {float(steps)}").wait_for(timeout=timeout * 1000)
+        self.page.wait_for_function("t => document.body.innerText.includes(t)",
+                                    arg=f"Time: {float(steps)}", polling="raf",
+                                    timeout=timeout * 1000)
+        return time.perf_counter() - start
+
+    def wait_for_text(self, selector: str, text: str, timeout: float = 300.0) -> float:
+        """Wait until the first element matching ``selector`` shows ``text`` (checked at
+        every animation frame); returns the seconds waited."""
+        start = time.perf_counter()
+        self.page.wait_for_function(
+            "([s, t]) => { const e = document.querySelector(s); "
+            "return !!e && e.innerText.includes(t); }",
+            arg=[selector, text], polling="raf", timeout=timeout * 1000)
         return time.perf_counter() - start
 
     def wait_for_change(self, which: str, old: str, timeout: float = 120.0) -> str:

@@ -68,7 +68,7 @@ def model_params(base: Scenario) -> dict[str, Any]:
                         "label": "First month",
                         "format": "month {}"},
         "policy_months": {"type": "SliderInt", "value": 24, "min": 1, "max": 120, "step": 1,
-                          "label": "Spending months",
+                          "label": "Spending",
                           "format": "{} months"},
         "geography": {"type": "Select", "value": geography, "values": list(GEOGRAPHIES),
                       "label": "Geography"},

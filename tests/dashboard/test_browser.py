@@ -85,7 +85,7 @@ def test_move_a_slider_step_a_year_and_see_the_map_and_series_change(server, art
         assert "Month 0 of 36 (end of the burn-in" in d.text()
         assert "Lever: before start" in d.text()
         d.click("Reset")  # rebuild the model with the new budget
-        d.page.locator(".placejobs-account", has_text=budget).wait_for(timeout=120_000)
+        d.wait_for_text(".placejobs-account", budget, timeout=120.0)
         assert d.clock() == 0
         months = [d.step() for _ in range(12)]
         assert d.clock() == 12
