@@ -1,4 +1,4 @@
-"""The dashboard's Solara components: the map, the series and the account.
+"""The dashboard's Solara components: the map, the series, the account and the information.
 
 Each is a Solara component taking the model, as SolaraViz's components do; each reads
 Mesa's ``update_counter`` so it is drawn again after every step, and redraws its figure
@@ -6,7 +6,10 @@ only when the month, the model or its own picker changes (``solara.use_memo``). 
 pickers (the map's indicator and view, the series' indicators) belong to the component:
 changing one redraws it without a reset. The figures come from
 :mod:`sim.dashboard.figures`; the CSS classes (``placejobs-map``, ``placejobs-series``,
-``placejobs-account``) are what the browser test looks for.
+``placejobs-account``, ``placejobs-information``) are what the browser test looks for.
+
+The account is shown as a table whose rows say what each term is and its unit (people,
+GBP) and whose columns say whose jobs they are (:data:`ACCOUNT_ROWS`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,23 @@ from sim.dashboard.figures import (
 )
 from sim.dashboard.model import PolicyDashboardModel
 
-__all__ = ["AccountView", "MapView", "SeriesView", "format_account"]
+__all__ = ["ACCOUNT_ROWS", "AccountView", "InformationView", "MapView", "SeriesView",
+           "format_account", "information_lines"]
+
+#: The account's rows as shown: what each term of ``account_table`` is, with its unit.
+ACCOUNT_ROWS = {
+    "gross": "Gross: jobs created at supported units (people)",
+    "deadweight": "− Deadweight: created there anyway, in the baseline (people)",
+    "leakage": "− Leakage: taken by in-commuters (people)",
+    "displacement": "− Displacement: residents' jobs lost elsewhere (people)",
+    "multiplier": "+ Multiplier: residents' jobs gained elsewhere (people)",
+    "net": "= Net additional jobs (people)",
+    "measured": "Measured: jobs held, policy less baseline (people; checks the net)",
+    "spend so far (GBP)": "Spend so far (GBP)",
+    "cost per net job (GBP)": "Cost per net additional job (GBP)",
+}
+#: The account's columns as shown.
+ACCOUNT_COLUMNS = {"target": "Target places' residents", "national": "United Kingdom"}
 
 
 @solara.component
@@ -39,7 +58,7 @@ def MapView(model: PolicyDashboardModel):
     fig = solara.use_memo(lambda: map_figure(model, indicator, view),
                           dependencies=[id(model), model.month, indicator, view])
     with solara.Card("UK map", classes=["placejobs-map"]):
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Select(label="Map indicator", value=indicator,
                           values=list(MAP_INDICATORS), on_value=set_indicator)
             solara.ToggleButtonsSingle(value=view, values=list(MAP_VIEWS), on_value=set_view)
@@ -60,7 +79,9 @@ def SeriesView(model: PolicyDashboardModel):
 
 
 def format_account(table: pd.DataFrame) -> pd.DataFrame:
-    """The account table as text: people with thousands separators, GBP in pounds."""
+    """The account table as text: rows named with their units (:data:`ACCOUNT_ROWS`),
+    people with thousands separators, GBP in pounds, ``-`` where there is no value (a
+    cost per job while the net is not positive)."""
     out = table.astype(object).copy()
     for row in table.index:
         money = "GBP" in row
@@ -68,9 +89,35 @@ def format_account(table: pd.DataFrame) -> pd.DataFrame:
             v = float(table.at[row, col])
             out.at[row, col] = ("-" if not math.isfinite(v)
                                 else f"£{v:,.0f}" if money else f"{v:,.0f}")
-    out.columns = ["target places' residents", "United Kingdom"]
-    out.index.name = None
+    out.index = [ACCOUNT_ROWS.get(r, r) for r in table.index]
+    out.columns = [ACCOUNT_COLUMNS.get(c, c) for c in table.columns]
     return out
+
+
+def information_lines(model: PolicyDashboardModel) -> list[str]:
+    """The Information card's lines: the month with its calendar month, the lever's
+    status, the burn-in cache."""
+    lever = model.scenario_policy.policy[0]
+    last = lever.start_month + lever.months - 1
+    when = f"{model.calendar_month:%B %Y}"
+    month = (f"Month 0 of {model.horizon} (end of the burn-in, {when})" if model.month == 0
+             else f"Month {model.month} of {model.horizon} ({when})")
+    status = model.lever_status
+    lever_line = {"before start": f"Lever: before start (spends months {lever.start_month} "
+                                  f"to {last})",
+                  "spending": f"Lever: spending (months {lever.start_month} to {last})",
+                  "after": f"Lever: after (spent months {lever.start_month} to {last})"}[status]
+    cache = model.cache
+    return [month, lever_line,
+            f"Burn-in cache: {cache.hits} copies served, {cache.misses} burn-ins run"]
+
+
+@solara.component
+def InformationView(model: PolicyDashboardModel):
+    """The month (recorded and calendar), the lever's status and the burn-in cache."""
+    update_counter.get()
+    for line in information_lines(model):
+        solara.Text(line)
 
 
 @solara.component
@@ -87,5 +134,12 @@ def AccountView(model: PolicyDashboardModel):
             f"£{lever.budget_gbp / 1e6:,.0f} m over {months}; month {model.month} of "
             f"{model.horizon}. Jobs held, people: net = gross - deadweight - leakage - "
             "displacement + multiplier, measured against the baseline run."))
-        solara.HTML(tag="div", unsafe_innerHTML=table.to_html(
-            classes="placejobs-account-table", border=0))
+        solara.HTML(tag="div", unsafe_innerHTML=_account_html(table))
+
+
+def _account_html(table: pd.DataFrame) -> str:
+    """The formatted account as an HTML table, the net row marked (CSS ``placejobs-net``)."""
+    html_text = table.to_html(classes="placejobs-account-table", border=0)
+    net = html.escape(ACCOUNT_ROWS["net"])
+    return html_text.replace(f"<tr>\n      <th>{net}</th>",
+                             f'<tr class="placejobs-net">\n      <th>{net}</th>')

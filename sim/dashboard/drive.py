@@ -5,7 +5,8 @@ file and waits until it answers; :class:`Driver` opens the page in headless Chro
 through Playwright's sync API (the browser of the operating system's packages,
 :data:`CHROMIUM`: Playwright's own download is not used) and knows the page: its
 sliders, buttons, the map and series images (a digest of the PNG bytes shown) and the
-clock Mesa shows (``Time: 12.0``). Times are seconds, from :func:`time.perf_counter`.
+clock Mesa shows (``Time: 12.0``), and whether the map is covered by another element
+(:meth:`Driver.map_covered`). Times are seconds, from :func:`time.perf_counter`.
 
 Playwright is a development dependency: it is imported when a :class:`Driver` starts.
 """
@@ -42,6 +43,33 @@ _DIGEST = """async (selector) => {
   const data = await (await fetch(img.src)).arrayBuffer();
   const hash = await crypto.subtle.digest("SHA-256", data);
   return Array.from(new Uint8Array(hash)).map(b => b.toString(16).padStart(2, "0")).join("");
+}"""
+
+
+#: JavaScript: what covers the map image, as a list of reasons ([] when it is visible):
+#: the element at its centre is not the image, or its box meets the controls' column.
+_COVERED = """() => {
+  const img = document.querySelector(".placejobs-map img");
+  if (!img) return ["no map image"];
+  img.scrollIntoView({block: "center"});
+  const r = img.getBoundingClientRect();
+  const out = [];
+  if (r.width < 50 || r.height < 50) out.push(`map image is ${r.width}x${r.height} px`);
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const el = document.elementFromPoint(x, y);
+  if (el !== img) {
+    const where = el ? (el.closest("[class]") || el).getAttribute("class") : "";
+    out.push(`at the map's centre (${x}, ${y}): ${where} ${el ? el.outerHTML.slice(0, 200) : ""}`);
+  }
+  const side = document.querySelector(".placejobs-controls");
+  if (side) {
+    const s = side.getBoundingClientRect();
+    if (r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom)
+      out.push(`map image ${JSON.stringify(r)} meets the controls ${JSON.stringify(s)}`);
+  }
+  if (r.right > window.innerWidth + 1)
+    out.push(`map image ends at ${r.right} px, the window at ${window.innerWidth}`);
+  return out;
 }"""
 
 
@@ -142,7 +170,7 @@ class Driver:
         width, height: the window, pixels.
     """
 
-    def __init__(self, url: str, width: int = 1600, height: int = 1500) -> None:
+    def __init__(self, url: str, width: int = 1600, height: int = 1000) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -172,6 +200,30 @@ class Driver:
         behind its ``src``, a blob or data URL), in hex; "" while there is none."""
         return str(self.page.evaluate(_DIGEST, f".placejobs-{which} img"))
 
+    def map_covered(self, timeout: float = 30.0) -> list[str]:
+        """Why the map image cannot be seen whole ([] when it can): another element at its
+        centre (the old sidebar lay over it), its box meeting the controls' column, or
+        running past the window's right edge. Scrolls the map into view first.
+
+        Solara lays its loading spinner over the page while the server works, so this
+        asks again (every 0.25 s, up to ``timeout`` seconds) until nothing covers the map,
+        and returns the last reasons if something still does.
+        """
+        end = time.perf_counter() + timeout
+        while True:
+            reasons = [str(x) for x in self.page.evaluate(_COVERED)]
+            if not reasons or time.perf_counter() > end:
+                return reasons
+            time.sleep(0.25)
+
+    def values(self) -> list[str]:
+        """The values shown beside the sliders (CSS class ``placejobs-value``)."""
+        return [str(t) for t in self.page.locator(".placejobs-value").all_inner_texts()]
+
+    def resize(self, width: int, height: int) -> None:
+        """Resize the window (pixels)."""
+        self.page.set_viewport_size({"width": width, "height": height})
+
     def text(self) -> str:
         """The page's visible text."""
         return str(self.page.inner_text("body"))
@@ -200,9 +252,26 @@ class Driver:
         self.page.get_by_role("button", name=name, exact=True).click()
 
     def wait_for_time(self, steps: int, timeout: float = 300.0) -> float:
-        """Wait until Mesa's clock shows ``steps``; returns the seconds waited."""
+        """Wait until Mesa's clock shows ``steps``; returns the seconds waited.
+
+        The page is checked at every animation frame (about 16 ms), not at Playwright's
+        default polling, which backs off to every 500 ms and so rounded a month's time
+        up to the next half second.
+        """
         start = time.perf_counter()
-        self.page.get_by_text(f"Time: {float(steps)}").wait_for(timeout=timeout * 1000)
+        self.page.wait_for_function("t => document.body.innerText.includes(t)",
+                                    arg=f"Time: {float(steps)}", polling="raf",
+                                    timeout=timeout * 1000)
+        return time.perf_counter() - start
+
+    def wait_for_text(self, selector: str, text: str, timeout: float = 300.0) -> float:
+        """Wait until the first element matching ``selector`` shows ``text`` (checked at
+        every animation frame); returns the seconds waited."""
+        start = time.perf_counter()
+        self.page.wait_for_function(
+            "([s, t]) => { const e = document.querySelector(s); "
+            "return !!e && e.innerText.includes(t); }",
+            arg=[selector, text], polling="raf", timeout=timeout * 1000)
         return time.perf_counter() - start
 
     def wait_for_change(self, which: str, old: str, timeout: float = 120.0) -> str:
@@ -229,11 +298,11 @@ class Driver:
         text = self.page.get_by_text("Time: ").first.inner_text()
         return int(float(text.split("Time:")[1].split()[0]))
 
-    def screenshot(self, path: Path) -> Path:
-        """Save the whole page as a PNG."""
+    def screenshot(self, path: Path, full_page: bool = True) -> Path:
+        """Save the page as a PNG: all of it, or (``full_page=False``) the window."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:

@@ -2,26 +2,36 @@
 
 Plain matplotlib figures on Agg canvases (no ``pyplot``), built from a
 :class:`~sim.dashboard.model.PolicyDashboardModel`, so they can be drawn and tested
-without a browser; :mod:`sim.dashboard.components` shows them. Units are the indicator
-registry's (:data:`sim.core.indicators.INDICATORS`): shares as percentages, pay in GBP a
-week, counts in people.
+without a browser; :mod:`sim.dashboard.components` shows them. They follow the project's
+figure rules (:mod:`sim.viz`): units are the indicator registry's
+(:data:`sim.core.indicators.INDICATORS`) and written once, in the axis label or the
+legend's title ("Unemployment rate (%)", ticks 6, 6.5: shares as percentages; pay in GBP
+a week; counts in people; a difference of shares in percentage points); colours come
+from :mod:`sim.viz.palette`; the map is :func:`sim.viz.maps.plot_map` (classed colours,
+London inset); and each figure has the caption line of a run's figures (scenario, seed,
+scale, date: :mod:`sim.viz.captions`).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from sim.core.indicators import INDICATORS
-from sim.viz.plots import plot_map
+from sim.viz.captions import add_caption, caption_text
+from sim.viz.maps import plot_map
+from sim.viz.palette import QUALITATIVE
+from sim.viz.plots import PlainPercentFormatter
 
 if TYPE_CHECKING:
     from sim.dashboard.model import PolicyDashboardModel
 
-__all__ = ["MAP_INDICATORS", "MAP_VIEWS", "SERIES_INDICATORS", "map_figure", "series_figure"]
+__all__ = ["MAP_INDICATORS", "MAP_VIEWS", "RUN_STYLES", "SERIES_INDICATORS", "axis_label",
+           "caption", "map_figure", "series_figure"]
 
 #: Indicators the map offers (place indicators).
 MAP_INDICATORS = ("unemployment_rate", "employment_rate", "good_jobs_share", "median_wage",
@@ -33,15 +43,37 @@ SERIES_INDICATORS = ("unemployment_rate", "employment_rate", "employed", "good_j
                      "theil_unemployment_rate")
 #: What the map shows: either run, or the policy less the baseline.
 MAP_VIEWS = ("policy", "baseline", "difference")
+#: How the series draw each run: the policy in the palette's first colour, solid; the
+#: baseline in its black, dashed; the lever's first month a dotted line in its red.
+RUN_STYLES = {"baseline": {"color": QUALITATIVE[6], "ls": "--"},
+              "policy": {"color": QUALITATIVE[0], "ls": "-"}}
+_LEVER_COLOUR = QUALITATIVE[1]
 
 
-def _unit(indicator: str) -> tuple[str, bool]:
-    """The label with its unit, and whether the values are shares shown as % (then the
-    ticks carry the unit and the label does not repeat it)."""
+def axis_label(indicator: str, difference: bool = False) -> tuple[str, bool]:
+    """The label of an indicator with its unit, once, and whether it is a share.
+
+    Shares are shown as percentages: the label says ``(%)`` (``(percentage points)`` for
+    a difference of two shares) and the ticks are plain numbers.
+
+    Args:
+        indicator: an indicator of the registry.
+        difference: the values are the policy run less the baseline.
+
+    Returns:
+        E.g. ``("Unemployment rate (%)", True)`` or ``("Median wage (GBP a week)", False)``.
+    """
     entry = INDICATORS[indicator]
-    if entry.percent:
-        return entry.label, True
-    return f"{entry.label} ({entry.unit})", False
+    unit = ("percentage points" if difference else "%") if entry.percent else entry.unit
+    what = f"{entry.label}, policy less baseline" if difference else entry.label
+    return f"{what} ({unit})", entry.percent
+
+
+def caption(model: PolicyDashboardModel) -> str:
+    """The caption line of the dashboard's figures: scenario, seed, scale and today."""
+    run = model.scenario_base.run
+    return caption_text(scenario=run.name, seed=model.seed, scale=float(run.scale),
+                        run_date=date.today())
 
 
 def map_figure(model: PolicyDashboardModel, indicator: str, view: str = "policy",
@@ -59,18 +91,19 @@ def map_figure(model: PolicyDashboardModel, indicator: str, view: str = "policy"
         The figure.
     """
     values = model.places_now(indicator)[view]
-    label, percent = _unit(indicator)
+    diff = view == "difference"
+    label, percent = axis_label(indicator, difference=diff)
     fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     what = {"difference": "policy less baseline", "policy": "policy run",
             "baseline": "baseline run"}[view]
-    diff = view == "difference"
+    when = f"month {model.month} ({model.calendar_month:%B %Y})"
     plot_map(model.baseline.geography, values, ax=ax,
-             title=f"{INDICATORS[indicator].label}, {what}\nmonth {model.month}",
-             label=f"{label}: policy less baseline" if diff else label,
+             title=f"{INDICATORS[indicator].label}, {what}\n{when}", label=label,
              cmap="RdBu_r" if diff else "viridis", percent=percent,
              centre=0.0 if diff else None)
+    add_caption(fig, caption(model))
     return fig
 
 
@@ -95,23 +128,23 @@ def series_figure(model: PolicyDashboardModel, indicators: list[str] | tuple[str
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
     national = model.national()
     for ax, indicator in zip(axes, indicators, strict=True):
-        label, percent = _unit(indicator)
-        for run, style in (("baseline", {"color": "0.45", "ls": "--"}),
-                           ("policy", {"color": "tab:blue", "ls": "-"})):
+        label, percent = axis_label(indicator)
+        for run, style in RUN_STYLES.items():
             rows = national[national["run"] == run]
             ax.plot(rows["month"], rows[indicator], lw=1.6, label=f"{run} run", **style)
-        ax.axvline(model.first_month - 0.5, color="tab:red", ls=":", lw=1.0,
+        ax.axvline(model.first_month - 0.5, color=_LEVER_COLOUR, ls=":", lw=1.0,
                    label="lever starts")
         ax.set_ylabel(label, fontsize="small")
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0) if percent
+        ax.yaxis.set_major_formatter(PlainPercentFormatter() if percent
                                      else FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(True, alpha=0.3)
     axes[0].legend(fontsize="x-small", loc="best")
-    axes[0].set_title(f"United Kingdom, policy against baseline (seed {model.seed})",
+    axes[0].set_title("United Kingdom, policy against baseline",
                       fontsize="medium")
     axes[-1].set_xlabel("Recorded month")
     axes[-1].set_xlim(0.5, max(model.month, model.first_month, 1) + 0.5)
     if model.month == 0:
         axes[0].text(0.5, 0.5, "press Step or Play", transform=axes[0].transAxes,
                      ha="center", va="center", color="0.4")
+    add_caption(fig, caption(model))
     return fig

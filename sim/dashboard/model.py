@@ -20,6 +20,7 @@ cost per net additional job in GBP.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import mesa
 import numpy as np
@@ -28,14 +29,36 @@ import pandas as pd
 from sim.comparison.account import AREAS, TERMS, AccountTracker
 from sim.comparison.pairs import first_policy_month, same_national
 from sim.config.scenario import Scenario
+from sim.core.calendar import calendar_months
 from sim.core.model import LabourMarket
 from sim.dashboard.cache import BurnInCache, install_policies, without_levers
 from sim.dashboard.levers import GEOGRAPHIES, lever_table, policy_scenario
 
-__all__ = ["DEFAULT_CACHE", "PolicyDashboardModel"]
+__all__ = ["DEFAULT_CACHE", "LEVER_STATUSES", "PolicyDashboardModel", "lever_status_at"]
 
 #: The cache every dashboard model uses unless given its own (one per server process).
 DEFAULT_CACHE = BurnInCache()
+#: Where the lever is after a month: before its first month, spending, or spent.
+LEVER_STATUSES = ("before start", "spending", "after")
+
+
+def lever_status_at(month: int, start_month: int, months: int) -> str:
+    """The lever's status once recorded month ``month`` is done (0: none yet).
+
+    Args:
+        month: recorded months done.
+        start_month: the lever's first month of spending.
+        months: its months of spending.
+
+    Returns:
+        ``"before start"`` (``month < start_month``), ``"spending"`` (``month`` is one of
+        its months) or ``"after"`` (its last month is done).
+    """
+    if month < start_month:
+        return LEVER_STATUSES[0]
+    if month < start_month + months:
+        return LEVER_STATUSES[1]
+    return LEVER_STATUSES[2]
 
 
 class PolicyDashboardModel(mesa.Model):
@@ -137,6 +160,18 @@ class PolicyDashboardModel(mesa.Model):
         self._costs.append((month, self.spend, terms["target"]["net"],
                             terms["national"]["net"]))
         self.running = self.month < self.horizon
+
+    @property
+    def calendar_month(self) -> date:
+        """The calendar month of the latest recorded month (its first day; before the
+        first month, the last month of the burn-in), from ``run.start``."""
+        return calendar_months(self.scenario_base.run.start, [self.month])[0]
+
+    @property
+    def lever_status(self) -> str:
+        """Where the lever is now (:func:`lever_status_at`)."""
+        lever = self.scenario_policy.policy[0]
+        return lever_status_at(self.month, lever.start_month, lever.months)
 
     # ------------------------------------------------------------------ reading
     @property

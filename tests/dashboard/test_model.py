@@ -3,6 +3,8 @@
 A small UK economy (scale 0.001, 12 months of burn-in). The model is rebuilt the way
 Mesa's SolaraViz does on Reset (``mesa.visualization.solara_viz._build_model_init_kwargs``
 then the class called with the inputs), so a change in Mesa's reset path shows here.
+Also what the page shows of it: the figures' labels, colours and captions, the account's
+rows, the Information lines and the sliders' values.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ import pytest
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
 from sim.config.scenario import load_scenario
+from sim.core.calendar import calendar_months
 from sim.dashboard.cache import BurnInCache
+from sim.dashboard.components import ACCOUNT_ROWS, format_account, information_lines
 from sim.dashboard.figures import map_figure, series_figure
-from sim.dashboard.model import PolicyDashboardModel, cost_per_job
+from sim.dashboard.inputs import format_value
+from sim.dashboard.model import PolicyDashboardModel, cost_per_job, lever_status_at
 from sim.dashboard.page import initial_values, model_params
+from sim.viz.captions import CAPTION_GID
+from sim.viz.maps import INSET_GID
+from sim.viz.palette import QUALITATIVE
 
 START = 4
 
@@ -142,3 +150,70 @@ def test_the_figures_change_as_the_months_go_by(base, cache):
     diff = model.places_now("employed")["difference"]
     assert np.isfinite(diff).all() and (diff != 0).any()
     _png(map_figure(model, "employed", "difference"))  # a diverging map draws too
+
+
+def _caption(fig) -> str:
+    texts = [t.get_text() for t in fig.texts if t.get_gid() == CAPTION_GID]
+    assert len(texts) == 1
+    return texts[0]
+
+
+def test_the_series_write_units_once_in_the_palette_with_a_caption(stepped):
+    fig = series_figure(stepped, ["unemployment_rate", "employed"])
+    fig.canvas.draw()
+    rate, employed = fig.axes
+    assert rate.get_ylabel() == "Unemployment rate (%)"
+    assert employed.get_ylabel() == "Employed (people)"
+    ticks = [t.get_text() for t in rate.get_yticklabels() if t.get_text()]
+    assert ticks and not any("%" in t for t in ticks)
+    assert all(float(t) > 1 for t in ticks)  # percentages, not shares of 1
+    colours = {line.get_label(): line.get_color() for line in rate.get_lines()}
+    assert colours["policy run"] == QUALITATIVE[0]
+    assert colours["baseline run"] == QUALITATIVE[6]
+    caption = _caption(fig)
+    assert "Scenario baseline" in caption and "seed 5" in caption and "scale 0.001" in caption
+
+
+def test_the_map_is_classed_with_a_london_inset_and_a_caption(stepped):
+    fig = map_figure(stepped, "unemployment_rate", "policy")
+    main = fig.axes[0]
+    assert main.get_legend().get_title().get_text().startswith("Unemployment rate (%)\n")
+    assert "quantile classes" in main.get_legend().get_title().get_text()
+    assert any(ax.get_gid() == INSET_GID for ax in main.child_axes)
+    when = calendar_months(stepped.scenario_base.run.start, [8])[0]
+    assert f"month 8 ({when:%B %Y})" in main.get_title()
+    assert "seed 5" in _caption(fig)
+    diff = map_figure(stepped, "unemployment_rate", "difference").axes[0]
+    assert "(percentage points)" in diff.get_legend().get_title().get_text()
+
+
+def test_the_lever_is_before_start_spending_or_after():
+    assert [lever_status_at(m, 4, 6) for m in (0, 3, 4, 9, 10, 40)] == [
+        "before start", "before start", "spending", "spending", "after", "after"]
+
+
+def test_the_information_says_the_calendar_month_and_the_lever_status(stepped):
+    when = calendar_months(stepped.scenario_base.run.start, [8])[0]
+    month, lever, cache = information_lines(stepped)
+    assert month == f"Month 8 of 10 ({when:%B %Y})"
+    assert lever == "Lever: spending (months 4 to 9)"
+    assert cache.startswith("Burn-in cache:")
+
+
+def test_the_account_rows_say_their_units(stepped):
+    table = format_account(stepped.account_table())
+    assert list(table.index) == list(ACCOUNT_ROWS.values())
+    assert all(r.endswith("(people)") or r.endswith("(GBP)") or "(people;" in r
+               for r in table.index)
+    assert list(table.columns) == ["Target places' residents", "United Kingdom"]
+    assert table.loc["Spend so far (GBP)"].str.startswith("£").all()
+
+
+def test_every_slider_shows_its_value_in_its_unit(base):
+    params = model_params(base)
+    sliders = {k: v for k, v in params.items()
+               if isinstance(v, dict) and str(v.get("type", "")).startswith("Slider")}
+    assert sliders and all("format" in v for v in sliders.values())
+    assert format_value(params["budget_gbp_m"], 300.0) == "£300 m"
+    assert format_value(params["policy_months"], 24) == "24 months"
+    assert format_value(params["distance_decay_per_minute"], 0.075) == "0.075 a minute"
