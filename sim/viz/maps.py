@@ -25,10 +25,8 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps, patheffects
@@ -41,6 +39,9 @@ from matplotlib.patches import Patch, Rectangle
 from sim.viz.figures import figure_of, new_figure
 from sim.viz.palette import MISSING_COLOUR, lab
 from sim.world.resources import data_path
+
+if TYPE_CHECKING:  # geopandas and mapclassify take about 2 s to import: only when drawn
+    import geopandas as gpd
 
 __all__ = [
     "BNG",
@@ -112,6 +113,8 @@ def _load_boundaries(filename: str, key: str) -> gpd.GeoDataFrame:
         resource = data_path(f"geo/{filename}")
     except FileNotFoundError:
         raise FileNotFoundError(f"boundary file {filename!r} is not in sim/data/geo") from None
+    import geopandas as gpd
+
     frame = gpd.read_file(resource)
     if key not in frame.columns:
         raise ValueError(
@@ -219,6 +222,8 @@ def classify(
         upper = np.array([y.max()])
         inner = np.zeros(y.size, dtype=int)
     else:
+        import mapclassify
+
         maker = {
             "quantiles": mapclassify.Quantiles,
             "fisher_jenks": mapclassify.FisherJenks,
