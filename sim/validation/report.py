@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, StrMethodFormatter
 
 from sim.comparison.api import compare
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
@@ -513,6 +513,7 @@ def _fig_commute(group: _Group) -> Figure:
     ax.set_xlabel("Mean straight-line commute of a district's residents who commute most "
                   "days (km)", fontsize=9)
     ax.set_ylabel("Employed residents (people)")
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # no "1e6" offset
     ax.set_title("Commuting distance (district means; the model does not record the "
                  "distribution over people)", fontsize=9)
     ax.legend(fontsize=8)
