@@ -6,6 +6,12 @@ skill, by home place), the additionality account with intervals and how each ter
 measured, the cost per net additional job and per net additional good job; figures:
 the effects with interval whiskers, the time paths of net jobs and of the cost per job,
 and a map of the change in the good-jobs share by place (:func:`sim.viz.maps.plot_map`).
+
+The figures follow the figure rules of :mod:`sim.viz`: a caption line (policy against
+baseline, base seed, replications, scale, date, placejobs version; also the PNG's
+``Description``), colours of :mod:`sim.viz.palette`, units once (in the axis label; ticks
+plain numbers), a legend wherever there is more than one series, and the map's file name
+says its geography (``map-<policy>-itl1.png``). They are drawn without ``pyplot``.
 """
 
 from __future__ import annotations
@@ -16,13 +22,43 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter, StrMethodFormatter
 
+from sim.viz.captions import caption_text, geography_slug, save_captioned
+from sim.viz.figures import blank_figure, new_figure
 from sim.viz.maps import plot_map
+from sim.viz.palette import colour
 
 if TYPE_CHECKING:
     from sim.comparison.api import CompareResults
 
-__all__ = ["write_report", "HEADLINE"]
+__all__ = ["HEADLINE", "caption_of", "figure_names", "write_report"]
+
+#: Resolution of the report's PNG files (dots per inch).
+_DPI = 110
+#: Legend names of the areas.
+_AREAS = {"UK": "UK", "target": "Target places"}
+#: Ticks of counts with thousands separators (people).
+_THOUSANDS = StrMethodFormatter("{x:,.0f}")
+#: Ticks of a log axis as plain numbers (1,000 not 10^3): the label carries the unit.
+_PLAIN = FuncFormatter(lambda x, _pos: f"{x:,.0f}" if x >= 1 else f"{x:g}")
+
+
+def _plain_log_ticks(ax: Axes) -> None:
+    """Plain-number ticks on a log y axis: the powers of ten, and within less than two
+    decades also 2 and 5 times them (else a narrow range would show no tick at all)."""
+    ax.yaxis.set_major_formatter(_PLAIN)
+    low, high = ax.get_ylim()
+    if low > 0 and high / low < 100:
+        def minor(x: float, _pos: int) -> str:
+            lead = round(x / 10 ** np.floor(np.log10(x)), 6)
+            return _PLAIN(x) if lead in (2.0, 5.0) else ""
+
+        ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+    else:
+        ax.yaxis.set_minor_formatter(NullFormatter())
 
 #: Indicators of the national and target tables: name -> label.
 HEADLINE = {
@@ -107,12 +143,9 @@ def _table(rows: pd.DataFrame, labels: dict[str, str], value: str = "difference"
             "<th>replications</th></tr>" + "".join(body) + "</table>")
 
 
-def _save(fig, path: Path) -> str:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+def _save(fig: Figure, path: Path, caption: str) -> str:
+    """Write ``fig`` with its caption line (also the PNG's ``Description``); its file name."""
+    save_captioned(fig, path, caption, dpi=_DPI)
     return path.name
 
 
@@ -120,76 +153,106 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
 
-def _fig_effects(impact: pd.DataFrame, path: Path) -> str:
-    import matplotlib.pyplot as plt
+def caption_of(info: dict[str, Any], scenario: str) -> str:
+    """The caption of a policy's figures: the policy against the baseline, base seed,
+    replications, scale, date and placejobs version of the comparison (``compare.json``)."""
+    baseline = info.get("baseline")
+    name = (baseline.get("run", {}).get("name") if isinstance(baseline, dict) else None)
+    created = info.get("created_at")
+    return caption_text(
+        scenario=str(name or "baseline"), compared=[scenario], seed=info.get("seed"),
+        replications=info.get("replications"), scale=info.get("scale"),
+        run_date=str(created)[:10] if created else None,
+        version=str(info["placejobs_version"]) if info.get("placejobs_version") else None)
 
+
+def figure_names(scenario: str, geography: Any) -> dict[str, str]:
+    """File names of a policy's figures: ``effects``, ``paths`` (UK and target places) and
+    ``map`` (of the geography's places: its name says the geography, e.g.
+    ``map-grants-itl1.png``)."""
+    slug = _slug(scenario)
+    return {"effects": f"effects-{slug}.png", "paths": f"paths-{slug}.png",
+            "map": f"map-{slug}-{geography_slug(geography)}.png"}
+
+
+def _fig_effects(impact: pd.DataFrame, path: Path, caption: str) -> str:
+    """Effects on jobs, nationally and in the target places, with 95% interval whiskers."""
     names = ["employed", "good_jobs", "jobs_at_workplace"]
-    fig, ax = plt.subplots(figsize=(8, 3.5))
     rows = impact[(impact["period"] == "whole") & impact["indicator"].isin(names)
                   & impact["area"].isin(["UK", "target"])]
+    fig, ax = new_figure((8.0, 3.8))
     labels, y = [], 0
-    for area in ("UK", "target"):
+    for i, area in enumerate(("UK", "target")):
+        first = True
         for name in names:
             r = rows[(rows["area"] == area) & (rows["indicator"] == name)]
             if r.empty:
                 continue
             r = r.iloc[0]
             err = [[r["difference"] - r["ci_low"]], [r["ci_high"] - r["difference"]]]
-            ax.errorbar([r["difference"]], [y], xerr=np.nan_to_num(err), fmt="o", capsize=4)
-            labels.append(f"{area}: {HEADLINE.get(name, name)}")
+            ax.errorbar([r["difference"]], [y], xerr=np.nan_to_num(err), fmt="o", capsize=4,
+                        color=colour(i), label=_AREAS[area] if first else None)
+            first = False
+            labels.append(HEADLINE.get(name, name).removesuffix(" (people)"))
             y += 1
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("policy - baseline, mean over the whole period (people), 95% interval")
-    return _save(fig, path)
+    ax.invert_yaxis()
+    ax.set_xlabel("Policy - baseline, mean over the whole period (people)")
+    ax.xaxis.set_major_formatter(_THOUSANDS)
+    ax.set_title("Effects with 95% intervals", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    if labels:
+        ax.legend(fontsize="small")
+    return _save(fig, path, caption)
 
 
-def _fig_paths(account: pd.DataFrame, costs: pd.DataFrame, path: Path) -> str:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for area in ("UK", "target"):
+def _fig_paths(account: pd.DataFrame, costs: pd.DataFrame, path: Path, caption: str) -> str:
+    """Net additional jobs by month (95% band) and the cost per net additional job."""
+    fig = blank_figure((11.0, 4.4))
+    axes = fig.subplots(1, 2)
+    for i, area in enumerate(("UK", "target")):
         net = account[(account["area"] == area) & (account["term"] == "net")
                       & (account["period"] == "month")].sort_values("month")
         if len(net):
             m = net["month"].astype(float)
-            axes[0].plot(m, net["value"], label=area)
-            axes[0].fill_between(m, net["ci_low"], net["ci_high"], alpha=0.25)
+            axes[0].plot(m, net["value"], color=colour(i), label=_AREAS[area])
+            axes[0].fill_between(m, net["ci_low"], net["ci_high"], color=colour(i),
+                                 alpha=0.2, linewidth=0, label=f"{_AREAS[area]}, 95% band")
         c = costs[(costs["area"] == area) & (costs["per"] == "net additional job")
                   & (costs["period"] == "month")].sort_values("month")
         c = c[np.isfinite(c["cost_gbp"]) & (c["cost_gbp"] > 0)]
         if len(c):
-            axes[1].plot(c["month"].astype(float), c["cost_gbp"], label=area)
+            axes[1].plot(c["month"].astype(float), c["cost_gbp"], color=colour(i),
+                         label=_AREAS[area])
     axes[0].axhline(0, color="grey", lw=0.8)
-    axes[0].set(xlabel="month", ylabel="net additional jobs (people)",
-                title="Net additional jobs (95% band)")
-    axes[1].set(xlabel="month", ylabel="GBP per net additional job",
+    axes[0].yaxis.set_major_formatter(_THOUSANDS)
+    axes[0].set(xlabel="Month", ylabel="Net additional jobs (people)",
+                title="Net additional jobs")
+    axes[1].set(xlabel="Month", ylabel="Cost per net additional job (GBP)",
                 title="Cumulative spend / net jobs (positive nets)")
     axes[1].set_yscale("log")
+    _plain_log_ticks(axes[1])
     for ax in axes:
+        ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend()
-    return _save(fig, path)
+            ax.legend(fontsize="small")
+    return _save(fig, path, caption)
 
 
-def _fig_map(impact: pd.DataFrame, geography: Any, path: Path) -> str:
-    import matplotlib.pyplot as plt
-
+def _fig_map(impact: pd.DataFrame, geography: Any, path: Path, caption: str) -> str:
+    """Map of the change in the good-jobs share by place, in percentage points."""
     rows = impact[(impact["period"] == "whole") & (impact["indicator"] == "good_jobs_share")
                   & ~impact["area"].isin(["UK", "target"])]
     values = rows.set_index("area")["difference"].astype(float) * 100.0
-    fig, ax = plt.subplots(figsize=(6.5, 7.5))
-    plot_map(geography, values, title="Change in the good-jobs share (whole period)",
-             label="policy - baseline, percentage points", cmap="RdBu", centre=0.0, ax=ax)
-    return _save(fig, path)
+    fig = plot_map(geography, values, title="Change in the good-jobs share (whole period)",
+                   label="Policy - baseline (percentage points)", cmap="RdBu", centre=0.0)
+    return _save(fig, path, caption)
 
 
 def write_report(result: CompareResults, geography: Any, targets: dict[str, list[str]]
                  ) -> Path:
     """Write ``report.html`` and its figures into ``result.out``; returns the page."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     out = result.out
     info = result.info
     sections = []
@@ -197,7 +260,6 @@ def write_report(result: CompareResults, geography: Any, targets: dict[str, list
         imp = result.impact[result.impact["scenario"] == scenario]
         acc = result.account[result.account["scenario"] == scenario]
         cst = result.costs[result.costs["scenario"] == scenario]
-        slug = _slug(scenario)
         whole = imp[imp["period"] == "whole"]
         s = [f"<h2>{html.escape(scenario)}</h2>"]
         tg = targets.get(scenario, [])
@@ -237,11 +299,14 @@ def write_report(result: CompareResults, geography: Any, targets: dict[str, list
             s.append("<h3>Cost (GBP, 2019 prices)</h3><table><tr><th></th><th>spend</th>"
                      "<th>net</th><th>cost per net job</th><th>95% interval</th><th>note"
                      "</th></tr>" + body + "</table>")
-        figs = [(_fig_effects(imp, out / f"effects-{slug}.png"), "Effects with 95% intervals"),
-                (_fig_paths(acc, cst, out / f"paths-{slug}.png"),
+        caption = caption_of(info, scenario)
+        files = figure_names(scenario, geography)
+        figs = [(_fig_effects(imp, out / files["effects"], caption),
+                 "Effects with 95% intervals"),
+                (_fig_paths(acc, cst, out / files["paths"], caption),
                  "Time paths: net jobs and cost per net job")]
         try:
-            figs.append((_fig_map(imp, geography, out / f"map-{slug}.png"),
+            figs.append((_fig_map(imp, geography, out / files["map"], caption),
                          "Change in the good-jobs share by place"))
         except (ValueError, FileNotFoundError) as exc:
             s.append(f"<p class='small'>No map: {html.escape(str(exc))}</p>")

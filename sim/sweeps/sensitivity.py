@@ -49,6 +49,7 @@ import pandas as pd
 
 from sim.core.indicators import INDICATORS, NATIONAL_COLUMNS, PLACE_INDICATORS
 from sim.runs.output import write_table
+from sim.viz.captions import caption_text
 from sim.viz.sensitivity import plot_sensitivity
 
 __all__ = [
@@ -432,6 +433,23 @@ def _title(output: str, where: str, kind: str, runs: int, replications: int, win
     )
 
 
+def _caption(info: dict[str, Any], runs: int) -> str:
+    """The caption line of a sweep's charts: its base scenario, sweep name and runs, base
+    seed, replications, scale (unless a parameter or setting of the sweep), date, version."""
+    base = info.get("base_scenario")
+    run = base.get("run", {}) if isinstance(base, dict) else {}
+    varied = set(info["problem"].get("names", [])) | set(info.get("set") or {})
+    scale = None if varied & {"scale", "run.scale"} else run.get("scale")
+    name = info.get("name")
+    created = info.get("created_at")
+    return caption_text(
+        scenario=run.get("name"), seed=info.get("seed"),
+        replications=info.get("replications"), scale=scale,
+        detail=f"sweep {name}, {runs} runs" if name else f"{runs} runs",
+        run_date=str(created)[:10] if created else None,
+        version=str(info["placejobs_version"]) if info.get("placejobs_version") else None)
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------------
@@ -459,7 +477,8 @@ def sensitivity(
     With ``write``, the rows are written (atomically) to
     ``DIR/sensitivity/indices.parquet``, or ``indices-<place>.parquet`` for a place, and a
     bar chart per output to ``DIR/sensitivity/<output>.png`` (``<output>-<place>.png``),
-    drawn by :func:`sim.viz.sensitivity.plot_sensitivity`. They are derived data: each
+    drawn by :func:`sim.viz.sensitivity.plot_sensitivity` with a caption line saying
+    the sweep (:func:`_caption`). They are derived data: each
     call replaces the file of its place whole, so it holds the outputs of the last call
     only (ask for all the outputs wanted in one call).
 
@@ -531,5 +550,6 @@ def sensitivity(
                 rows,
                 out / f"{output}{suffix}.png",
                 title=_title(str(output), where, kind, runs, replications, window_months),
+                caption=_caption(info, runs),
             )
     return result

@@ -13,6 +13,12 @@ written under ``DIR/runs/``), computes each target's statistic for every replica
 * ``DIR/report.html`` and the PNG figures beside it: the table, the regions and
   districts against data (45-degree line), the matching function, the commuting
   distances, maps of model and data, and the Beveridge curve when the cycle scenario ran.
+  The figures follow the figure rules of :mod:`sim.viz`: a caption line (scenario, base
+  seed, replications, scale, date, placejobs version; also the PNG's ``Description``),
+  colours of :mod:`sim.viz.palette`, units once (in the axis labels; ticks plain
+  numbers), legends, and file names that say the geography (``regions-itl1.png``,
+  ``districts-lad.png``, ``maps-itl1.png``, ``maps-lad.png``...: :func:`figure_names`).
+  They are drawn without ``pyplot``.
 
 A target is met when the mean over replications lies in its range. ``--quick`` is a
 small economy over a short horizon with 2 replications (well under a minute): a smoke
@@ -28,12 +34,16 @@ Example:
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter, StrMethodFormatter
 
 from sim.comparison.api import compare
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
@@ -55,7 +65,10 @@ from sim.validation.targets import (
     workplace_ratio_data,
     workplace_ratio_model,
 )
+from sim.viz.captions import caption_text, geography_slug, save_captioned
+from sim.viz.figures import blank_figure, new_figure
 from sim.viz.maps import plot_map
+from sim.viz.palette import colour
 from sim.world.geographies import geography_from_options
 
 __all__ = [
@@ -65,7 +78,9 @@ __all__ = [
     "FULL",
     "Settings",
     "ValidationReport",
+    "caption_of",
     "evaluate",
+    "figure_names",
     "markdown_table",
     "validate",
     "write_report",
@@ -345,14 +360,35 @@ def validate(
 
 
 # ------------------------------------------------------------------------- figures
-def _save(fig, path: Path) -> Path:
-    """Lay out, write (PNG, 110 dpi) and close a figure; returns ``path``."""
-    import matplotlib.pyplot as plt
+#: Resolution of the report's PNG files (dots per inch).
+_DPI = 110
+#: Ticks of a log axis as plain numbers (0.5, 1, 2 rather than powers of ten).
+_PLAIN = FuncFormatter(lambda x, _pos: f"{x:g}")
 
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+
+def caption_of(group: _Group, run_date: date | None = None) -> str:
+    """The caption line of a group's figures: scenario, base seed, replications, scale,
+    date (today by default) and placejobs version."""
+    run = group.scenario.run
+    return caption_text(scenario=run.name, seed=run.seed, replications=len(group.runs()),
+                        scale=run.scale, run_date=run_date or date.today())
+
+
+def figure_names(groups: dict[tuple[str, str], _Group]) -> dict[str, str]:
+    """File names of the figures the groups give, by figure: each says its geography
+    (``regions-itl1.png``, ``districts-lad.png``, ``maps-lad.png``...)."""
+    names: dict[str, str] = {}
+    for (geography, kind), group in groups.items():
+        slug = geography_slug(group.geo)
+        if (geography, kind) == ("uk-itl1", "baseline"):
+            names.update(regions=f"regions-{slug}.png", matching=f"matching-{slug}.png",
+                         maps_itl1=f"maps-{slug}.png")
+        elif (geography, kind) == ("uk-lad", "baseline"):
+            names.update(districts=f"districts-{slug}.png", commute=f"commute-{slug}.png",
+                         maps_lad=f"maps-{slug}.png")
+        elif (geography, kind) == ("uk-itl1", "cycle"):
+            names["beveridge"] = f"beveridge-{slug}.png"
+    return names
 
 
 def _pooled(group: _Group) -> pd.DataFrame:
@@ -364,12 +400,15 @@ def _place_model(group: _Group, column: str) -> pd.Series:
     return pd.concat(per_rep, axis=1).mean(axis=1)
 
 
-def _scatter(ax, model: pd.Series, data: pd.Series, title: str, scale: float = 1.0,
-             labels: bool = True) -> None:
+def _scatter(ax: Axes, model: pd.Series, data: pd.Series, title: str, unit: str,
+             scale: float = 1.0, labels: bool = True, what: str = "regions") -> None:
+    """Model against data, one point per place, with the 45-degree line and a legend;
+    ``unit`` goes in both axis labels (``"%"``, ``"GBP a week"``...)."""
     data = data.reindex(model.index)
     x, y = data.to_numpy(dtype=float) * scale, model.to_numpy(dtype=float) * scale
     ok = np.isfinite(x) & np.isfinite(y)
-    ax.scatter(x[ok], y[ok], s=14 if not labels else 30, alpha=0.7)
+    ax.scatter(x[ok], y[ok], s=14 if not labels else 30, alpha=0.7, color=colour(0),
+               label=what)
     if ok.any():
         lo, hi = min(x[ok].min(), y[ok].min()), max(x[ok].max(), y[ok].max())
         pad = 0.05 * (hi - lo or 1.0)
@@ -381,123 +420,131 @@ def _scatter(ax, model: pd.Series, data: pd.Series, title: str, scale: float = 1
                 ax.annotate(str(code), (xi, yi), fontsize=7, xytext=(3, 3),
                             textcoords="offset points")
     ax.set_title(title, fontsize=10)
-    ax.set_xlabel("data")
-    ax.set_ylabel("model")
+    ax.set_xlabel(f"Data ({unit})")
+    ax.set_ylabel(f"Model ({unit})")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
 
 
-def _fig_regions(group: _Group, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(10, 9))
+def _fig_regions(group: _Group) -> Figure:
+    """The ITL1 regions, model against data: unemployment, employment, pay, productivity."""
+    fig = blank_figure((10.0, 9.3))
+    axes = fig.subplots(2, 2)
     data = group.data
     _scatter(axes[0, 0], _place_model(group, "unemployment_rate"), data["unemployment_rate"],
-             "Unemployment rate (%)", 100)
+             "Unemployment rate", "%", 100)
     _scatter(axes[0, 1], _place_model(group, "employment_rate"), data["employment_rate"],
-             "Employment rate (%)", 100)
+             "Employment rate", "%", 100)
     _scatter(axes[1, 0], _place_model(group, "median_wage"), data["median_weekly_pay_gbp"],
-             "Median weekly pay (GBP)")
+             "Median weekly pay", "GBP a week")
     gva = _place_model(group, "gva_per_worker")
     data_gva = data["gva_per_hour_gbp"].reindex(gva.index)
     _scatter(axes[1, 1], 100 * gva / gva.mean(), 100 * data_gva / data_gva.mean(),
-             "Productivity, index (mean of regions = 100):\nmodel GVA per job, data GVA "
-             "per hour")
-    axes[0, 0].legend(fontsize=8)
+             "Productivity: model GVA per job,\ndata GVA per hour", "index, mean of regions = 100")
     fig.suptitle("The 12 ITL1 regions: model (mean over replications and months) "
                  "against data")
-    return _save(fig, path)
+    return fig
 
 
-def _fig_districts(group: _Group, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
+def _fig_districts(group: _Group) -> Figure:
+    """The districts, model against data: unemployment, pay, jobs per resident worker."""
+    fig = blank_figure((14.0, 5.0))
+    axes = fig.subplots(1, 3)
     data = group.data
     _scatter(axes[0], _place_model(group, "unemployment_rate"), data["unemployment_rate"],
-             "Unemployment rate (%)", 100, labels=False)
+             "Unemployment rate", "%", 100, labels=False, what="districts")
     _scatter(axes[1], _place_model(group, "median_wage"), data["median_weekly_pay_gbp"],
-             "Median weekly pay (GBP)", labels=False)
+             "Median weekly pay", "GBP a week", labels=False, what="districts")
     jobs = pd.concat([workplace_ratio_model(r) for r in group.runs()], axis=1).mean(axis=1)
     _scatter(axes[2], jobs, workplace_ratio_data(),
-             "Jobs per resident worker\n(data: Census 2011 fixed workplaces)", labels=False)
+             "Jobs per resident worker\n(data: Census 2011 fixed workplaces)", "ratio",
+             labels=False, what="districts")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
+    for axis in (axes[2].xaxis, axes[2].yaxis):
+        axis.set_major_formatter(_PLAIN)
+        axis.set_minor_formatter(NullFormatter())
     fig.suptitle("The local authority districts: model against data")
-    return _save(fig, path)
+    return fig
 
 
-def _fig_matching(fit: MatchingFit, places: pd.DataFrame, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
+def _fig_matching(fit: MatchingFit, places: pd.DataFrame) -> Figure:
+    """The estimated matching function's elasticities, and outflows against its fit."""
+    fig = blank_figure((11.0, 4.6))
+    left, right = fig.subplots(1, 2)
     names = ["unemployed (a)", "vacancies (b)", "a + b"]
     est = [fit.elasticity_unemployed, fit.elasticity_vacancies, fit.returns_to_scale]
     se = [fit.se_unemployed, fit.se_vacancies, fit.se_returns_to_scale]
-    left.errorbar(est, range(3), xerr=[1.96 * s for s in se], fmt="o", capsize=4)
-    left.axvspan(0.5, 0.7, ymin=0.67, ymax=1.0, color="tab:green", alpha=0.15)
-    left.axvspan(0.9, 1.1, ymin=0.0, ymax=0.33, color="tab:green", alpha=0.15)
+    left.errorbar(est, range(3), xerr=[1.96 * s for s in se], fmt="o", capsize=4,
+                  color=colour(0), label="estimate, 95% interval")
+    left.axvspan(0.5, 0.7, ymin=0.67, ymax=1.0, color=colour(2), alpha=0.2,
+                 label="target range")
+    left.axvspan(0.9, 1.1, ymin=0.0, ymax=0.33, color=colour(2), alpha=0.2)
     left.set_yticks(range(3), names)
     left.set_ylim(2.5, -0.5)
-    left.set_xlabel("elasticity (95% interval; green: target range)")
+    left.set_xlabel("Elasticity")
+    left.legend(fontsize=8, loc="lower right")
     left.set_title(f"log H = a log U + b log V + place effects\n{fit.observations} "
                    f"place-months, within R2 = {fit.r2_within:.2f}", fontsize=10)
     hires, unemployed, vacancies = OUTFLOW_COLUMNS
     w, _ = within_place_logs(places, OUTFLOW_COLUMNS)
     fitted = fit.elasticity_unemployed * w[unemployed] + fit.elasticity_vacancies * w[vacancies]
-    right.scatter(fitted, w[hires], s=6, alpha=0.4)
-    right.set_xlabel("fitted log outflow to work (within place)")
-    right.set_ylabel("log outflow to work (within place)")
+    right.scatter(fitted, w[hires], s=6, alpha=0.4, color=colour(0))
+    right.set_xlabel("Fitted log outflow to work (within place)")
+    right.set_ylabel("Log outflow to work (within place)")
     right.set_title("Outflows against the fitted matching function", fontsize=10)
-    return _save(fig, path)
+    return fig
 
 
-def _fig_commute(group: _Group, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
+def _fig_commute(group: _Group) -> Figure:
+    """Mean commuting distance of the districts' residents, against the Census figure."""
     km = _place_model(group, "mean_commute_km_on_site")
     employed = _place_model(group, "employed").reindex(km.index)
     nat = group.results.national
     national = float(nat["mean_commute_km_on_site"].mean())
     everyone = float(nat["mean_commute_km"].mean())
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.hist(km.to_numpy(), bins=30, weights=employed.to_numpy(), alpha=0.8)
-    ax.axvline(national, color="tab:red", label=f"model mean {national:.1f} km")
-    ax.axvline(everyone, color="tab:red", ls=":",
+    fig, ax = new_figure((7.5, 4.6))
+    ax.hist(km.to_numpy(), bins=30, weights=employed.to_numpy(), alpha=0.8, color=colour(0),
+            label="districts")
+    ax.axvline(national, color=colour(1), label=f"model mean {national:.1f} km")
+    ax.axvline(everyone, color=colour(1), ls=":",
                label=f"model, hybrid workers included, {everyone:.1f} km")
     ax.axvline(15.0, color="black", ls="--", label="Census 2011 (E&W) about 15 km")
-    ax.set_xlabel("mean straight-line commute of a district's residents who commute most "
-                  "days (km)")
-    ax.set_ylabel("employed residents (people)")
+    ax.set_xlabel("Mean straight-line commute of a district's residents who commute most "
+                  "days (km)", fontsize=9)
+    ax.set_ylabel("Employed residents (people)")
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # no "1e6" offset
     ax.set_title("Commuting distance (district means; the model does not record the "
                  "distribution over people)", fontsize=9)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return fig
 
 
-def _fig_maps(group: _Group, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 6.5))
+def _fig_maps(group: _Group) -> Figure:
+    """Maps of the unemployment rate, model and data, each in its own classes."""
+    fig = blank_figure((11.0, 7.0))
+    axes = fig.subplots(1, 2)
     model = _place_model(group, "unemployment_rate")
     data = group.data["unemployment_rate"].reindex(model.index)
     plot_map(group.geo, model, title="Unemployment rate, model (its own classes)",
              label="Unemployment rate (%)", percent=True, ax=axes[0])
     plot_map(group.geo, data, title="Unemployment rate, data (its own classes)",
              label="Unemployment rate (%)", percent=True, ax=axes[1])
-    return _save(fig, path)
+    return fig
 
 
-def _fig_beveridge(group: _Group, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 5))
-    for rep, nat in group.results.national.groupby("replication"):
+def _fig_beveridge(group: _Group) -> Figure:
+    """The national Beveridge curve of each replication of the cycle scenario."""
+    fig, ax = new_figure((6.5, 5.5))
+    for i, (rep, nat) in enumerate(group.results.national.groupby("replication")):
         ax.plot(100 * nat["unemployment_rate"], 100 * nat["vacancy_rate"], lw=0.8,
-                marker=".", ms=3, label=f"replication {rep}")
-    ax.set_xlabel("unemployment rate (%)")
-    ax.set_ylabel("vacancy rate (%)")
+                marker=".", ms=3, color=colour(i), label=f"replication {rep}")
+    ax.set_xlabel("Unemployment rate (%)")
+    ax.set_ylabel("Vacancy rate (%)")
     ax.set_title("Beveridge curve over the cycle (monthly)")
+    ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return fig
 
 
 # ------------------------------------------------------------------------- writing
@@ -542,28 +589,27 @@ tr.missed td.s{background:#f6d2d2}tr.not td.s{background:#eee}img{max-width:100%
 
 def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]) -> None:
     """Write ``validation.parquet``, the figures and ``report.html`` into ``report.out``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     out = report.out
     report.table.to_parquet(out / "validation.parquet", index=False)
     sections: list[str] = []
     itl1, lad = groups.get(("uk-itl1", "baseline")), groups.get(("uk-lad", "baseline"))
     cycle = groups.get(("uk-itl1", "cycle"))
+    names = figure_names(groups)
 
-    def figure(name: str, caption: str, make) -> None:
-        path = make(out / name)
+    def figure(key: str, caption: str, group: _Group, make: Callable[[], Figure]) -> None:
+        name = names[key]
+        path = save_captioned(make(), out / name, caption_of(group), dpi=_DPI)
         report.figures.append(path)
         sections.append(f"<h3>{html.escape(caption)}</h3><img src='{name}' alt='{name}'>")
 
     if itl1 is not None:
-        figure("regions.png", "Regions: model against data", lambda p: _fig_regions(itl1, p))
+        figure("regions", "Regions: model against data", itl1, lambda: _fig_regions(itl1))
         source = cycle if cycle is not None else itl1
         pooled = _pooled(source)
         fit = outflow_matching(pooled)
         every = matching_function(pooled, unemployed="unemployed_searching")
-        figure("matching.png", "The matching function estimated from model output",
-               lambda p: _fig_matching(fit, pooled, p))
+        figure("matching", "The matching function estimated from model output", source,
+               lambda: _fig_matching(fit, pooled))
         sections.append(
             "<p class='small'>Outflows from unemployment to work (by residence) on the "
             "unemployed searching at the start of the month and the vacancies posted, over "
@@ -577,16 +623,15 @@ def write_report(report: ValidationReport, groups: dict[tuple[str, str], _Group]
             f"{every.elasticity_unemployed:.3f} (s.e. {every.se_unemployed:.3f}) and b = "
             f"{every.elasticity_vacancies:.3f} (s.e. {every.se_vacancies:.3f}): the employed "
             "who search take part of the vacancies whatever the unemployment.</p>")
-        figure("maps-regions.png", "Unemployment by region: model and data",
-               lambda p: _fig_maps(itl1, p))
+        figure("maps_itl1", "Unemployment by region: model and data", itl1,
+               lambda: _fig_maps(itl1))
     if lad is not None:
-        figure("districts.png", "Districts: model against data",
-               lambda p: _fig_districts(lad, p))
-        figure("commute.png", "Commuting distance", lambda p: _fig_commute(lad, p))
-        figure("maps-districts.png", "Unemployment by district: model and data",
-               lambda p: _fig_maps(lad, p))
+        figure("districts", "Districts: model against data", lad, lambda: _fig_districts(lad))
+        figure("commute", "Commuting distance", lad, lambda: _fig_commute(lad))
+        figure("maps_lad", "Unemployment by district: model and data", lad,
+               lambda: _fig_maps(lad))
     if cycle is not None:
-        figure("beveridge.png", "Beveridge curve", lambda p: _fig_beveridge(cycle, p))
+        figure("beveridge", "Beveridge curve", cycle, lambda: _fig_beveridge(cycle))
     else:
         sections.append("<p class='small'>No Beveridge curve: the cycle scenario "
                         f"(scenarios/{CYCLE_FILE}) was not run.</p>")

@@ -3,14 +3,19 @@
 A PNG that leaves the results directory (a slide, a paper draft) must still say where it
 came from, so every standard figure carries a line of small text at its bottom: the
 scenario, seed, scale, date of the run and placejobs version (:func:`caption_text`,
-:func:`add_caption`). File names say the geography (:func:`geography_slug`): ``itl1`` for
-the 12 UK regions, ``lad`` for the 374 districts.
+:func:`add_caption`); figures of several runs (a comparison, a sweep, a validation) say
+the scenarios compared, the base seed and the number of replications;
+:func:`save_captioned` also stores the caption as the PNG's ``Description``. File names
+say the geography (:func:`geography_slug`): ``itl1`` for the 12 UK regions, ``lad`` for
+the 374 districts.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -18,7 +23,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sim import __version__
 
-__all__ = ["CAPTION_GID", "add_caption", "caption_text", "geography_slug"]
+__all__ = ["CAPTION_GID", "add_caption", "caption_text", "geography_slug", "save_captioned"]
 
 #: ``gid`` of the caption's text artist, so tests and tools can find it.
 CAPTION_GID = "caption"
@@ -49,30 +54,48 @@ def caption_text(
     scale: float | None = None,
     run_date: date | datetime | str | None = None,
     version: str | None = None,
+    compared: Sequence[str] | None = None,
+    replications: int | None = None,
+    detail: str | None = None,
 ) -> str:
-    """The caption of a run's figures, leaving out what is not known.
+    """The caption of a run's (or a set of runs') figures, leaving out what is not known.
 
     Args:
         scenario: Scenario name, e.g. ``"baseline"``.
-        seed: Random seed of the run.
+        seed: Random seed of the run; with ``replications``, the base seed the
+            replications' seeds are drawn from.
         scale: Agents per person (e.g. 0.001: one agent per 1,000 people).
         run_date: Date (or time) of the run; a datetime is written as its date.
         version: placejobs version; the installed one when None.
+        compared: Scenarios compared with ``scenario`` (e.g. the policies compared with
+            the baseline), written ``"Scenario grants vs baseline"``.
+        replications: Number of replications (runs with seeds drawn from ``seed``).
+        detail: One more part written before the date (e.g. ``"64 runs"``).
 
     Returns:
-        E.g. ``"Scenario baseline · seed 42 · scale 0.001 · run 2026-12-01 · placejobs 0.9.0"``.
+        E.g. ``"Scenario baseline · seed 42 · scale 0.001 · run 2026-12-01 · placejobs 0.9.0"``,
+        or with ``compared=["grants"]`` and ``replications=5``: ``"Scenario grants vs
+        baseline · base seed 42 · 5 replications · scale 0.001 · ..."``.
     """
     if version is None:
         version = __version__
     if isinstance(run_date, datetime):
         run_date = run_date.date()
     parts = []
-    if scenario:
+    names = [str(n) for n in compared or ()]
+    if names:
+        against = f" vs {scenario}" if scenario else ""
+        parts.append(f"Scenario{'s' if len(names) > 1 else ''} {', '.join(names)}{against}")
+    elif scenario:
         parts.append(f"Scenario {scenario}")
     if seed is not None:
-        parts.append(f"seed {seed}")
+        parts.append(f"{'base seed' if replications is not None else 'seed'} {seed}")
+    if replications is not None:
+        parts.append(f"{replications} replication{'s' if replications != 1 else ''}")
     if scale is not None:
         parts.append(f"scale {scale:g}")
+    if detail:
+        parts.append(detail)
     if run_date:
         parts.append(f"run {run_date}")
     parts.append(f"placejobs {version}")
@@ -96,3 +119,25 @@ def add_caption(fig: Figure, text: str) -> None:
     fig.text(
         0.01, 0.008, text, ha="left", va="bottom", fontsize=7, color="0.35", gid=CAPTION_GID
     )
+
+
+def save_captioned(fig: Figure, path: str | Path, caption: str, *, dpi: int = 120) -> Path:
+    """Add ``caption`` to ``fig`` (:func:`add_caption`) and write it as a PNG file.
+
+    The caption is also stored as the PNG's ``Description`` (``Software`` is
+    ``placejobs``), so it can be read back without looking at the image.
+
+    Args:
+        fig: The figure.
+        path: The PNG file to write.
+        caption: The caption (see :func:`caption_text`).
+        dpi: Resolution in dots per inch.
+
+    Returns:
+        ``path`` as a :class:`~pathlib.Path`.
+    """
+    path = Path(path)
+    add_caption(fig, caption)
+    fig.savefig(path, format="png", dpi=dpi,
+                metadata={"Software": "placejobs", "Description": caption})
+    return path

@@ -7,7 +7,12 @@ One horizontal group of bars per parameter, the most influential at the top:
   Both are shares of the output's variance; ``ST - S1`` is the part due to interactions.
 * **Morris**: ``mu_star`` (mean absolute elementary effect) with its interval, and
   ``sigma`` (the spread of the effects: interactions and non-linearity) as a second bar,
-  in the output's unit (the change over each parameter's whole range).
+  in the output's unit (the change over each parameter's whole range); shares of 1 (rates)
+  are drawn in percentage points.
+
+The figures follow the figure rules of :mod:`sim.viz`: colours of :mod:`sim.viz.palette`,
+the unit once in the axis label (ticks plain numbers), a legend for the two series, and a
+caption line (:mod:`sim.viz.captions`; also the PNG's ``Description``) when one is given.
 
 Like :mod:`sim.viz.plots`, figures are built on an Agg canvas without ``pyplot``, so they
 draw headless and in worker threads.
@@ -20,11 +25,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.core.indicators import INDICATORS
+from sim.viz.captions import add_caption
+from sim.viz.figures import blank_figure
+from sim.viz.palette import colour
 from sim.viz.plots import STANDARD_DPI
 
 __all__ = ["plot_sensitivity", "sensitivity_figure"]
@@ -70,7 +76,8 @@ def _half_widths(values: pd.Series) -> np.ndarray:
     return np.nan_to_num(values.to_numpy(dtype=float), nan=0.0)
 
 
-def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Figure:
+def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None,
+                       caption: str | None = None) -> Figure:
     """Draw the bar chart of one output's sensitivity indices.
 
     Args:
@@ -80,6 +87,8 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
             (``mu_star``, ``mu_star_conf``, ``sigma``). An optional ``note`` column's text
             is written on the chart.
         title: Title of the chart; by default the output's label and the method.
+        caption: The caption line at the figure's bottom (see
+            :func:`sim.viz.captions.caption_text`); none when None.
 
     Returns:
         A figure on an Agg canvas (not registered with ``pyplot``).
@@ -95,25 +104,27 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
     label = entry.label if entry is not None else output
     n = len(rows)
 
-    fig = Figure(figsize=(7.5, max(2.6, 0.5 * n + 1.6)), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = blank_figure((7.5, max(2.6, 0.5 * n + 1.6)))
     ax = fig.add_subplot()
     y = np.arange(n)[::-1].astype(float)  # the first row (most influential) at the top
-    colours = colormaps["tab10"]
     error = {"capsize": 3, "elinewidth": 1.0, "ecolor": "0.2"}
 
     if method == "sobol":
         ax.barh(y + _BAR / 2, rows["S1"], _BAR, xerr=_half_widths(rows["S1_conf"]),
-                color=colours(0), label="First order S1 (alone)", error_kw=error)
+                color=colour(0), label="First order S1 (alone)", error_kw=error)
         ax.barh(y - _BAR / 2, rows["ST"], _BAR, xerr=_half_widths(rows["ST_conf"]),
-                color=colours(1), label="Total order ST (with interactions)", error_kw=error)
+                color=colour(3), label="Total order ST (with interactions)", error_kw=error)
         ax.set_xlabel("Sobol index (share of the output's variance)")
         default = f"{label}: Sobol indices"
     else:
-        unit = f" ({entry.unit})" if entry is not None else ""
-        ax.barh(y + _BAR / 2, rows["mu_star"], _BAR, xerr=_half_widths(rows["mu_star_conf"]),
-                color=colours(0), label="\u03bc* (mean absolute effect)", error_kw=error)
-        ax.barh(y - _BAR / 2, rows["sigma"], _BAR, color=colours(2),
+        points = entry is not None and entry.percent  # shares: in percentage points
+        k = 100.0 if points else 1.0
+        unit = ("" if entry is None else
+                " (percentage points)" if points else f" ({entry.unit})")
+        ax.barh(y + _BAR / 2, k * rows["mu_star"], _BAR,
+                xerr=k * _half_widths(rows["mu_star_conf"]),
+                color=colour(0), label="\u03bc* (mean absolute effect)", error_kw=error)
+        ax.barh(y - _BAR / 2, k * rows["sigma"], _BAR, color=colour(3),
                 label="\u03c3 (spread of the effects)")
         what = label[:1].lower() + label[1:]
         ax.set_xlabel(f"Change in {what} over a parameter's range{unit}")
@@ -131,6 +142,8 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
         ax.text(0.5, 0.5, "\n".join(notes), transform=ax.transAxes, ha="center", va="center",
                 fontsize=9, wrap=True,
                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
+    if caption:
+        add_caption(fig, caption)
     return fig
 
 
@@ -139,6 +152,7 @@ def plot_sensitivity(
     path: str | Path,
     *,
     title: str | None = None,
+    caption: str | None = None,
     dpi: int = STANDARD_DPI,
 ) -> Path:
     """Write the bar chart of one output's sensitivity indices to a PNG file.
@@ -150,6 +164,8 @@ def plot_sensitivity(
         indices: The rows of one output (see :func:`sensitivity_figure`).
         path: The PNG file to write (its directory must exist).
         title: Title of the chart; by default the output's label and the method.
+        caption: The caption line at the figure's bottom, also written as the PNG's
+            ``Description`` (see :func:`sim.viz.captions.caption_text`).
         dpi: Resolution in dots per inch.
 
     Returns:
@@ -158,11 +174,14 @@ def plot_sensitivity(
     Raises:
         ValueError: As :func:`sensitivity_figure`.
     """
-    fig = sensitivity_figure(indices, title=title)
+    fig = sensitivity_figure(indices, title=title, caption=caption)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
+    metadata = {"Software": "placejobs"}
+    if caption:
+        metadata["Description"] = caption
     try:
-        fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": "placejobs"})
+        fig.savefig(tmp, format="png", dpi=dpi, metadata=metadata)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -68,7 +68,7 @@ def test_grants_report_and_rerun_reuses_the_pairs(files, tmp_path):
     assert info["replication_seeds"] == replication_seeds(11, 2)
     assert info["execution"]["tasks_run"] == 2
     for name in ("impact.parquet", "account.parquet", "costs.parquet", "report.html",
-                 "compare.json", "effects-grants.png", "paths-grants.png", "map-grants.png"):
+                 "compare.json", "effects-grants.png", "paths-grants.png", "map-grants-itl1.png"):
         assert (out / name).is_file(), name
     assert len(list((out / "runs" / "account").glob("part-*.parquet"))) == 2
     # every column of every table has a unit, in its metadata and in columns.md

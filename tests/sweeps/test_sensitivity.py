@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
@@ -261,6 +262,9 @@ def test_the_indices_and_charts_are_written(tmp_path, sobol_dir):
     for output in outputs:
         png = (out / f"{output}.png").read_bytes()
         assert png.startswith(PNG) and len(png) > 1000
+        # the caption line says the sweep (this synthetic sweep.json has no name or seed)
+        with Image.open(out / f"{output}.png") as image:
+            assert image.info["Description"].startswith(f"{REPLICATIONS} replications · ")
     placed = sensitivity(directory, "good_jobs_share", place="Beta Coast",
                          window_months=WINDOW, num_resamples=100)
     assert pd.read_parquet(out / "indices-P2.parquet")["parameter"].tolist() == (

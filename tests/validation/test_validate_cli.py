@@ -43,12 +43,12 @@ def test_quick_writes_the_table_and_the_report(quick):
     assert tuple(table.columns) == COLUMNS
     assert table["target"].tolist() == list(TARGETS)
     page = (out / "report.html").read_text()
-    for figure in ("regions.png", "matching.png", "districts.png", "commute.png",
-                   "maps-regions.png", "maps-districts.png"):
+    for figure in ("regions-itl1.png", "matching-itl1.png", "districts-lad.png",
+                   "commute-lad.png", "maps-itl1.png", "maps-lad.png"):
         assert (out / figure).stat().st_size > 10_000, figure
         assert f"src='{figure}'" in page
     assert "Beveridge" in page  # the figure or the note saying why it is absent
-    assert (out / "beveridge.png").is_file() == CYCLE
+    assert (out / "beveridge-itl1.png").is_file() == CYCLE
 
 
 def test_exit_status_is_one_exactly_when_a_target_is_missed(quick):

@@ -31,3 +31,13 @@ def test_geography_slugs():
     slug = lambda name: geography_slug(SimpleNamespace(name=name))  # noqa: E731
     assert slug("uk-itl1") == "itl1" and slug("uk-lad") == "lad"
     assert slug("random-geometric") == "random_geometric" and slug("") == "places"
+
+
+def test_caption_text_of_several_runs():
+    text = caption_text(scenario="baseline", compared=["grants"], seed=42, replications=5,
+                        scale=0.001, run_date="2026-12-01", version="1.2.3")
+    assert text == ("Scenario grants vs baseline · base seed 42 · 5 replications · "
+                    "scale 0.001 · run 2026-12-01 · placejobs 1.2.3")
+    two = caption_text(scenario="baseline", compared=["a", "b"], replications=1,
+                       detail="sweep s, 8 runs", version="1")
+    assert two == "Scenarios a, b vs baseline · 1 replication · sweep s, 8 runs · placejobs 1"

@@ -9,7 +9,14 @@ import pytest
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
+from sim.viz.palette import min_lab_distance
 from sim.viz.sensitivity import plot_sensitivity, sensitivity_figure
+from tests.viz.figure_rules import (
+    axes_without_legend,
+    caption_of,
+    percent_ticks,
+    png_description,
+)
 
 PARAMETERS = ["search.hiring_standard", "training.subsidy", "search.applications_per_searcher"]
 
@@ -77,10 +84,32 @@ def test_sobol_bars_are_sorted_with_intervals_and_labelled():
 def test_morris_bars_show_mu_star_with_intervals_and_sigma():
     ax = sensitivity_figure(morris_rows(), title="T").axes[0]
     mu_star, sigma = bars(ax)
-    np.testing.assert_allclose([b.get_width() for b in mu_star.patches], [5.0, 3.1, 0.0])
-    np.testing.assert_allclose([b.get_width() for b in sigma.patches], [0.0, 1.0, 0.0])
+    # good_jobs_share is a share of 1: drawn in percentage points
+    np.testing.assert_allclose([b.get_width() for b in mu_star.patches], [500.0, 310.0, 0.0])
+    np.testing.assert_allclose([b.get_width() for b in sigma.patches], [0.0, 100.0, 0.0])
     assert mu_star.errorbar is not None and sigma.errorbar is None
-    assert "share" in ax.get_xlabel() and ax.get_title() == "T"
+    assert ax.get_xlabel().endswith("(percentage points)") and ax.get_title() == "T"
+
+
+def test_morris_bars_of_an_output_with_a_unit_are_in_that_unit():
+    rows = morris_rows().assign(output="median_wage")
+    ax = sensitivity_figure(rows).axes[0]
+    mu_star, _ = bars(ax)
+    np.testing.assert_allclose([b.get_width() for b in mu_star.patches], [5.0, 3.1, 0.0])
+    assert ax.get_xlabel().endswith("(GBP a week)")
+
+
+@pytest.mark.parametrize("rows", [sobol_rows, morris_rows], ids=["sobol", "morris"])
+def test_the_chart_follows_the_figure_rules(tmp_path, rows):
+    caption = "Scenario small · base seed 3 · 2 replications · sweep s, 8 runs · placejobs 1"
+    fig = sensitivity_figure(rows(), caption=caption)
+    assert caption_of(fig) == caption
+    assert percent_ticks(fig) == [] and axes_without_legend(fig) == []
+    colours = [c.patches[0].get_facecolor() for c in bars(fig.axes[0])]
+    assert min_lab_distance(colours) > 30  # two colours of the palette, far apart
+    path = plot_sensitivity(rows(), tmp_path / "chart.png", caption=caption)
+    assert png_description(path) == caption
+    assert png_description(plot_sensitivity(rows(), tmp_path / "bare.png")) is None
 
 
 def test_a_note_is_written_on_the_chart():
