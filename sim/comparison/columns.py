@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.comparison.impact import ACCOUNT_COLUMNS, COST_COLUMNS, IMPACT_COLUMNS
-from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS
+from sim.core.columns import NATIONAL_TABLE_COLUMNS, PLACE_TABLE_COLUMNS
 from sim.runs.output import write_columns_md
 
 __all__ = ["TABLE_COLUMNS", "compare_tables", "write_compare_columns"]
@@ -89,9 +89,8 @@ def compare_tables() -> dict[str, list[str]]:
         "impact.parquet": list(IMPACT_COLUMNS),
         "account.parquet": list(ACCOUNT_COLUMNS),
         "costs.parquet": list(COST_COLUMNS),
-        "runs/places": [*front, "run", "month", "calendar_month", "place", "name",
-                        *PLACE_INDICATORS],
-        "runs/national": [*front, "run", "month", "calendar_month", *NATIONAL_COLUMNS],
+        "runs/places": [*front, "run", *PLACE_TABLE_COLUMNS],
+        "runs/national": [*front, "run", *NATIONAL_TABLE_COLUMNS],
         "runs/account": [*front, "month", "area", "term", "value"],
     }
 

@@ -30,7 +30,8 @@ from sim.runs import interrupts
 from sim.sweeps.worker import RunOutcome, recorded
 from sim.world.geographies import geography_from_options
 
-__all__ = ["PairTask", "PairOutcome", "run_pair", "first_policy_month", "same_national"]
+__all__ = ["Lockstep", "PairTask", "PairOutcome", "run_pair", "first_policy_month",
+           "same_national"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,46 @@ def same_national(a: dict[str, float], b: dict[str, float]) -> bool:
     return sorted(b) == keys and np.array_equal(x, y, equal_nan=True)
 
 
+class Lockstep:
+    """A baseline model and its policy model (same seed), stepped together month by month.
+
+    Common random numbers make the two identical until the first policy month; each
+    :meth:`step` checks that they are, and measures the additionality account
+    (:class:`~sim.comparison.account.AccountTracker`) from that month on. Used by
+    :func:`simulate_pair` and by the dashboard's model.
+
+    Args:
+        baseline: the baseline model, built (after its burn-in) and not yet stepped.
+        policy: the policy model, built with the same seed.
+        first_month: the first recorded month any lever spends (1 when none does).
+    """
+
+    def __init__(self, baseline: LabourMarket, policy: LabourMarket, first_month: int) -> None:
+        self.baseline = baseline
+        self.policy = policy
+        self.first_month = first_month
+        self.tracker = AccountTracker(policy, baseline)
+
+    def step(self) -> dict[str, dict[str, float]]:
+        """One recorded month of both runs; returns the month's account by area and term.
+
+        Raises:
+            RuntimeError: the runs differ before the first policy month.
+        """
+        month = self.baseline.month + 1
+        if month == self.first_month:
+            self.tracker.start()
+        self.baseline.step()
+        self.policy.step()
+        if month < self.first_month and not same_national(self.baseline.national,
+                                                          self.policy.national):
+            raise RuntimeError(
+                f"the policy run differs from its baseline in month {month}, before the "
+                f"first policy month ({self.first_month}): common random numbers are broken"
+            )
+        return self.tracker.month()
+
+
 def simulate_pair(baseline: Any, policy: Any, seed: int,
                   on_month: Callable[[], None] | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -98,20 +139,10 @@ def simulate_pair(baseline: Any, policy: Any, seed: int,
     validate_for_geography(policy, geography)
     base_model = LabourMarket(baseline, rng=seed, geography=geography, on_month=on_month)
     pol_model = LabourMarket(policy, rng=seed, geography=geography, on_month=on_month)
-    first = first_policy_month(policy) or 1
-    tracker = AccountTracker(pol_model, base_model)
+    pair = Lockstep(base_model, pol_model, first_policy_month(policy) or 1)
     rows: list[tuple[int, str, str, float]] = []
     for month in range(1, baseline.run.months + 1):
-        if month == first:
-            tracker.start()
-        base_model.step()
-        pol_model.step()
-        if month < first and not same_national(base_model.national, pol_model.national):
-            raise RuntimeError(
-                f"the policy run differs from its baseline in month {month}, before the "
-                f"first policy month ({first}): common random numbers are broken"
-            )
-        for area, terms in tracker.month().items():
+        for area, terms in pair.step().items():
             rows.extend((month, area, term, value) for term, value in terms.items())
         if on_month is not None:
             on_month()

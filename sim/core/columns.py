@@ -22,9 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sim.core.indicators import AGGREGATIONS, INDICATORS
+from sim.core.indicators import AGGREGATIONS, INDICATORS, NATIONAL_COLUMNS, PLACE_INDICATORS
 
-__all__ = ["KEY_COLUMNS", "ColumnDocs", "columns_markdown", "describe", "field_metadata"]
+__all__ = [
+    "KEY_COLUMNS",
+    "NATIONAL_TABLE_COLUMNS",
+    "PLACE_TABLE_COLUMNS",
+    "ColumnDocs",
+    "columns_markdown",
+    "describe",
+    "field_metadata",
+]
 
 #: Column name -> (unit, description), for columns a table describes itself.
 ColumnDocs = Mapping[str, tuple[str, str]]
@@ -45,6 +53,13 @@ KEY_COLUMNS: dict[str, tuple[str, str]] = {
     "scenario": ("text", "scenario (policy) name"),
     "run": ("text", "which run of a pair: 'policy' or 'baseline' (common random numbers)"),
 }
+
+#: The columns of a run's places table, in order (``places.parquet``; a sweep's and a
+#: comparison's ``places`` datasets put their own keys before them).
+PLACE_TABLE_COLUMNS: tuple[str, ...] = ("month", "calendar_month", "place", "name",
+                                        *PLACE_INDICATORS)
+#: The columns of a run's national table, in order (``national.parquet``).
+NATIONAL_TABLE_COLUMNS: tuple[str, ...] = ("month", "calendar_month", *NATIONAL_COLUMNS)
 
 
 def describe(name: str, extra: ColumnDocs | None = None) -> tuple[str, str] | None:

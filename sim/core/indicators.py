@@ -7,7 +7,7 @@ across places (``theil_<name>`` and ``cv_<name>``, for the indicators in
 :data:`INEQUALITY_INDICATORS`). Everything else reads this table: the per-place and
 national values (:func:`aggregate`), the Region agents' attributes and the
 DataCollector's reporters (:mod:`sim.core.model`), the Parquet column metadata
-(:func:`column_metadata`, :func:`read_units`), the figures' labels and units
+(:func:`sim.core.columns.field_metadata`, :func:`read_units`), the figures' labels and units
 (:mod:`sim.viz.plots`), the command line's summary (:mod:`sim.cli`) and the indicator
 table of docs/ODD.md (:func:`markdown_table`, written by ``tools/indicator_table.py``).
 
@@ -81,7 +81,6 @@ __all__ = [
     "REGISTRY",
     "Indicator",
     "aggregate",
-    "column_metadata",
     "markdown_table",
     "measured_flows",
     "ratio",
@@ -627,21 +626,6 @@ def measured_flows(
 
 
 # ------------------------------------------------------------------------- metadata
-def column_metadata(name: str) -> dict[bytes, bytes] | None:
-    """Arrow field metadata of an output column: unit, description and aggregation.
-
-    Returns None for a column that is not an indicator (``month``, ``place``, ``name``).
-    """
-    ind = INDICATORS.get(name)
-    if ind is None:
-        return None
-    return {
-        b"unit": ind.unit.encode(),
-        b"description": ind.description.encode(),
-        b"aggregation": AGGREGATIONS[ind.aggregation].encode(),
-    }
-
-
 def read_indicator_metadata(path: str | Path) -> dict[str, dict[str, str]]:
     """Unit, description (and, for an indicator, aggregation) of each column of a
     Parquet file written by the model (the key columns such as ``month`` included).

@@ -68,6 +68,7 @@ from sim.agents.workers import ABSENT, EMPLOYED, UNEMPLOYED
 from sim.config.checks import validate_for_geography
 from sim.config.scenario import Scenario, load_scenario
 from sim.core.calendar import calendar_months
+from sim.core.columns import PLACE_TABLE_COLUMNS
 from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS, measured_flows, ratio
 from sim.core.indicators import aggregate as aggregate_indicators
 from sim.core.mesa_scenario import MesaScenario
@@ -710,9 +711,7 @@ class LabourMarket(mesa.Model):
         """Recorded place indicators: one row per place and month (months from 1), with
         the calendar month of each (``calendar_month``, from ``run.start``)."""
         if self.month == 0 or not self.record:
-            return pd.DataFrame(
-                columns=["month", "calendar_month", "place", "name", *PLACE_INDICATORS]
-            )
+            return pd.DataFrame(columns=list(PLACE_TABLE_COLUMNS))
         df = self.datacollector.get_agent_vars_dataframe().reset_index()
         step_col = "Step" if "Step" in df.columns else df.columns[0]
         df = df.rename(columns={step_col: "month", "code": "place"})
@@ -722,7 +721,7 @@ class LabourMarket(mesa.Model):
         df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns])
         df.insert(2, "name", df["place"].map(names))
         df["calendar_month"] = self._calendar(df["month"])
-        df = df[["month", "calendar_month", "place", "name", *PLACE_INDICATORS]]
+        df = df[list(PLACE_TABLE_COLUMNS)]
         return df.sort_values(["month", "place"], kind="stable").reset_index(drop=True)
 
     def regions_frame(self) -> pd.DataFrame:

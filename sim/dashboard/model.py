@@ -26,8 +26,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.comparison.account import AREAS, TERMS, AccountTracker
-from sim.comparison.pairs import first_policy_month, same_national
+from sim.comparison.account import AREAS, TERMS
+from sim.comparison.pairs import Lockstep, first_policy_month
 from sim.config.scenario import Scenario
 from sim.core.calendar import calendar_months
 from sim.core.model import LabourMarket
@@ -130,7 +130,7 @@ class PolicyDashboardModel(mesa.Model):
             self.cache.burned_in(self.scenario_base, seed), self.scenario_policy)
         self.first_month = first_policy_month(self.scenario_policy) or 1
         self.horizon = self.scenario_base.run.months
-        self.tracker = AccountTracker(self.policy, self.baseline)
+        self.pair = Lockstep(self.baseline, self.policy, self.first_month)
         self._rows: list[tuple[int, str, str, float]] = []
         self._costs: list[tuple[int, float, float, float]] = []
         self.spend = 0.0
@@ -144,16 +144,7 @@ class PolicyDashboardModel(mesa.Model):
     def step(self) -> None:
         """One recorded month of both runs, then the account and the spend."""
         month = self.month + 1
-        if month == self.first_month:
-            self.tracker.start()
-        self.baseline.step()
-        self.policy.step()
-        if month < self.first_month and not same_national(self.baseline.national,
-                                                          self.policy.national):
-            raise RuntimeError(
-                f"the policy run differs from its baseline in month {month}, before the "
-                f"lever's first month ({self.first_month}): common random numbers are broken")
-        terms = self.tracker.month()
+        terms = self.pair.step()
         for area, values in terms.items():
             self._rows.extend((month, area, term, value) for term, value in values.items())
         self.spend += float(self.policy.national.get("policy_spend", 0.0))

@@ -41,7 +41,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.config.scenario import Scenario, split_key
-from sim.core.indicators import NATIONAL_COLUMNS, PLACE_INDICATORS
+from sim.core.columns import NATIONAL_TABLE_COLUMNS, PLACE_TABLE_COLUMNS
 from sim.runs.api import library_versions, source_commit
 from sim.runs.output import OutputError, write_columns_md, write_json, write_table
 from sim.sweeps.design import Design
@@ -199,8 +199,8 @@ class SweepStore:
         names = list(self.design.names)
         front = [*KEY_COLUMNS, *names]
         tables = {
-            "places": [*front, "month", "calendar_month", "place", "name", *PLACE_INDICATORS],
-            "national": [*front, "month", "calendar_month", *NATIONAL_COLUMNS],
+            "places": [*front, *PLACE_TABLE_COLUMNS],
+            "national": [*front, *NATIONAL_TABLE_COLUMNS],
             "failures.parquet": [*KEY_COLUMNS, *names, *_FAILURE_COLUMNS],
         }
         params = self._parameter_docs

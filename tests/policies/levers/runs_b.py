@@ -13,9 +13,7 @@ import pandas as pd
 import sim
 from sim.config.scenario import Scenario, parse_scenario
 from sim.core.model import LabourMarket
-
-SMALL = "scenarios/small.toml"
-SEED = 7
+from tests.policies.levers.common import SEED, SMALL  # one scenario and seed for every lever
 
 
 def scenario(months: int = 12, burn_in: int = 12, scale: float = 0.0005,
