@@ -199,9 +199,10 @@ class Search(Section):
         "8 months or more (linear from 0 at the start of the spell), score units",
     )
     public_listing_share: Share = Field(
-        0.2651,
+        0.34,
         description="share of each firm's openings listed each month in the channel where "
-        "the unemployed search (Jobcentre Plus and public job boards); the unemployed "
+        "the unemployed search (Jobcentre Plus and public job boards; about 34% of all "
+        "vacancies were notified to them, Manpower Services Commission survey of 1977); the unemployed "
         "search only there, and openings they leave unfilled go to the open market the "
         "same month; 0: one market for all searchers, share",
     )
