@@ -86,9 +86,11 @@ def count_measured_flows(status, home, skill, age, b_status, b_home, b_age, b_sp
     ``status``, ``home``, ``skill`` and ``age`` are the worker columns now; ``b_*`` the
     columns ``status``, ``home``, ``age_months`` and ``months_unemployed`` at last
     month's tally (ignored when ``has_before`` is False: the flows are then zero). A row
-    counts in a flow only when it is not free now (``absent``) and its age did not fall
-    (a row freed by a retirement and refilled by an entrant starts young), so only
-    people present both months count, as in the survey's matched sample.
+    counts in a flow only when it is not free now (``absent``), it existed last month
+    (the table grows when entrants or immigrants need more rows than are free: the rows
+    past last month's length are new people) and its age did not fall (a row freed by a
+    retirement and refilled by an entrant starts young), so only people present both
+    months count, as in the survey's matched sample.
     """
     out[:] = 0
     for i in range(status.shape[0]):
@@ -108,7 +110,8 @@ def count_measured_flows(status, home, skill, age, b_status, b_home, b_age, b_sp
                 out[p, 12] += 1
                 if is_u:
                     out[p, 11] += 1
-        if not has_before or age[i] < b_age[i]:
+        # Rows past last month's table (it grew this month) are new people.
+        if not has_before or i >= b_status.shape[0] or age[i] < b_age[i]:
             continue
         bs = b_status[i]
         if bs == employed:

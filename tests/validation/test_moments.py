@@ -147,6 +147,25 @@ def test_measured_flows_compare_each_worker_with_last_month():
     assert first["active_advanced"].tolist() == [0, 2]
 
 
+def test_measured_flows_skip_the_rows_the_table_grew_by():
+    """When entrants or immigrants need more rows than are free, the worker table grows:
+    the rows past last month's length are new people and count in no flow (before the
+    fix the kernel read past the end of last month's arrays, so two identical runs could
+    differ in the measured job-loss and job-finding rates)."""
+    E, U, A = 0, 1, 4
+    before = {"status": np.array([E, U]), "home": np.array([0, 0]),
+              "age_months": np.array([300, 300]), "months_unemployed": np.array([0, 2])}
+    now = {"status": np.array([U, E, U, E]), "home": np.array([0, 0, 0, 0]),
+           "age_months": np.array([301, 301, 500, 500]),
+           "months_unemployed": np.array([0, 0, 0, 0]), "skill": np.array([1, 1, 1, 1])}
+    got = measured_flows(before, now, 1, employed=E, unemployed=U, absent=A)
+    assert got["employed_before"].tolist() == [1]
+    assert got["employed_to_unemployed"].tolist() == [1]
+    assert got["unemployed_before"].tolist() == [1]
+    assert got["unemployed_to_employed"].tolist() == [1]
+    assert got["movers"].tolist() == [0]
+
+
 def test_net_migration_by_region_cancels_moves_within_a_region():
     """Districts summed to regions: a move between two districts of one region is no flow."""
     places = pd.DataFrame({
