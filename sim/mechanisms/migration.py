@@ -79,7 +79,11 @@ with the same parameters.
   internal inflow is its outflow less its expected net international inflow (relative
   to the national mean), so that internal net migration balances international net
   migration at the start (London's internal net outflow is the counterpart of its net
-  immigration).
+  immigration). During the burn-in the residual is corrected every 24 months on the
+  flows measured (``settle_amenity``, :meth:`Migration._settle_amenity`): the newcomers
+  from abroad and the job-keeping rule, which the start's calibration leaves out, shift
+  the flows, and without the correction London lost about 2 working-age residents per
+  1,000 a year while the East of England gained about 5.
 * :math:`F` fixed moving cost and :math:`c` cost per travel minute (GBP a week
   equivalents, ESTIMATE, calibrated so that about 5% of people a year move between
   local authority districts at ``uk-lad`` (ONS internal migration 2013-2015,
