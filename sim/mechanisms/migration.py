@@ -212,8 +212,9 @@ class MigrationParams(Section):
         True, description="set the residual amenity so that the start is a steady state"
     )
     settle_amenity: bool = Field(
-        True, description="during the burn-in, adjust the residual amenity so that each "
-        "place's population returns to its start (fixed from the first recorded month)",
+        True, description="during the burn-in, correct the residual amenity every 24 months "
+        "on the measured flows so that no place's population drifts (fixed from the first "
+        "recorded month)",
     )
 
     @model_validator(mode="after")
