@@ -384,13 +384,12 @@ class Migration(Mechanism):
         often unemployed, so freer to move) and the job-keeping rule shift the flows:
         without this step London lost about 2.3 working-age residents per 1,000 a year
         over the recorded decade while the East of England gained 4.7 (regions, scale
-        0.01, 5 replications). The correction is the start calibration's fixed-point step
-        applied to the flows measured over the window. Raising ``xi_d`` by ``delta`` raises the
-        moves into ``d`` and lowers the moves out of it, each by about ``delta / sigma`` of
-        itself (the logit), so with ``I_d`` and ``O_d`` the internal moves into and out of
-        ``d`` over the window and ``Delta N_d`` the change of its residents (from every
-        source: internal, international, demography), the Newton step that would have
-        offset the change is
+        0.01, 5 replications). The correction is a Newton step on the flows measured over
+        the window. Raising ``xi_d`` by ``delta`` raises the moves into ``d`` and lowers the
+        moves out of it, each by about ``delta / sigma`` of itself (the logit), so with
+        ``I_d`` and ``O_d`` the internal moves into and out of ``d`` over the window and
+        ``Delta N_d`` the change of its residents (from every source: internal,
+        international, demography), the step that would have offset the change is
 
             xi_d <- xi_d - sigma Delta N_d / (I_d + O_d)
 
