@@ -20,6 +20,7 @@ from sim.comparison.api import CompareResults
 from tests.viz.figure_rules import (
     axes_without_legend,
     caption_of,
+    keep_saved_figures,
     percent_ticks,
     png_description,
 )
@@ -76,14 +77,7 @@ def _results(out) -> CompareResults:
 @pytest.fixture
 def drawn(tmp_path, monkeypatch):
     """Write the report; return its page, directory and the figures saved (name -> figure)."""
-    figures = {}
-    save = report.save_captioned
-
-    def keep(fig, path, caption, **kwargs):
-        figures[path.name] = fig
-        return save(fig, path, caption, **kwargs)
-
-    monkeypatch.setattr(report, "save_captioned", keep)
+    figures = keep_saved_figures(monkeypatch, report)
     page = report.write_report(_results(tmp_path), _geography(), {"grants": ["P1"]})
     return page.read_text(encoding="utf-8"), tmp_path, figures
 

@@ -28,6 +28,7 @@ from sim.validation.targets import workplace_ratio_data
 from tests.viz.figure_rules import (
     axes_without_legend,
     caption_of,
+    keep_saved_figures,
     percent_ticks,
     png_description,
 )
@@ -83,14 +84,7 @@ def drawn(tmp_path, monkeypatch):
     groups = {("uk-itl1", "baseline"): _group("uk-itl1", "baseline", regions, 1),
               ("uk-itl1", "cycle"): _group("uk-itl1", "cycle", regions, 2),
               ("uk-lad", "baseline"): _group("uk-lad", "baseline", districts, 3)}
-    figures = {}
-    save = report.save_captioned
-
-    def keep(fig, path, caption, **kwargs):
-        figures[path.name] = fig
-        return save(fig, path, caption, **kwargs)
-
-    monkeypatch.setattr(report, "save_captioned", keep)
+    figures = keep_saved_figures(monkeypatch, report)
     result = ValidationReport(table=evaluate({}), out=tmp_path)
     report.write_report(result, groups)
     return (tmp_path / "report.html").read_text(encoding="utf-8"), tmp_path, figures

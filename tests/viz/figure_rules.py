@@ -9,7 +9,9 @@ one labelled series has a legend.
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
+import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
@@ -56,3 +58,17 @@ def axes_without_legend(fig: Figure) -> list[str]:
         if len(handles) > 1 and ax.get_legend() is None:
             missing.append(ax.get_title() or "?")
     return missing
+
+
+def keep_saved_figures(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> dict[str, Figure]:
+    """Record every figure ``module.save_captioned`` saves (file name -> figure), still
+    saving it, so a test can check the figures a report drew."""
+    figures: dict[str, Figure] = {}
+    save = module.save_captioned
+
+    def keep(fig, path, caption, **kwargs):
+        figures[path.name] = fig
+        return save(fig, path, caption, **kwargs)
+
+    monkeypatch.setattr(module, "save_captioned", keep)
+    return figures
