@@ -222,6 +222,11 @@ class Flows(Section):
         0.9273, description="inactive people (without a caring or disability constraint) who "
         "look for work while staying inactive, a month; a hire moves them straight to work"
     )
+    settle_job_loss: bool = Field(
+        True, description="during the burn-in, scale each place's layoff rate so that its "
+        "unemployment rate settles at the data's (the place's job-loss fundamental, fixed "
+        "afterwards; the multipliers average 1 over the labour force)"
+    )
 
 
 class Wages(Section):

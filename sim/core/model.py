@@ -259,9 +259,16 @@ class LabourMarket(mesa.Model):
         self._inactive_search = np.full(
             self.geography.n_places, scenario.flows.inactive_search_share
         )
+        # Each place's job-loss multiplier (1 unless settled during the burn-in:
+        # :meth:`_settle_job_loss`).
+        self._job_loss = np.ones(self.geography.n_places)
+        self._log_job_loss = np.zeros(self.geography.n_places)
+        self._unemployment_target = self.geography.places["unemployment_rate"].to_numpy(
+            dtype=float
+        )
         # The kernels' rules that do not change during a run (validated once).
         self._flow_rates = FlowRates.from_scenario(
-            scenario.flows, self._entry_rate, self._inactive_search
+            scenario.flows, self._entry_rate, self._inactive_search, self._job_loss
         )
         self._search_rules = SearchRules.from_scenario(scenario.search)
         self._wages: WageRules | None = None  # rebuilt when the bargaining power changes
@@ -668,6 +675,8 @@ class LabourMarket(mesa.Model):
         self.state.accounts.indicators = per_place
         if self.state.clock.in_burn_in:
             self._settle_inactive_flows()
+            if sc.flows.settle_job_loss:
+                self._settle_job_loss()
 
     def _settle_inactive_flows(self) -> None:
         """During the burn-in, scale each place's flows out of inactivity so that its
@@ -697,6 +706,38 @@ class LabourMarket(mesa.Model):
         np.clip(self._entry_rate_start * m, 0.0, 1.0, out=self._entry_rate)
         np.clip(self.state.scenario.flows.inactive_search_share * m, 0.0, 1.0,
                 out=self._inactive_search)
+
+    def _settle_job_loss(self) -> None:
+        """During the burn-in, scale each place's layoff rate so that its unemployment
+        rate settles at the data's: the place's job-loss fundamental.
+
+        Places differ in unemployment mostly through job loss, not job finding (Kuhn,
+        Manovskii and Qiu 2021; Bilal 2023), and the model's layoff rates differ by place
+        only through the skill mix. The multiplier ``m_p`` of the layoff rate of the
+        residents of place ``p`` stands for what the model leaves out about them (age,
+        health, contracts, industries). An integral rule on
+        ``x_p = ln(unemployment rate now / the data's)`` sets, each month,
+
+            z_p <- z_p - k x_p,    m_p = exp(z_p) / sum_q L_q exp(z_q) / sum_q L_q
+
+        with ``k`` = ``_JOB_LOSS_GAIN`` (0.05), ``z_p`` kept within ``+-ln 4`` and ``L_q``
+        the labour force, so the multipliers average 1 over the labour force and the
+        national layoff rate stays the calibrated one. From the first recorded month
+        ``m_p`` stays fixed.
+        """
+        counts = self._counts
+        employed = counts[:, COUNT_COLUMNS.index("employed")]
+        unemployed = counts[:, COUNT_COLUMNS.index("unemployed")]
+        labour_force = employed + unemployed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.log(unemployed / labour_force / self._unemployment_target)
+        x = np.where(np.isfinite(x), x, 0.0)
+        self._log_job_loss -= _JOB_LOSS_GAIN * x
+        np.clip(self._log_job_loss, -_JOB_LOSS_LOG_BOUND, _JOB_LOSS_LOG_BOUND,
+                out=self._log_job_loss)
+        m = np.exp(self._log_job_loss)
+        m /= np.sum(labour_force * m) / max(np.sum(labour_force), 1.0)
+        self._job_loss[:] = m
 
     def _stage_wage_curve(self) -> None:
         """Next month's bargaining power by place, from this month's local tightness."""
@@ -748,6 +789,13 @@ class LabourMarket(mesa.Model):
 #: Gains of the rule that settles the flows out of inactivity during the burn-in
 #: (:meth:`LabourMarket._settle_inactive_flows`).
 _ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL = 10.0, 0.5
+
+#: Gain of the rule that settles each place's job-loss multiplier during the burn-in
+#: (:meth:`LabourMarket._settle_job_loss`), a month.
+_JOB_LOSS_GAIN = 0.05
+#: Bound of ``|ln m_p|`` before the multipliers are normalised: a place's residents lose
+#: their jobs at most 4 times as often as, or a quarter as often as, the average.
+_JOB_LOSS_LOG_BOUND = float(np.log(4.0))
 
 
 def _inactive_share(counts: np.ndarray) -> np.ndarray:

@@ -230,6 +230,9 @@ class FlowRates(NamedTuple):
             does not enter unemployment searches this month while staying inactive, by
             home place, a month (``flows.inactive_search_share`` times the place's
             multiplier settled during the burn-in, like ``entry_rate``).
+        job_loss: (P,) multiplier of the layoff rate by home place (the place's job-loss
+            fundamental, settled during the burn-in so that its unemployment rate is the
+            data's; 1 everywhere when ``flows.settle_job_loss`` is off).
     """
 
     layoff_rate: _a(np.float64, 3)
@@ -237,16 +240,18 @@ class FlowRates(NamedTuple):
     exit_unemployed: float
     entry_rate: _a(np.float64, _N)
     inactive_search: _a(np.float64, _N)
+    job_loss: _a(np.float64, _N)
 
     @classmethod
     def from_scenario(cls, flows: Any, entry_rate: np.ndarray,
-                      inactive_search: np.ndarray) -> Self:
-        """From a ``[flows]`` section, and the entry rates and inactive search by place."""
+                      inactive_search: np.ndarray, job_loss: np.ndarray) -> Self:
+        """From a ``[flows]`` section, and the entry rates, inactive search and job-loss
+        multipliers by place."""
         return make(
             cls, layoff_rate=np.asarray(flows.layoff_rate, dtype=np.float64),
             exit_employed=flows.exit_to_inactivity_employed,
             exit_unemployed=flows.exit_to_inactivity_unemployed, entry_rate=entry_rate,
-            inactive_search=inactive_search,
+            inactive_search=inactive_search, job_loss=job_loss,
         )
 
 

@@ -5,7 +5,9 @@ worker ``i`` with skill ``s`` living in place ``p`` (all rates monthly):
 
 * employed: if the employer exits this month (``firm_exiting``), laid off and
   treated as unemployed for the rest of the month; otherwise laid off to
-  unemployment with probability ``layoff_rate[s] + shed_j`` (``shed_j`` the
+  unemployment with probability ``layoff_rate[s] m_p + shed_j`` (``m_p`` the job-loss
+  multiplier of the worker's home place, settled during the burn-in, 1 when
+  ``flows.settle_job_loss`` is off; ``shed_j`` the
   employer's shedding of employment above its target in a downturn,
   :mod:`sim.mechanisms.cycle`; 0 without the business cycle); otherwise leaves the labour
   force with ``exit_employed`` (times ``constrained_exit_multiplier`` for a
@@ -206,6 +208,7 @@ def _flows_chunks(
     firm_place = firms.place
     firm_productivity = firms.productivity
     layoff_rate = rates.layoff_rate
+    job_loss = rates.job_loss
     exit_employed = rates.exit_employed
     exit_unemployed = rates.exit_unemployed
     entry_rate = rates.entry_rate
@@ -273,8 +276,9 @@ def _flows_chunks(
                     st = UNEMPLOYED
                 else:
                     s = skill[i]
-                    # x + 0.0 == x: no shedding leaves the layoff rate bit-identical.
-                    lay = layoff_rate[s] + firm_shed[j]
+                    # x + 0.0 == x and x * 1.0 == x: no shedding and no job-loss
+                    # multiplier leave the layoff rate bit-identical.
+                    lay = layoff_rate[s] * job_loss[home[i]] + firm_shed[j]
                     exit_e = exit_employed
                     if constrained[i]:
                         exit_e *= (

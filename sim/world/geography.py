@@ -694,6 +694,24 @@ def _check_connected(graph: nx.Graph, table: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def census_workers_ratio() -> pd.Series:
+    """People working in each ITL1 region per resident in work (2011 Census, WU03UK).
+
+    Workers in region ``r``: everyone whose fixed workplace is in ``r``, wherever they
+    live, plus ``r``'s residents who work mainly at home or have no fixed place of work;
+    residents in work: all of ``r``'s residents in work (also those working offshore or
+    abroad). Both sides count the same people (aged 16-74, main job), so the ratio says
+    only where work is. ``sim/data/geo/uk_commute_2011_itl1_long.csv``.
+    """
+    d = read_data_csv("geo/uk_commute_2011_itl1_long.csv")
+    regions = d["residence_itl121cd"].unique()
+    fixed = d[d["workplace_itl121cd"].isin(regions)].groupby("workplace_itl121cd")["persons"]
+    at_home = d[d["workplace_itl121cd"].isin(["HOME", "NO_FIXED_PLACE"])].groupby(
+        "residence_itl121cd")["persons"]
+    residents = d.groupby("residence_itl121cd")["persons"].sum()
+    return (fixed.sum() + at_home.sum().reindex(fixed.sum().index, fill_value=0)) / residents
+
+
 def uk_itl1() -> Geography:
     """The 12 UK ITL1 regions (TLC North East .. TLN Northern Ireland) from shipped data.
 
@@ -712,6 +730,15 @@ def uk_itl1() -> Geography:
     * ``gva_per_hour_gbp``: smoothed GVA per hour worked, 2019; ``median_weekly_pay_gbp``: ASHE
       2019 median, all employees (the full-time column kept as
       ``median_weekly_pay_fulltime_gbp_estimate`` is an ESTIMATE).
+    * ``workplace_jobs``: where the jobs are: the region's employed residents (APS 2019)
+      times the people working in the region per resident in work in the 2011 Census
+      (:func:`census_workers_ratio`; London 1.13, the East of England 0.93). ONS workforce
+      jobs 2019 (kept as ``workforce_jobs``) count jobs, not people: second jobs, the
+      self-employed and workers over 64 as well, against residents in work aged 16-64.
+      Their ratio to employed residents differs by region for reasons other than where work
+      is: relative to the UK's, Scotland's is 5.4% and the North East's 9.4% lower, where
+      the Census's count of the same people on both sides has 0.3% and 2.1%; and in the
+      model every missing job is an unemployed resident.
     * ``broadband_share``/``gigabit_share``: Ofcom, January 2024 (no regional 2019 figures).
     * ``rd_business_gbp_m``: BERD 2022; ``rd_public_gbp_m``: public-funded R&D, FYE 2021.
     * ``internal_commute_minutes``/``access_minutes``: the area-based approximation of the
@@ -719,7 +746,7 @@ def uk_itl1() -> Geography:
       45-minute cap).
 
     Extra columns: ``ons_code``, ``main_city``, ``main_city_lat``, ``main_city_lon``,
-    ``employed`` (16-64), ``workplace_jobs``, ``hours_worked_per_week``,
+    ``employed`` (16-64), ``workplace_jobs``, ``workforce_jobs``, ``hours_worked_per_week``,
     ``median_weekly_pay_fulltime_gbp_estimate`` and ``skill_share_advanced_status``.
 
     The transport graph joins the regions' main cities (mapped to region codes) plus Edinburgh
@@ -762,7 +789,9 @@ def uk_itl1() -> Geography:
             "main_city_lat": raw["main_city_lat"],
             "main_city_lon": raw["main_city_lon"],
             "employed": raw["employed_16_64_aps_2019"].astype(np.float64),
-            "workplace_jobs": raw["workplace_jobs_2019"].astype(np.float64),
+            "workplace_jobs": raw["employed_16_64_aps_2019"].astype(np.float64)
+            * census_workers_ratio().reindex(raw.index).to_numpy(),
+            "workforce_jobs": raw["workplace_jobs_2019"].astype(np.float64),
             "hours_worked_per_week": raw["hours_worked_per_week_2019"].astype(np.float64),
             "median_weekly_pay_fulltime_gbp_estimate": raw[
                 "median_weekly_pay_fulltime_2019_ESTIMATE"

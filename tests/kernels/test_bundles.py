@@ -43,7 +43,7 @@ BUNDLE_TYPES = [
 
 def _rates(**changes):
     fields = dict(layoff_rate=np.zeros(3), exit_employed=0.01, exit_unemployed=0.02,
-                  entry_rate=np.zeros(4), inactive_search=np.zeros(4))
+                  entry_rate=np.zeros(4), inactive_search=np.zeros(4), job_loss=np.ones(4))
     fields.update(changes)
     return fields
 

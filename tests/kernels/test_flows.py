@@ -112,6 +112,9 @@ def _economy(seed: int, *, n: int | None = None, zero_rates: bool = False) -> di
     # Usually no shedding (the business cycle off); otherwise extra layoff probabilities.
     shed = zero_rates or rng.random() < 0.5
     par["firm_shed"] = np.zeros(f) if shed else rng.uniform(0.0, 0.3, f)
+    # Usually each place's job-loss multiplier settled somewhere in [1/4, 4]; sometimes 1.
+    ones = zero_rates or rng.random() < 0.3
+    par["job_loss"] = np.ones(p) if ones else np.exp(rng.uniform(-np.log(4), np.log(4), p))
     # Usually a retirement age inside the range of ages (some retire), sometimes off.
     off = zero_rates or rng.random() < 0.3
     par["retirement_age_months"] = 0 if off else int(rng.integers(17 * 12, 67 * 12))
@@ -130,7 +133,8 @@ def _flows(key, w: dict, q: dict, employment: np.ndarray, searching, separations
         q["firm_exiting"], q.get("firm_shed", np.zeros(q["n_firms"])),
         make(FlowRates, layoff_rate=q["layoff_rate"], exit_employed=q["exit_employed"],
              exit_unemployed=q["exit_unemployed"], entry_rate=q["entry_rate"],
-             inactive_search=np.full(q["n_places"], float(q.get("inactive_search", 0.0)))),
+             inactive_search=np.full(q["n_places"], float(q.get("inactive_search", 0.0))),
+             job_loss=q.get("job_loss", np.ones(q["n_places"]))),
         search_rules(ojs_share=q["ojs_share"]),
         wage_rules(q["n_places"], phi=q["phi"], skill_premium=q["skill_premium"],
                    benefit=q["benefit"], replacement_ratio=q["replacement_ratio"],
@@ -295,7 +299,8 @@ def _check_month(e: dict, after: dict, searching, separations, retirements) -> N
     # force more often (less so in a remote job, or unemployed and remote-capable).
     u = _draws(e["key"], n)
     shed = q.get("firm_shed", np.zeros(q["n_firms"]))
-    lay = q["layoff_rate"][before["skill"]] + shed[np.maximum(j0, 0)]
+    lay = (q["layoff_rate"][before["skill"]] * q["job_loss"][before["home"]]
+           + shed[np.maximum(j0, 0)])
     cons = before["constrained"]
     m, mr = q["constrained_exit_multiplier"], q["remote_exit_multiplier"]
     exit_e = q["exit_employed"] * np.where(cons, np.where(before["remote"], mr, m), 1.0)
@@ -454,6 +459,7 @@ def test_flows_do_not_depend_on_chunking() -> None:
 def test_flows_full_layoff_sends_everyone_employed_to_unemployment(seed: int) -> None:
     e = _economy(seed, n=400)
     e["par"]["layoff_rate"][:] = 1.0
+    e["par"]["job_loss"][:] = 1.0
     e["par"]["retirement_age_months"] = 0
     after, searching, separations, retirements = _run(e)
     was_emp = e["workers"]["status"] == EMP
