@@ -19,6 +19,7 @@ from sim.world.geography import (
     Geography,
     GeographyError,
     build_from_tables,
+    census_workers_ratio,
     core_periphery,
     grid,
     internal_commute_from_area,
@@ -108,6 +109,24 @@ def test_uk_values_are_converted_from_percentages(uk: Geography) -> None:
     assert london["rd_business_gbp_m"] == 10816
     for column in ("employment_rate", "unemployment_rate", "broadband_share", "gigabit_share"):
         assert uk.places[column].between(0, 1).all(), column
+
+
+def test_uk_jobs_are_employed_residents_times_the_census_workers_ratio(uk: Geography) -> None:
+    """Jobs by region: employed residents (APS 2019) times the 2011 Census's people working
+    in the region per resident in work (WU03UK); ONS workforce jobs are kept apart."""
+    ratio = census_workers_ratio()
+    assert list(ratio.index) == list(uk.places.index)
+    # Hand-checked from sim/data/geo/uk_commute_2011_itl1_long.csv: London draws in
+    # commuters (1.126), the East of England and the South East send them (0.931, 0.954),
+    # Scotland and Northern Ireland are nearly closed (0.994, 0.986).
+    assert ratio["TLI"] == pytest.approx(1.1263, abs=1e-4)
+    assert ratio["TLH"] == pytest.approx(0.9310, abs=1e-4)
+    assert ratio["TLJ"] == pytest.approx(0.9544, abs=1e-4)
+    assert ratio["TLM"] == pytest.approx(0.9942, abs=1e-4)
+    assert ratio["TLN"] == pytest.approx(0.9864, abs=1e-4)
+    places = uk.places
+    np.testing.assert_allclose(places["workplace_jobs"], places["employed"] * ratio)
+    assert places["workforce_jobs"]["TLI"] == 5_748_843  # ONS workforce jobs 2019, kept
 
 
 def test_uk_skill_shares_sum_to_one(uk: Geography) -> None:
