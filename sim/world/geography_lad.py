@@ -49,13 +49,14 @@ Places (index ``lad21cd``; every column of :data:`sim.world.geography.REQUIRED_C
   These two columns are never listed as fallbacks.
 * ``internal_commute_minutes`` and ``access_minutes``: derived by ``build_from_tables`` with
   :func:`sim.world.geography.internal_commute_from_area` (area and density).
-* ``workplace_jobs``: where the jobs are. Each region's jobs (``workplace_jobs_2019`` of
-  ``uk/itl1_regions.csv``, ONS workforce jobs) shared out to its districts in proportion to
+* ``workplace_jobs``: where the jobs are. Each region's jobs (the ``workplace_jobs`` of
+  :func:`sim.world.geography.uk_itl1`: its employed residents times the 2011 Census's people
+  working in the region per resident in work) shared out to its districts in proportion to
   the people whose fixed place of work is there in the 2011 Census (``workplace_persons`` of
   ``geo/uk_workplace_2011_lad21.csv``, table WU03UK). The Census counts the City of London
   with Westminster and the Isles of Scilly with Cornwall; each pair's count is split in
   proportion to working-age population, so both of a pair have its jobs per resident
-  (APPROXIMATION). Jobs per employed resident (measured): 0.42 to 10.4, median 0.97; the
+  (APPROXIMATION). Jobs per employed resident (measured): 0.40 to 9.26, median 0.89; the
   Census's fixed workplaces per resident worker run from 0.33 to 7.8 (median 0.72, before
   home workers and the 2019 regional totals).
 * Extra columns: ``itl1`` (ITL1 region code), ``nation``, ``successor_code`` and
