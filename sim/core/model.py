@@ -718,7 +718,7 @@ class LabourMarket(mesa.Model):
         health, contracts, industries). An integral rule on
         ``x_p = ln(unemployment rate now / the data's)`` sets, each month,
 
-            z_p <- z_p - k x_p,    m_p = exp(z_p) / sum_q L_q exp(z_q) / sum_q L_q
+            z_p <- z_p - k x_p,    m_p = exp(z_p) / (sum_q L_q exp(z_q) / sum_q L_q)
 
         with ``k`` = ``_JOB_LOSS_GAIN`` (0.05), ``z_p`` kept within ``+-ln 4`` and ``L_q``
         the labour force, so the multipliers average 1 over the labour force and the
