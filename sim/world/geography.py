@@ -704,12 +704,12 @@ def census_workers_ratio() -> pd.Series:
     only where work is. ``sim/data/geo/uk_commute_2011_itl1_long.csv``.
     """
     d = read_data_csv("geo/uk_commute_2011_itl1_long.csv")
-    regions = d["residence_itl121cd"].unique()
-    fixed = d[d["workplace_itl121cd"].isin(regions)].groupby("workplace_itl121cd")["persons"]
-    at_home = d[d["workplace_itl121cd"].isin(["HOME", "NO_FIXED_PLACE"])].groupby(
-        "residence_itl121cd")["persons"]
-    residents = d.groupby("residence_itl121cd")["persons"].sum()
-    return (fixed.sum() + at_home.sum().reindex(fixed.sum().index, fill_value=0)) / residents
+    workplace, persons = d["workplace_itl121cd"], d["persons"]
+    by_residence = persons.groupby(d["residence_itl121cd"])
+    fixed = persons[workplace.isin(by_residence.groups)].groupby(workplace).sum()
+    at_home = persons[workplace.isin(["HOME", "NO_FIXED_PLACE"])].groupby(
+        d["residence_itl121cd"]).sum()
+    return (fixed + at_home) / by_residence.sum()
 
 
 def uk_itl1() -> Geography:
