@@ -34,7 +34,16 @@ def worker_bundle(cols: dict[str, np.ndarray]) -> WorkerColumns:
     for name, dtype in Workers.SCHEMA.items():
         if name not in cols:
             cols[name] = np.full(n, _MISSING.get(name, 0), dtype=dtype)
+    _check_rows("worker", n, {name: cols[name] for name in WorkerColumns._fields})
     return make(WorkerColumns, **{name: cols[name] for name in WorkerColumns._fields})
+
+
+def _check_rows(table: str, n: int, cols: dict[str, np.ndarray]) -> None:
+    """Every column has ``n`` rows: the kernels do not check bounds (numba's default),
+    so a short column would be read past its end, which may crash the process."""
+    short = {name: len(col) for name, col in cols.items() if len(col) != n}
+    if short:
+        raise ValueError(f"{table} columns with other than {n} rows: {short}")
 
 
 def firm_bundle(n_firms: int, **cols: np.ndarray) -> FirmColumns:
@@ -42,6 +51,7 @@ def firm_bundle(n_firms: int, **cols: np.ndarray) -> FirmColumns:
     for name, dtype in Firms.SCHEMA.items():
         if name not in cols:
             cols[name] = np.zeros(n_firms, dtype=dtype)
+    _check_rows("firm", n_firms, cols)
     return make(FirmColumns, **cols)
 
 
