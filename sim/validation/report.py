@@ -45,7 +45,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, StrMethodFormatter
 
-from sim.comparison.api import compare
+from sim.comparison.api import CompareResults, compare
+from sim.comparison.impact import periods_of
+from sim.comparison.spec import policy_scenarios
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
 from sim.sweeps.api import sweep
 from sim.sweeps.store import SweepResults
@@ -95,6 +97,12 @@ REMOTE_2024_FILE = "remote-2024.toml"
 #: The business-grants policy (the Regional Growth Fund's first rounds) whose cost per net
 #: additional job is a target (optional, like the cycle).
 GRANTS_FILE = "policies/business_grants.toml"
+#: A stimulus in one district (Manning and Petrongolo 2017): the share of its extra jobs
+#: taken by people living elsewhere is a target (optional, like the cycle; not run with
+#: ``--quick``, where one district has a few hundred agents).
+LOCAL_STIMULUS_FILE = "policies/local_stimulus.toml"
+#: Recorded months of the local-stimulus comparison: the two years of grants and one after.
+LOCAL_STIMULUS_MONTHS = 36
 #: Columns of ``validation.parquet``, in order.
 COLUMNS = ("target", "group", "description", "data_value", "low", "high", "unit",
            "model_value", "ci_low", "ci_high", "replications", "status", "inside",
@@ -265,6 +273,50 @@ def _with_grants_cost(table: pd.DataFrame, costs: pd.DataFrame, source: Path) ->
     return table
 
 
+def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[float]:
+    """Per pair of runs, the share of a local stimulus's extra jobs taken by people living
+    outside the target area, over the months the policy spends.
+
+    From the additionality account of each pair (:mod:`sim.comparison.account`), summed
+    over the policy months: ``leakage / (gross - deadweight)``, the extra jobs at the
+    supported firms that people living elsewhere took, over all the extra jobs there.
+    NaN for a pair whose extra jobs are not positive.
+    """
+    files = sorted((result.out / "runs" / "account").glob("part-*.parquet"))
+    account = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    horizon = int(account["month"].max())
+    months = periods_of(policy, horizon).get("policy", [])
+    rows = account[(account["area"] == "target") & account["month"].isin(months)]
+    terms = rows.pivot_table(index="replication", columns="term", values="value",
+                             aggfunc="sum")
+    extra = terms["gross"] - terms["deadweight"]
+    share = (terms["leakage"] / extra).where(extra > 0)
+    return [float(v) for v in share.to_numpy()]
+
+
+def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: Scenario,
+                          source: Path) -> pd.DataFrame:
+    """``local_stimulus_spills_over`` from the comparison of ``source`` at districts."""
+    target = TARGETS["local_stimulus_spills_over"]
+    i = table.index[table["target"] == target.name]
+    values = local_spillover_shares(result, policy)
+    mean, low, high = t_interval(values)
+    if not len(i) or not np.isfinite(mean):
+        return table
+    inside = target.inside(mean)
+    table = table.copy()
+    table.loc[i, ["model_value", "ci_low", "ci_high"]] = [mean, low, high]
+    table.loc[i, "replications"] = int(np.isfinite(values).sum())
+    table.loc[i, "status"] = "inside" if inside else "missed"
+    table.loc[i, "inside"] = inside
+    table.loc[i, "note"] = (
+        f"placejobs compare of {source.name} against the district baseline "
+        f"({LOCAL_STIMULUS_MONTHS} recorded months): of the extra jobs at the supported "
+        "firms in the policy months, the share taken by people living in other districts "
+        "(the account's leakage over gross less deadweight); not tuned")
+    return table
+
+
 def _safe(target: Target, run: RunData) -> float:
     try:
         return float(target.statistic(run))
@@ -349,11 +401,32 @@ def validate(
         base = _sized(load_scenario(folder / GEOGRAPHIES["uk-itl1"]), sizes["uk-itl1"])
         costs = compare(base, [grants], replications=reps, out=out / "runs" / "uk-itl1-policy",
                         workers=workers, progress=progress, report=False).costs
+    local, local_result, local_reason = folder / LOCAL_STIMULUS_FILE, None, ""
+    if "uk-lad" not in geographies:
+        local_reason = "uk-lad not run (--geography)"
+    elif quick:
+        local_reason = "not run with --quick (one district has a few hundred agents)"
+    elif not local.is_file():
+        local_reason = f"{local} does not exist"
+    else:
+        base = _sized(load_scenario(folder / GEOGRAPHIES["uk-lad"]), sizes["uk-lad"])
+        local_policy = policy_scenarios([local], base)[0].scenario
+        local_result = compare(base, [local], replications=reps,
+                               out=out / "runs" / "uk-lad-policy",
+                               months=LOCAL_STIMULUS_MONTHS, workers=workers,
+                               progress=progress, report=False)
+    if local_reason:
+        notes.append(f"uk-lad policy: {local_reason}")
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
                  if k == "baseline" or (g == "uk-itl1" and k != "policy"))
     table = evaluate(groups, reasons)
     if costs is not None:
         table = _with_grants_cost(table, costs, grants)
+    if local_result is not None:
+        table = _with_local_spillover(table, local_result, local_policy, local)
+    else:
+        i = table.index[table["target"] == "local_stimulus_spills_over"]
+        table.loc[i, "note"] = table.loc[i, "note"] + f"; {local_reason}"
     report = ValidationReport(table=table, out=out, notes=notes)
     write_report(report, groups)
     return report

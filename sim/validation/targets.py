@@ -485,9 +485,14 @@ _LIST: tuple[Target, ...] = (
            "Dawid, Harting and Neugart (2014), Journal of Economic Dynamics and Control 44",
            "qualitative", "uk-itl1", "policy", note=_POLICY),
     Target("local_stimulus_spills_over", "Policy",
-           "local stimulus in one small area spreads out; its local effect is modest",
-           _NAN, _NAN, _NAN, "-", "Manning and Petrongolo (2017)", "qualitative",
-           "uk-lad", "policy", note=_POLICY),
+           "local stimulus in one small area spreads out; its local effect is modest: share "
+           "of the extra jobs of grants in one district taken by people living elsewhere",
+           _NAN, 0.5, 1.0, "share",
+           "Manning and Petrongolo (2017), American Economic Review 107(10)",
+           "more than half (ESTIMATE of a qualitative finding: ripple effects in "
+           "applications largely dilute a local stimulus)", "uk-lad", "policy",
+           note="placejobs compare of scenarios/policies/local_stimulus.toml (GBP 100 m of "
+           "grants per job in Newham over 24 months) against the district baseline"),
     Target("cost_per_job_grants", "Policy",
            "cost per net additional job of business grants (Regional Growth Fund)", 33_000.0,
            4_000.0, 200_000.0, "GBP a job", "National Audit Office (2012 and 2014)",

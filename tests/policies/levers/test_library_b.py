@@ -1,7 +1,8 @@
 """The scenario library's policy files for transport, place institutions, early years,
-business grants and the levelling-up package: they read, hold only ``[run]`` (name and
-description) and ``[[policy]]`` tables, open with their question and budget source, and
-their targets resolve on the geography they are written for."""
+business grants, the levelling-up package and the validation's local stimulus: they read,
+hold only ``[run]`` (name and description) and ``[[policy]]`` tables, open with their
+question and budget source, and their targets resolve on the geography they are written
+for."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ FILES = {
     "early_years.toml": ("uk-itl1", "uk-lad"),
     "business_grants.toml": ("uk-itl1", "uk-lad"),
     "levelling_up_package.toml": ("uk-lad",),
+    "local_stimulus.toml": ("uk-lad",),
 }
 #: The levers of both sets of issue 10 (the package combines them).
 ALL_LEVERS = {"business_grants", "transport", "place_institutions", "early_years",
