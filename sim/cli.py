@@ -283,6 +283,16 @@ def _show_warning(message: Warning | str, category: type[Warning], *args: object
     print(f"warning: {message}", file=sys.stderr)
 
 
+@contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Within the block, each warning is shown as one line (:func:`_show_warning`), not
+    with the file and line of code that raised it; user warnings every time they arise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", UserWarning)
+        warnings.showwarning = _show_warning
+        yield
+
+
 def _run(args: argparse.Namespace) -> int:
     from sim.config.overrides import apply_assignments
     from sim.config.scenario import ScenarioError, load_scenario
@@ -304,16 +314,13 @@ def _run(args: argparse.Namespace) -> int:
             value = overrides[flag.removeprefix("--")]
             raise UserError(f"{flag} {toml_value(value)}: {exc.reason}") from None
         out = args.out or Path("results") / scenario.run.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", UserWarning)
-            warnings.showwarning = _show_warning
-            try:
-                result = run(scenario, out=out, progress=not args.quiet, force=args.force,
-                             debug=args.debug, replication=args.replication)
-            except ScenarioError as exc:
-                if exc.key != "replication":
-                    raise
-                raise UserError(f"--replication {args.replication}: {exc.reason}") from None
+        try:
+            result = run(scenario, out=out, progress=not args.quiet, force=args.force,
+                         debug=args.debug, replication=args.replication)
+        except ScenarioError as exc:
+            if exc.key != "replication":
+                raise
+            raise UserError(f"--replication {args.replication}: {exc.reason}") from None
     except (ScenarioError, OutputError, GeographyError) as exc:
         raise UserError(str(exc)) from None
 
@@ -654,7 +661,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             # A signal is held and raised at the command's next safe point (between
             # imports, checks and months: sim.runs.interrupts), never inside numba.
-            with interrupts.safe_points():
+            # Warnings come as one "warning: ..." line each, in every command.
+            with interrupts.safe_points(), _one_line_warnings():
                 args = _parser().parse_args(argv)
                 if args.command == "run":
                     return _run(args)

@@ -75,6 +75,15 @@ def test_exit_status_is_one_exactly_when_a_target_is_missed(quick):
             assert row["replications"] in (1, 2)
 
 
+def test_stderr_is_one_line_per_warning_and_missed_target(quick):
+    """Warnings come as ``warning: ...`` lines, not with the file and the line of code
+    that raised them (the quick districts always warn of their small places)."""
+    _, proc = quick
+    lines = proc.stderr.splitlines()
+    assert any(ln.startswith("warning: ") for ln in lines)
+    assert all(ln.startswith(("warning: ", "missed: ")) for ln in lines), proc.stderr
+
+
 def test_user_mistakes_exit_2(tmp_path):
     proc = _placejobs("validate", "--quick", "--replications", "1", "--out", str(tmp_path))
     assert proc.returncode == 2
