@@ -72,7 +72,7 @@ from sim.sweeps.execute import (
 from sim.sweeps.store import claim_directory, part_name
 from sim.world.geographies import geography_from_options
 
-__all__ = ["compare", "CompareError", "CompareResults", "read_comparison"]
+__all__ = ["compare", "CompareError", "CompareResults", "pair_table", "read_comparison"]
 
 
 class CompareError(RuntimeError):
@@ -194,10 +194,18 @@ class _Store:
                         columns=TABLE_COLUMNS.get(f"runs/{part}"))
 
     def read(self, part: str) -> pd.DataFrame:
-        files = sorted((self.runs / part).glob("part-*.parquet"))
-        done = {f.name for f in (self.runs / "account").glob("part-*.parquet")}
-        frames = [pd.read_parquet(f) for f in files if f.name in done]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return pair_table(self.dir, part)
+
+
+def pair_table(directory: str | Path, part: str) -> pd.DataFrame:
+    """One table of every finished pair of a comparison, one row per pair, month and key:
+    ``part`` is ``places``, ``national`` or ``account`` (``DIR/runs/<part>/``; a pair has
+    finished when its account part is written). Empty when none has."""
+    runs = Path(directory) / "runs"
+    files = sorted((runs / part).glob("part-*.parquet"))
+    done = {f.name for f in (runs / "account").glob("part-*.parquet")}
+    frames = [pd.read_parquet(f) for f in files if f.name in done]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def compare(

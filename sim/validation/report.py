@@ -45,7 +45,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, StrMethodFormatter
 
-from sim.comparison.api import CompareResults, compare
+from sim.comparison.api import CompareResults, compare, pair_table
 from sim.comparison.impact import periods_of
 from sim.comparison.spec import policy_scenarios
 from sim.config.scenario import Scenario, ScenarioError, load_scenario
@@ -252,24 +252,32 @@ def _with_grants_cost(table: pd.DataFrame, costs: pd.DataFrame, source: Path) ->
     end of the horizon, with the interval that the net's interval gives."""
     row = costs[(costs["area"] == "UK") & (costs["per"] == "net additional job")
                 & (costs["period"] == "whole")]
-    target = TARGETS["cost_per_job_grants"]
-    i = table.index[table["target"] == target.name]
-    if not len(row) or not len(i):
+    if not len(row):
         return table
     r = row.iloc[0]
-    value = float(r["cost_gbp"])
-    inside = target.inside(value)
-    table = table.copy()
-    table.loc[i, ["model_value", "ci_low", "ci_high"]] = [value, float(r["ci_low"]),
-                                                          float(r["ci_high"])]
-    table.loc[i, "replications"] = int(r["replications"])
-    table.loc[i, "status"] = "inside" if inside else "missed"
-    table.loc[i, "inside"] = inside
-    table.loc[i, "note"] = (
+    return _with_value(table, "cost_per_job_grants", float(r["cost_gbp"]),
+                       float(r["ci_low"]), float(r["ci_high"]), int(r["replications"]), (
         f"placejobs compare of {source.name} against the baseline: GBP {r['spend_gbp']:,.0f} "
         f"over {float(r['net']):,.0f} net additional jobs (95% {float(r['net_ci_low']):,.0f} "
         f"to {float(r['net_ci_high']):,.0f}) in the UK, the mean from the first policy month "
-        "to the end; not tuned" + (f"; {r['note']}" if r["note"] else ""))
+        "to the end; not tuned" + (f"; {r['note']}" if r["note"] else "")))
+
+
+def _with_value(table: pd.DataFrame, name: str, value: float, low: float, high: float,
+                replications: int, note: str) -> pd.DataFrame:
+    """``table`` with the row of target ``name`` evaluated from a comparison: the model
+    value and its interval, the replications, the status against the target's range and
+    ``note`` (unchanged when ``value`` is NaN or the table has no such row)."""
+    i = table.index[table["target"] == name]
+    if not len(i) or np.isnan(value):
+        return table
+    inside = TARGETS[name].inside(value)
+    table = table.copy()
+    table.loc[i, ["model_value", "ci_low", "ci_high"]] = [value, low, high]
+    table.loc[i, "replications"] = replications
+    table.loc[i, "status"] = "inside" if inside else "missed"
+    table.loc[i, "inside"] = inside
+    table.loc[i, "note"] = note
     return table
 
 
@@ -282,8 +290,7 @@ def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[flo
     supported firms that people living elsewhere took, over all the extra jobs there.
     NaN for a pair whose extra jobs are not positive.
     """
-    files = sorted((result.out / "runs" / "account").glob("part-*.parquet"))
-    account = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    account = pair_table(result.out, "account")
     horizon = int(account["month"].max())
     months = periods_of(policy, horizon).get("policy", [])
     rows = account[(account["area"] == "target") & account["month"].isin(months)]
@@ -297,24 +304,14 @@ def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[flo
 def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: Scenario,
                           source: Path) -> pd.DataFrame:
     """``local_stimulus_spills_over`` from the comparison of ``source`` at districts."""
-    target = TARGETS["local_stimulus_spills_over"]
-    i = table.index[table["target"] == target.name]
     values = local_spillover_shares(result, policy)
     mean, low, high = t_interval(values)
-    if not len(i) or not np.isfinite(mean):
-        return table
-    inside = target.inside(mean)
-    table = table.copy()
-    table.loc[i, ["model_value", "ci_low", "ci_high"]] = [mean, low, high]
-    table.loc[i, "replications"] = int(np.isfinite(values).sum())
-    table.loc[i, "status"] = "inside" if inside else "missed"
-    table.loc[i, "inside"] = inside
-    table.loc[i, "note"] = (
+    return _with_value(table, "local_stimulus_spills_over", mean, low, high,
+                       int(np.isfinite(values).sum()), (
         f"placejobs compare of {source.name} against the district baseline "
         f"({LOCAL_STIMULUS_MONTHS} recorded months): of the extra jobs at the supported "
         "firms in the policy months, the share taken by people living in other districts "
-        "(the account's leakage over gross less deadweight); not tuned")
-    return table
+        "(the account's leakage over gross less deadweight); not tuned"))
 
 
 def _safe(target: Target, run: RunData) -> float:
@@ -398,7 +395,7 @@ def validate(
     elif not grants.is_file():
         notes.append(f"uk-itl1 policy: {grants} does not exist")
     else:
-        base = _sized(load_scenario(folder / GEOGRAPHIES["uk-itl1"]), sizes["uk-itl1"])
+        base = groups[("uk-itl1", "baseline")].scenario
         costs = compare(base, [grants], replications=reps, out=out / "runs" / "uk-itl1-policy",
                         workers=workers, progress=progress, report=False).costs
     local, local_result, local_reason = folder / LOCAL_STIMULUS_FILE, None, ""
@@ -409,7 +406,7 @@ def validate(
     elif not local.is_file():
         local_reason = f"{local} does not exist"
     else:
-        base = _sized(load_scenario(folder / GEOGRAPHIES["uk-lad"]), sizes["uk-lad"])
+        base = groups[("uk-lad", "baseline")].scenario
         local_policy = policy_scenarios([local], base)[0].scenario
         local_result = compare(base, [local], replications=reps,
                                out=out / "runs" / "uk-lad-policy",
