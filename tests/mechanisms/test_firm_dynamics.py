@@ -25,6 +25,7 @@ def test_firms_enter_more_where_skilled_workers_are():
     # Two places, same population; place 0 has 50% advanced residents, place 1 10%.
     sc = _scenario("grid", scale=0.01, **{
         "firm_dynamics.entry_rate_per_year": 0.3, "firm_dynamics.exit_hazard_per_year": 0.0,
+        "firm_dynamics.replacement_entry": False,
     }).with_changes({"geography_options.rows": 1, "geography_options.cols": 2})
     model = LabourMarket(sc, rng=7, debug=True)
     wk = model.workers
@@ -72,9 +73,11 @@ def test_firm_exits_after_sustained_losses_and_its_workers_become_unemployed():
     assert model.national["firm_agent_exits"] == 1.0
 
 
-def test_stock_flow_with_heavy_entry_and_exit():
+@pytest.mark.parametrize("replacement", [True, False])
+def test_stock_flow_with_heavy_entry_and_exit(replacement):
     sc = _scenario(scale=0.001, **{"firm_dynamics.exit_hazard_per_year": 0.3,
-                                   "firm_dynamics.entry_rate_per_year": 0.3})
+                                   "firm_dynamics.entry_rate_per_year": 0.3,
+                                   "firm_dynamics.replacement_entry": replacement})
     model = LabourMarket(sc, rng=2, debug=True)  # check_stock_flow every month
     n0 = len(model.firms)
     entries = exits = 0
@@ -175,7 +178,7 @@ def test_calibrated_entry_goes_where_the_firms_are(calibrate):
     firms there (a steady state); without it, the logit's own weights decide."""
     sc = _scenario("uk-itl1", scale=0.002, **{
         "firm_dynamics.entry_rate_per_year": 0.6, "firm_dynamics.exit_hazard_per_year": 0.0,
-        "firm_dynamics.calibrate_location": calibrate,
+        "firm_dynamics.calibrate_location": calibrate, "firm_dynamics.replacement_entry": False,
     })
     model = LabourMarket(sc, rng=11)
     f = model.firms
@@ -194,3 +197,58 @@ def test_calibrated_entry_goes_where_the_firms_are(calibrate):
         assert chi2 < 31.3, (entries, n * start)
     else:
         assert chi2 > 100, (entries, n * start)
+
+
+def test_entrants_replace_the_base_jobs_of_the_firms_that_exit():
+    """With replacement entry, the live firms' base targets plus the account of jobs not
+    yet replaced stay at their total at the start, and the account stays within one
+    entrant of zero; without it, the total wanders."""
+    totals = {}
+    for replacement in (True, False):
+        sc = _scenario(scale=0.001, **{"firm_dynamics.exit_hazard_per_year": 0.3,
+                                       "firm_dynamics.entry_rate_per_year": 0.3,
+                                       "firm_dynamics.replacement_entry": replacement})
+        model = LabourMarket(sc, rng=3)
+        fd, f = model.firm_dynamics, model.firms
+        total0 = float(f.base_target[f.alive].sum())
+        entries = 0
+        for _ in range(24):
+            model.step()
+            entries += fd.entries.sum()
+            live = float(f.base_target[f.alive].sum())
+            if replacement:
+                assert live + fd.pending_jobs == pytest.approx(total0, rel=1e-9)
+                entered = f.base_target[fd.entered_rows]
+                assert fd.pending_jobs <= 0.0
+                if entered.size:
+                    assert fd.pending_jobs > -entered.max()
+        assert entries > 100  # 30% a year of about 700 firms, over two years
+        totals[replacement] = live / total0
+    # Poisson entry: about 900 lognormal entrants (s.d. of log 1) against as many exits
+    # moved the total by 10% here (seed 3); replacement by 0.04%.
+    assert abs(totals[False] - 1.0) > 0.01
+    assert abs(totals[True] - 1.0) < 0.01
+
+
+def test_replacing_entrants_are_not_biased_toward_small_firms():
+    """Drawing entrants until their jobs cover the account is a stopping rule: the sizes
+    taken keep the distribution of the draws (mean 1 relative to the place's mean), and
+    the places follow the entry probabilities."""
+    model = LabourMarket(_scenario(scale=0.001), rng=9)
+    fd = model.firm_dynamics
+    n_places = model.state.n_places
+    prob = np.linspace(1.0, 2.0, n_places)
+    prob /= prob.sum()
+    fd.pending_jobs = 20_000.0 * float(prob @ fd._mean_target0)
+    place, base = fd._replacements(np.random.default_rng(1), prob, model.scenario.economy)
+    n = place.size
+    assert 15_000 < n < 25_000
+    assert base.sum() + fd.pending_jobs == pytest.approx(20_000.0 * float(prob @ fd._mean_target0))
+    assert -base[-1] < fd.pending_jobs <= 0.0
+    relative = base / fd._mean_target0[place]
+    # Lognormal with mean 1 and s.d. of log 1: s.d. 1.31, so the standard error of the
+    # mean of 20,000 draws is 0.009; 0.04 is over four of them.
+    assert relative.mean() == pytest.approx(1.0, abs=0.04)
+    counts = np.bincount(place, minlength=n_places)
+    chi2 = float(((counts - n * prob) ** 2 / (n * prob)).sum())
+    assert chi2 < 31.3  # 11 degrees of freedom: exceeded with probability 0.001
