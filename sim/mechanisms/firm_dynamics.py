@@ -444,7 +444,8 @@ class FirmDynamics(Mechanism):
                 place, base = self._replacements(rng, prob, state.scenario.economy)
                 n_new = place.size
                 self.entries = np.bincount(place, minlength=n_places).astype(np.int64)
-                self._enter(state, rng, place, base)
+                if n_new:
+                    self._enter(state, rng, place, base)
         else:
             n_alive = int(np.count_nonzero(f.alive))
             n_new = int(rng.poisson(p.entry_rate_per_year / 12.0 * n_alive))
@@ -484,6 +485,8 @@ class FirmDynamics(Mechanism):
         """
         cum = np.cumsum(prob)
         mean_size = float(prob @ self._mean_target0)
+        if mean_size <= 0.0:  # entry only where no firm had jobs at start: none can replace
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         places, bases = [], []
         pending = self.pending_jobs
         while pending > 0.0:

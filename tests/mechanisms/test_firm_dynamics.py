@@ -252,3 +252,15 @@ def test_replacing_entrants_are_not_biased_toward_small_firms():
     counts = np.bincount(place, minlength=n_places)
     chi2 = float(((counts - n * prob) ** 2 / (n * prob)).sum())
     assert chi2 < 31.3  # 11 degrees of freedom: exceeded with probability 0.001
+
+
+def test_no_replacing_entrants_where_no_place_has_jobs():
+    """Entry stops (and the account keeps its jobs) when every place's mean size at start
+    is 0, instead of drawing entrants of no size for ever."""
+    model = LabourMarket(_scenario(scale=0.001), rng=9)
+    fd = model.firm_dynamics
+    fd._mean_target0[:] = 0.0
+    fd.pending_jobs = 50.0
+    prob = np.full(model.state.n_places, 1.0 / model.state.n_places)
+    place, base = fd._replacements(np.random.default_rng(1), prob, model.scenario.economy)
+    assert place.size == 0 and base.size == 0 and fd.pending_jobs == 50.0
