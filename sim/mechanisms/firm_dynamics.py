@@ -164,7 +164,7 @@ stage's number in :data:`sim.kernels.rng.STAGES`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field
@@ -441,7 +441,8 @@ class FirmDynamics(Mechanism):
         if p.replacement_entry:
             if self.pending_jobs > 0.0:
                 prob = self._location_probabilities(state)
-                place, base = self._replacements(rng, prob, state.scenario.economy)
+                place, base = self._replacements(
+                    rng, prob, state.scenario.economy.firm_size_dispersion)
                 n_new = place.size
                 self.entries = np.bincount(place, minlength=n_places).astype(np.int64)
                 if n_new:
@@ -474,7 +475,7 @@ class FirmDynamics(Mechanism):
         return prob
 
     def _replacements(self, rng: np.random.Generator, prob: np.ndarray,
-                      econ: Any) -> tuple[np.ndarray, np.ndarray]:
+                      dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """Places and base targets of the entrants that replace :attr:`pending_jobs`.
 
         Entrants are drawn one after another (place by ``prob``, base target as at
@@ -490,11 +491,10 @@ class FirmDynamics(Mechanism):
         places, bases = [], []
         pending = self.pending_jobs
         while pending > 0.0:
-            n = max(4, int(np.ceil(2.0 * pending / max(mean_size, 1e-9))))
+            n = max(4, int(np.ceil(2.0 * pending / mean_size)))
             place = np.minimum(np.searchsorted(cum, rng.random(n) * cum[-1], side="right"),
                                prob.size - 1)
-            base = self._mean_target0[place] * human_capital(
-                rng.standard_normal(n), econ.firm_size_dispersion)
+            base = self._base_targets(rng, place, dispersion)
             total = np.cumsum(base)
             k = min(int(np.searchsorted(total, pending)) + 1, n)
             places.append(place[:k])
@@ -502,6 +502,13 @@ class FirmDynamics(Mechanism):
             pending -= float(total[k - 1])
         self.pending_jobs = pending
         return np.concatenate(places), np.concatenate(bases)
+
+    def _base_targets(self, rng: np.random.Generator, place: np.ndarray,
+                      dispersion: float) -> np.ndarray:
+        """Entrants' base targets: the place's mean firm target at start times a
+        lognormal with mean 1 (s.d. of log ``dispersion``)."""
+        return self._mean_target0[place] * human_capital(
+            rng.standard_normal(place.size), dispersion)
 
     def _enter(self, state: MarketState, rng: np.random.Generator, place: np.ndarray,
                base: np.ndarray | None = None) -> None:
@@ -539,9 +546,7 @@ class FirmDynamics(Mechanism):
             * self.multiplier[place]
         )
         if base is None:
-            base = self._mean_target0[place] * human_capital(
-                rng.standard_normal(n_new), econ.firm_size_dispersion
-            )
+            base = self._base_targets(rng, place, econ.firm_size_dispersion)
 
         f.place[rows] = place
         f.sector[rows] = sector

@@ -240,7 +240,8 @@ def test_replacing_entrants_are_not_biased_toward_small_firms():
     prob = np.linspace(1.0, 2.0, n_places)
     prob /= prob.sum()
     fd.pending_jobs = 20_000.0 * float(prob @ fd._mean_target0)
-    place, base = fd._replacements(np.random.default_rng(1), prob, model.scenario.economy)
+    place, base = fd._replacements(np.random.default_rng(1), prob,
+                                   model.scenario.economy.firm_size_dispersion)
     n = place.size
     assert 15_000 < n < 25_000
     assert base.sum() + fd.pending_jobs == pytest.approx(20_000.0 * float(prob @ fd._mean_target0))
@@ -262,5 +263,6 @@ def test_no_replacing_entrants_where_no_place_has_jobs():
     fd._mean_target0[:] = 0.0
     fd.pending_jobs = 50.0
     prob = np.full(model.state.n_places, 1.0 / model.state.n_places)
-    place, base = fd._replacements(np.random.default_rng(1), prob, model.scenario.economy)
+    place, base = fd._replacements(np.random.default_rng(1), prob,
+                                   model.scenario.economy.firm_size_dispersion)
     assert place.size == 0 and base.size == 0 and fd.pending_jobs == 50.0
