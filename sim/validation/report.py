@@ -101,6 +101,8 @@ GRANTS_FILE = "policies/business_grants.toml"
 #: taken by people living elsewhere is a target (optional, like the cycle; not run with
 #: ``--quick``, where one district has a few hundred agents).
 LOCAL_STIMULUS_FILE = "policies/local_stimulus.toml"
+#: The skills policy of ``commuting_spreads_skills_policy`` (regions, full runs only).
+SKILLS_FILE = "policies/skills_funding.toml"
 #: Recorded months of the local-stimulus comparison: the two years of grants and one after.
 LOCAL_STIMULUS_MONTHS = 36
 #: Columns of ``validation.parquet``, in order.
@@ -314,6 +316,44 @@ def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: S
         "(the account's leakage over gross less deadweight); not tuned"))
 
 
+def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[float]:
+    """Per pair of runs, the share of the target places' residents' extra employment that
+    is in jobs outside the target places, over the months after the policy.
+
+    With ``E`` the target places' employed residents and ``J`` the filled jobs located in
+    them (``jobs_per_resident_worker x employed``), both summed over the target places and
+    the months after the policy, and ``d`` policy minus baseline in the pair:
+    ``(dE - dJ) / dE``, the extra net out-commuting over the extra employment. 0 when the
+    extra workers all work in the target places; above 1 when the target's workplaces
+    lose jobs. NaN for a pair whose extra employment is not positive.
+    """
+    places = pair_table(result.out, "places")
+    codes = result.info["policies"][0]["targets"]
+    horizon = int(places["month"].max())
+    months = periods_of(policy, horizon).get("after", [])
+    rows = places[places["place"].isin(codes) & places["month"].isin(months)].assign(
+        jobs=lambda d: d["jobs_per_resident_worker"] * d["employed"])
+    sums = rows.pivot_table(index="replication", columns="run", values=["employed", "jobs"],
+                            aggfunc="sum")
+    extra = sums[("employed", "policy")] - sums[("employed", "baseline")]
+    extra_jobs = sums[("jobs", "policy")] - sums[("jobs", "baseline")]
+    share = ((extra - extra_jobs) / extra).where(extra > 0)
+    return [float(v) for v in share.to_numpy()]
+
+
+def _with_skills_commuting(table: pd.DataFrame, result: CompareResults, policy: Scenario,
+                           source: Path) -> pd.DataFrame:
+    """``commuting_spreads_skills_policy`` from the comparison of ``source`` at regions."""
+    values = skills_outside_shares(result, policy)
+    mean, low, high = t_interval(values)
+    return _with_value(table, "commuting_spreads_skills_policy", mean, low, high,
+                       int(np.isfinite(values).sum()), (
+        f"placejobs compare of {source.name} against the region baseline: of the target "
+        "regions' residents' extra employment in the months after the policy, the share "
+        "in jobs outside those regions (extra employed residents less extra filled jobs "
+        "located there, over extra employed residents); not tuned"))
+
+
 def _safe(target: Target, run: RunData) -> float:
     try:
         return float(target.statistic(run))
@@ -414,6 +454,22 @@ def validate(
                                progress=progress, report=False)
     if local_reason:
         notes.append(f"uk-lad policy: {local_reason}")
+    skills, skills_result, skills_reason = folder / SKILLS_FILE, None, ""
+    if "uk-itl1" not in geographies:
+        skills_reason = "uk-itl1 not run (--geography)"
+    elif quick:
+        skills_reason = ("not run with --quick (the quick economy's noise is larger than "
+                         "the policy's effect)")
+    elif not skills.is_file():
+        skills_reason = f"{skills} does not exist"
+    else:
+        base = groups[("uk-itl1", "baseline")].scenario
+        skills_policy = policy_scenarios([skills], base)[0].scenario
+        skills_result = compare(base, [skills], replications=reps,
+                                out=out / "runs" / "uk-itl1-skills", workers=workers,
+                                progress=progress, report=False)
+    if skills_reason:
+        notes.append(f"uk-itl1 skills policy: {skills_reason}")
     notes.extend(f"{g} {k}: {why}" for (g, k), why in reasons.items()
                  if k == "baseline" or (g == "uk-itl1" and k != "policy"))
     table = evaluate(groups, reasons)
@@ -424,6 +480,11 @@ def validate(
     else:
         i = table.index[table["target"] == "local_stimulus_spills_over"]
         table.loc[i, "note"] = table.loc[i, "note"] + f"; {local_reason}"
+    if skills_result is not None:
+        table = _with_skills_commuting(table, skills_result, skills_policy, skills)
+    else:
+        i = table.index[table["target"] == "commuting_spreads_skills_policy"]
+        table.loc[i, "note"] = table.loc[i, "note"] + f"; {skills_reason}"
     report = ValidationReport(table=table, out=out, notes=notes)
     write_report(report, groups)
     return report
