@@ -426,8 +426,6 @@ def validate(
                 groups[("uk-itl1", kind)] = _run_group("uk-itl1", kind, scenario, reps,
                                                        out, workers, progress)
         reasons.setdefault(("uk-lad", kind), f"no {kind} scenario at uk-lad")
-    reasons[("uk-itl1", "policy")] = reasons[("uk-lad", "policy")] = (
-        "qualitative: read it in a policy comparison (placejobs compare); no statistic yet")
     costs = None
     grants = folder / GRANTS_FILE
     if "uk-itl1" not in geographies:
