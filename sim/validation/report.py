@@ -283,6 +283,14 @@ def _with_value(table: pd.DataFrame, name: str, value: float, low: float, high: 
     return table
 
 
+def _with_shares(table: pd.DataFrame, name: str, values: list[float],
+                 note: str) -> pd.DataFrame:
+    """``table`` with target ``name`` evaluated from per-pair values: their mean and its
+    95% t-interval, over the pairs with a finite value."""
+    mean, low, high = t_interval(values)
+    return _with_value(table, name, mean, low, high, int(np.isfinite(values).sum()), note)
+
+
 def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[float]:
     """Per pair of runs, the share of a local stimulus's extra jobs taken by people living
     outside the target area, over the months the policy spends.
@@ -306,10 +314,8 @@ def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[flo
 def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: Scenario,
                           source: Path) -> pd.DataFrame:
     """``local_stimulus_spills_over`` from the comparison of ``source`` at districts."""
-    values = local_spillover_shares(result, policy)
-    mean, low, high = t_interval(values)
-    return _with_value(table, "local_stimulus_spills_over", mean, low, high,
-                       int(np.isfinite(values).sum()), (
+    return _with_shares(table, "local_stimulus_spills_over",
+                        local_spillover_shares(result, policy), (
         f"placejobs compare of {source.name} against the district baseline "
         f"({LOCAL_STIMULUS_MONTHS} recorded months): of the extra jobs at the supported "
         "firms in the policy months, the share taken by people living in other districts "
@@ -344,10 +350,8 @@ def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[floa
 def _with_skills_commuting(table: pd.DataFrame, result: CompareResults, policy: Scenario,
                            source: Path) -> pd.DataFrame:
     """``commuting_spreads_skills_policy`` from the comparison of ``source`` at regions."""
-    values = skills_outside_shares(result, policy)
-    mean, low, high = t_interval(values)
-    return _with_value(table, "commuting_spreads_skills_policy", mean, low, high,
-                       int(np.isfinite(values).sum()), (
+    return _with_shares(table, "commuting_spreads_skills_policy",
+                        skills_outside_shares(result, policy), (
         f"placejobs compare of {source.name} against the region baseline: of the target "
         "regions' residents' extra employment in the months after the policy, the share "
         "in jobs outside those regions (extra employed residents less extra filled jobs "
