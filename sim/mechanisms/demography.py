@@ -94,7 +94,7 @@ from sim.agents.draws import (
     potential_wage,
     remote_capable,
 )
-from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
+from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.config.section import Section
 from sim.kernels.bundles import Retirement, make
 from sim.mechanisms.base import Mechanism
@@ -139,6 +139,12 @@ class DemographyParams(Section):
         description="latent skill shift per unit ln(relative knowledge stock per person), "
         "logistic units (ESTIMATE; Bell et al. 2019 QJE)",
     )
+    steady_skills: bool = Field(
+        False,
+        description="cohorts enter with the skill shares that a working life of training "
+        "(at the start's course rates) turns into their place's data shares, so the "
+        "working-age skill mix does not drift (false: cohorts enter with the data shares)",
+    )
     entrant_inactive_factor: float = Field(
         0.0, ge=0.0, le=10.0,
         description="probability an entrant is inactive, as a multiple of the place's "
@@ -171,6 +177,9 @@ class Demography(Mechanism):
             ["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]
         ].to_numpy(dtype=float)
         shares = shares / shares.sum(axis=1, keepdims=True)
+        if p.steady_skills and state.scenario.training.enabled:
+            shares = _entrant_shares(shares, _upgrade_rates(state),
+                                     12 * max(p.retirement_age_years - ENTRY_AGE_MONTHS // 12, 1))
         cum = np.clip(np.cumsum(shares, axis=1)[:, :2], 1e-9, 1.0 - 1e-9)
         self._thresholds = np.log(cum / (1.0 - cum))  # (P, 2) logit cut points
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
@@ -346,6 +355,42 @@ class Demography(Mechanism):
         # The participation constraint (and, when remote work is on, remote capability
         # from its stable draws) come from the remote-work mechanism.
         assign_constraint(state, rows)
+
+
+def _upgrade_rates(state: MarketState) -> np.ndarray:
+    """(2,) monthly probability that a person with basic (intermediate) skills moves up a
+    level, at the start: a course starts at the status's entry rate ``r`` (the start's
+    mix of statuses within the level), lasts ``d`` months and is completed with
+    probability ``c``, so in the long run a person moves up ``c / (1 / r + d)`` a month."""
+    t = state.scenario.training
+    wk = state.workers
+    rates = np.array([t.entry_rate_employed, t.entry_rate_unemployed, t.entry_rate_inactive])
+    out = np.zeros(2)
+    for s in range(2):
+        in_level = wk.skill == s
+        counts = np.array([np.count_nonzero(in_level & (wk.status == code))
+                           for code in (EMPLOYED, UNEMPLOYED, INACTIVE)], dtype=float)
+        r = t.skills_funding * float(rates @ counts) / max(counts.sum(), 1.0)
+        out[s] = t.completion_rate / (1.0 / r + t.duration_months[s]) if r > 0 else 0.0
+    return out
+
+
+def _entrant_shares(stock: np.ndarray, upgrade: np.ndarray, months: int) -> np.ndarray:
+    """(P, 3) entrants' skill shares whose working-life average, with monthly upgrade
+    probabilities ``upgrade`` (basic -> intermediate, intermediate -> advanced) over
+    ``months``, is ``stock`` (P, 3): ``stock = e M``, ``M`` the mean over ages of the
+    powers of the monthly transition matrix, so ``e = stock M^-1`` (clipped at 0 and
+    renormalised where a place has too few people at a level for its upgrades)."""
+    step = np.array([[1.0 - upgrade[0], upgrade[0], 0.0],
+                     [0.0, 1.0 - upgrade[1], upgrade[1]],
+                     [0.0, 0.0, 1.0]])
+    mean, power = np.zeros((3, 3)), np.eye(3)
+    for _ in range(months):
+        mean += power
+        power = power @ step
+    mean /= months
+    entrants = np.clip(stock @ np.linalg.inv(mean), 1e-6, None)
+    return entrants / entrants.sum(axis=1, keepdims=True)
 
 
 def _log_index(x: np.ndarray) -> np.ndarray:
