@@ -136,7 +136,7 @@ def _run_counting(model: sim.LabourMarket, months: int, seed: int) -> tuple[pd.D
                 n = before[0].size
                 was = (before[0] == EMPLOYED) & (before[1] == s)
                 row["was_employed"] = int(np.count_nonzero(was))
-                row["lost_job"] = int(np.count_nonzero(was & (status[:n] == UNEMPLOYED)))
+                row["lost_job"] = int(np.count_nonzero(was & unemployed[:n]))
             rows.append(row)
         places.append(pd.DataFrame({
             "seed": seed, "month": month, "place": np.arange(n_places),

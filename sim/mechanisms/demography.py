@@ -178,8 +178,7 @@ class Demography(Mechanism):
         ].to_numpy(dtype=float)
         shares = shares / shares.sum(axis=1, keepdims=True)
         if p.steady_skills and state.scenario.training.enabled:
-            shares = _entrant_shares(shares, _upgrade_rates(state),
-                                     12 * max(p.retirement_age_years - ENTRY_AGE_MONTHS // 12, 1))
+            shares = _entrant_shares(shares, _upgrade_rates(state), 12 * years)
         cum = np.clip(np.cumsum(shares, axis=1)[:, :2], 1e-9, 1.0 - 1e-9)
         self._thresholds = np.log(cum / (1.0 - cum))  # (P, 2) logit cut points
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
@@ -367,9 +366,8 @@ def _upgrade_rates(state: MarketState) -> np.ndarray:
     rates = np.array([t.entry_rate_employed, t.entry_rate_unemployed, t.entry_rate_inactive])
     out = np.zeros(2)
     for s in range(2):
-        in_level = wk.skill == s
-        counts = np.array([np.count_nonzero(in_level & (wk.status == code))
-                           for code in (EMPLOYED, UNEMPLOYED, INACTIVE)], dtype=float)
+        by_status = np.bincount(wk.status[wk.skill == s], minlength=ABSENT + 1)
+        counts = by_status[[EMPLOYED, UNEMPLOYED, INACTIVE]].astype(float)
         r = t.skills_funding * float(rates @ counts) / max(counts.sum(), 1.0)
         out[s] = t.completion_rate / (1.0 / r + t.duration_months[s]) if r > 0 else 0.0
     return out
