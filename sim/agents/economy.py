@@ -5,7 +5,10 @@ model creates ``round(scale * N_p)`` workers (or shares a fixed total
 ``n_workers`` among places by working-age population, for benchmarks):
 
 * **skill** from the place's qualification shares (advanced = Level 4+,
-  intermediate = Level 3, basic = below);
+  intermediate = Level 3, basic = below), whatever the age; with
+  ``demography.steady_skills`` on, from the mix of the person's age in the steady
+  state of training (:mod:`sim.agents.skill_profile`), whose average over ages is the
+  place's shares;
 * **occupation** from ``P(occupation | skill)`` (``economy.occupation_by_skill``);
   a worker is *remote-capable* with probability equal to the teleworkable share
   of their occupation (``uk/wfh_by_occupation.csv``, Dingel and Neiman 2020)
@@ -57,6 +60,7 @@ from sim.agents.draws import (
     sector_probabilities,
 )
 from sim.agents.firms import Firms
+from sim.agents.skill_profile import SkillProfile
 from sim.agents.wages import bargained_wage
 from sim.agents.workers import EMPLOYED, INACTIVE, UNEMPLOYED, Workers
 from sim.config.section import Positive, Section, Share, list_to_tuple
@@ -222,8 +226,14 @@ def build_economy(
 
     # Skills and occupations.
     econ = scenario.economy
-    shares = places[["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]]
-    w.skill[:] = categorical(rng.random(n), shares.to_numpy(dtype=float), home)
+    age_from, age_to = econ.initial_age_years
+    profile = SkillProfile.of(places, scenario, counts)
+    if profile is None:
+        shares = places[["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]]
+        w.skill[:] = categorical(rng.random(n), shares.to_numpy(dtype=float), home)
+    else:  # each age's mix in the steady state of training: ages first
+        w.age_months[:] = rng.integers(age_from * 12, age_to * 12, size=n)
+        w.skill[:] = profile.draw(rng.random(n), home, w.age_months)
     w.occupation[:] = categorical(rng.random(n), np.asarray(econ.occupation_by_skill), w.skill)
     telework = telework_by_occupation()
     broadband = places["broadband_share"].to_numpy(dtype=float)
@@ -231,8 +241,8 @@ def build_economy(
     w.human_capital[:] = human_capital(
         rng.standard_normal(n), scenario.firms.human_capital_dispersion
     )
-    age_from, age_to = econ.initial_age_years
-    w.age_months[:] = rng.integers(age_from * 12, age_to * 12, size=n)
+    if profile is None:
+        w.age_months[:] = rng.integers(age_from * 12, age_to * 12, size=n)
     w.origin[:] = home
     w.trained_with[:] = -1
 

@@ -57,8 +57,11 @@ rates; the population then grows about 0.5% a year.
   seeds 1 and 2); skill
   from the place's qualification shares (``skill_share_*`` of the places: the same mix
   as the residents; APPROXIMATION, recent immigrants to the UK are more often graduates
-  than the UK-born); occupation, human capital, remote capability, potential and
-  reservation wage and the participation constraint as demography's entrants; *inactive*
+  than the UK-born), and with ``demography.steady_skills`` on from the mix of the
+  residents of their age (:mod:`sim.agents.skill_profile`), so that arrivals who then
+  train do not lift the working-age mix above the data's; occupation, human capital,
+  remote capability, potential and reservation wage and the participation constraint as
+  demography's entrants; *inactive*
   with probability ``arrival_inactive_share`` (ESTIMATE 0.25: formal study is the main
   reason of about a quarter of long-term immigrants, ONS LTIM 2014-2016, NOT verified)
   and otherwise *unemployed*, looking for work from the next month's matching.
@@ -95,6 +98,7 @@ from sim.agents.draws import (
     potential_wage,
     remote_capable,
 )
+from sim.agents.skill_profile import SkillProfile
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.config.section import Section, rule_error
 from sim.kernels.migration import draw_emigrants
@@ -226,6 +230,7 @@ class International(Mechanism):
             ["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]
         ].to_numpy(dtype=float)
         self._skill_cum = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
+        self._profile = SkillProfile.of(places, state.scenario, self._start)
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
         self._telework = telework_by_occupation()
 
@@ -287,7 +292,14 @@ class International(Mechanism):
         z_h = rng.standard_normal(n)
         lo, hi = 12 * p.arrival_min_age_years, 12 * p.arrival_max_age_years
         age = lo + np.floor(u_age * (hi - lo)).astype(np.int64)
-        skill = (u_skill[:, None] >= self._skill_cum[home, :2]).sum(axis=1).astype(np.int8)
+        demography = state.mechanism("demography")
+        profile = self._profile
+        if demography is not None and demography.enabled:
+            profile = demography.profile  # settled during the burn-in
+        if profile is None:
+            skill = (u_skill[:, None] >= self._skill_cum[home, :2]).sum(axis=1).astype(np.int8)
+        else:  # the mix of their age in the steady state of training
+            skill = profile.draw(u_skill, home, age)
         sc = state.scenario
         occupation = categorical(u_occ, np.asarray(sc.economy.occupation_by_skill), skill)
         h = human_capital(z_h, sc.firms.human_capital_dispersion)

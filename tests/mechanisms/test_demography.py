@@ -13,12 +13,7 @@ import pytest
 import sim
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.core.model import LabourMarket
-from sim.mechanisms.demography import (
-    ENTRY_AGE_MONTHS,
-    Demography,
-    _entrant_shares,
-    _upgrade_rates,
-)
+from sim.mechanisms.demography import ENTRY_AGE_MONTHS, Demography
 
 OTHERS_OFF = {
     f"{name}.enabled": False
@@ -222,60 +217,9 @@ def test_debug_run_with_the_default_mechanisms_and_training():
 
 
 # --------------------------------------------------------------------------------------------
-# Cohorts that keep the skill mix still (demography.steady_skills)
+# Cohorts that keep the skill mix still (demography.steady_skills; the profile's own tests
+# are in tests/agents/test_skill_profile.py)
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_entrant_shares_average_over_a_working_life_to_the_stock(seed):
-    # Stocks like the UK's places (basic 25 to 50%, intermediate 15 to 30%, the rest
-    # advanced) and upgrades around the baseline's 0.00095 a month: no share is clipped.
-    rng = np.random.default_rng(seed)
-    basic, middle = rng.uniform(0.25, 0.5, 5), rng.uniform(0.15, 0.3, 5)
-    stock = np.c_[basic, middle, 1.0 - basic - middle]
-    upgrade = rng.uniform(0.0005, 0.001, 2)
-    months = 588
-    entrants = _entrant_shares(stock, upgrade, months)
-    assert np.all(entrants > 1e-6) and np.allclose(entrants.sum(axis=1), 1.0)
-    # Follow each cohort through its working life month by month: the mean over ages.
-    life = np.zeros_like(stock)
-    shares = entrants.copy()
-    for _ in range(months):
-        life += shares
-        moved = shares[:, :2] * upgrade
-        shares = shares - np.c_[moved, np.zeros(5)] + np.c_[np.zeros(5), moved]
-    np.testing.assert_allclose(life / months, stock, atol=1e-9)
-    # Less qualified than the stock: training moves people up, never down.
-    assert np.all(entrants[:, 0] >= stock[:, 0] - 1e-12)
-    assert np.all(entrants[:, 2] <= stock[:, 2] + 1e-12)
-
-
-def test_a_level_too_thin_for_its_upgrades_is_clipped_to_valid_shares():
-    # 5% at the intermediate level cannot be the life average of cohorts whose basic
-    # members move up at 0.0015 a month: the inverse is negative there, so it is clipped.
-    entrants = _entrant_shares(np.array([[0.5, 0.05, 0.45]]), np.array([0.0015, 0.001]), 588)
-    assert np.all(entrants >= 0) and entrants.sum() == pytest.approx(1.0)
-    assert entrants[0, 1] < 1e-5
-    assert entrants[0, 0] > 0.5
-
-
-def test_without_upgrades_the_entrants_are_the_stock():
-    stock = np.array([[0.4, 0.2, 0.4], [0.3, 0.3, 0.4]])
-    np.testing.assert_allclose(_entrant_shares(stock, np.zeros(2), 588), stock, atol=1e-12)
-
-
-def test_upgrade_rates_follow_the_course_rates():
-    sc = _scenario(**{"training.enabled": True})
-    m = LabourMarket(sc, rng=4)
-    rates = _upgrade_rates(m.state)
-    t = sc.training
-    # Between the employed's and the unemployed's course rates, turned into upgrades.
-    low = t.completion_rate / (1.0 / t.entry_rate_employed + t.duration_months[1])
-    high = t.completion_rate / (1.0 / t.entry_rate_unemployed + t.duration_months[0])
-    assert np.all((rates > low) & (rates < high))
-    doubled = _upgrade_rates(LabourMarket(
-        _scenario(**{"training.enabled": True, "training.skills_funding": 2.0}), rng=4).state)
-    assert np.all(doubled > 1.8 * rates)
 
 
 def test_steady_skills_keep_the_graduate_share_from_rising():
@@ -298,3 +242,26 @@ def test_steady_skills_keep_the_graduate_share_from_rising():
     default, steady = graduate_share_change(False), graduate_share_change(True)
     assert default > 0.01
     assert abs(steady) < 0.4 * default
+
+
+def test_the_steady_profile_settles_on_the_models_statuses_during_the_burn_in():
+    # Regions at 1:500, seed 3: the profile starts from the chain's statuses
+    # (SkillProfile.of), is re-derived every 12 months of the burn-in from the model's own
+    # statuses by level, and is fixed once recording starts (a policy's courses do not
+    # move it). LabourMarket runs the burn-in when it is built.
+    on = {"training.enabled": True, "demography.steady_skills": True}
+    no_burn_in = LabourMarket(_scenario(**on), rng=3)
+    chain = no_burn_in.state.mechanism("demography").profile.upgrade.copy()
+    no_burn_in.run_for(13)  # recorded months only: nothing re-derived
+    assert np.array_equal(no_burn_in.state.mechanism("demography").profile.upgrade, chain)
+
+    m = LabourMarket(_scenario(**on).with_overrides(burn_in_months=36), rng=3)
+    demography = m.state.mechanism("demography")
+    settled = demography.profile.upgrade.copy()
+    assert not np.array_equal(settled, chain)
+    assert np.allclose(settled, chain, rtol=0.3)
+    m.run_for(25)
+    assert np.array_equal(demography.profile.upgrade, settled)
+    # The entrants' thresholds follow the settled profile.
+    cum = np.cumsum(demography.profile.entrants, axis=1)[:, :2]
+    np.testing.assert_allclose(1.0 / (1.0 + np.exp(-demography._thresholds)), cum, atol=1e-9)

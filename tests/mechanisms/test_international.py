@@ -136,6 +136,34 @@ def test_arrivals_attributes():
     assert np.all(np.abs(got - expected) < 4 * np.sqrt(expected * (1 - expected) / n))
 
 
+def test_arrivals_have_the_skill_mix_of_their_age_with_steady_skills():
+    """With demography.steady_skills (and training) on, an arrival's skill follows the
+    steady profile at their home and age (sim.agents.skill_profile): the expected shares
+    are the mean of each arrival's own mix (binomial, 4 s.d.), and the young arrivals are
+    less qualified than the old."""
+    sc = _scenario(**{**OTHERS_OFF, "training.enabled": True,
+                      "demography.steady_skills": True,
+                      "international.rate_multiplier": 5.0}).with_overrides(scale=0.01)
+    model = sim.LabourMarket(sc, rng=3)
+    wk = model.workers
+    n_rows = len(wk)
+    start_absent = np.flatnonzero(wk.status == ABSENT)
+    model.step()
+    wk = model.workers
+    new = np.concatenate([start_absent, np.arange(n_rows, len(wk))])
+    new = new[wk.status[new] != ABSENT]
+    n = new.size
+    assert n > 1000
+    profile = model.international._profile
+    k = np.clip(wk.age_months[new] - 1 - 192, 0, profile.cumulative.shape[1] - 1)
+    cum = profile.cumulative[wk.home[new], k]  # (n, 2), at the age they arrived
+    expected = np.diff(np.c_[np.zeros(n), cum, np.ones(n)], axis=1).mean(axis=0)
+    got = np.bincount(wk.skill[new], minlength=3) / n
+    assert np.all(np.abs(got - expected) < 4 * np.sqrt(expected * (1 - expected) / n))
+    young = wk.age_months[new] < 12 * 30
+    assert np.mean(wk.skill[new][young] == 0) > np.mean(wk.skill[new][~young] == 0) + 0.05
+
+
 def test_emigrant_draws_do_not_depend_on_threads():
     rng = np.random.default_rng(0)
     status = rng.integers(0, 5, 200_000).astype(np.int8)
