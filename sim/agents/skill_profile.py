@@ -16,10 +16,12 @@ and a person's level follows the Markov chain
                         0 & 1 - \lambda_1 & \lambda_1 \\
                         0 & 0 & 1 \end{pmatrix}.
 
-``r_s`` is the course start rate of the mix of statuses at level ``s`` in a steady state
-of the status flows (:func:`expected_statuses`: the basic level, laid off more often, is
-more often unemployed and inactive), so the rates are the same wherever they are
-computed (the initial state, the entrants, the immigrants) and depend on no draw.
+``r_s`` is the course start rate of the mix of statuses at level ``s``. At the start it
+is that of a steady state of the status flows (:func:`expected_statuses`: the basic
+level, laid off more often, is more often unemployed and inactive), the same wherever it
+is computed (the initial state, the entrants, the immigrants) and depending on no draw;
+demography re-derives it from the model's own statuses during the burn-in
+(:meth:`SkillProfile.with_statuses`).
 
 **The steady state.** A cohort entering at 16 with skill shares ``e`` has ``e U^k`` after
 ``k`` months. With a uniform age structure over a working life of ``K`` months
@@ -32,16 +34,16 @@ are ``e_p = S_p M^{-1}`` (clipped at 0 and renormalised where a place has too fe
 at a level for its upgrades), and a person ``k`` months past 16 has the mix ``e_p U^k``.
 Drawing the start's workers and the immigrants from their age's mix, and the cohorts from
 ``e_p``, keeps the working-age mix at the data's for as long as the course rates stay at
-the start's: the stock neither drifts up as people train (cohorts entering at ``S_p``,
-the default) nor carries the start's age-flat mix into the first working life.
+those of the profile: the stock neither drifts up as people train (as it does when
+cohorts enter at ``S_p``, ``demography.steady_skills = false``) nor carries the start's
+age-flat mix into the first working life.
 
-In the default baseline (training at the start's rates) ``lambda`` is about 0.00095 a
-month from basic and 0.00093 from intermediate, so 43% of a cohort's basic members move
-up over a working life: the North East's 16-year-olds are 59% basic against 45% of its
-working-age people. APPROXIMATION: the data's age profile is the other way round (younger
-people are more qualified, a cohort trend, ONS Annual Population Survey), which a
-stationary baseline cannot hold; the mix of the whole working-age population is the
-data's.
+In the default baseline ``lambda`` is about 0.0012 a month from basic and 0.0008 from
+intermediate, so about half of a cohort's basic members move up over a working life: the
+16-to-24-year-olds are about 49% basic against 38% of the working-age people.
+APPROXIMATION: the data's age profile is the other way round (younger people are more
+qualified, a cohort trend, ONS Annual Population Survey), which a stationary baseline
+cannot hold; the mix of the whole working-age population is the data's.
 
 Units: rates a month; ages and working lives in months.
 """
@@ -56,7 +58,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.config.scenario import Scenario
+    from sim.config.scenario import Flows, Scenario
+    from sim.mechanisms.training import TrainingParams
 
 __all__ = ["SkillProfile", "expected_statuses", "upgrade_rates", "entrant_shares"]
 
@@ -72,7 +75,8 @@ def place_shares(places: pd.DataFrame) -> np.ndarray:
     return shares / shares.sum(axis=1, keepdims=True)
 
 
-def expected_statuses(places: pd.DataFrame, population: np.ndarray, flows) -> np.ndarray:
+def expected_statuses(places: pd.DataFrame, population: np.ndarray,
+                      flows: Flows) -> np.ndarray:
     """(2, 3) shares of the people at the basic and the intermediate level who are
     employed, unemployed and inactive in a steady state of the status flows.
 
@@ -87,11 +91,14 @@ def expected_statuses(places: pd.DataFrame, population: np.ndarray, flows) -> np
         a = (E x_E + U x_U) / I,      f = (E l + I a - U x_U) / U
 
     APPROXIMATION: the model's job finding and entry into search are outcomes, and they
-    differ by level; with the layoff rates alone the chain puts 65% of the basic level in
-    work, 6% unemployed and 29% inactive, against 57%, 5% and 36% in the calibrated
-    baseline after its burn-in, and its course start rates are within 2% of the
-    baseline's (regions at 1:100, seed 42). Where the data have no unemployed or no
-    inactive people the chain is not defined and every level has the national mix.
+    differ by level; with the layoff rates alone the chain puts 66% of the basic level in
+    work, 5% unemployed and 29% inactive, against 57%, 6% and 36% in the baseline after
+    its burn-in, so its upgrade rates are 0.00109 from basic and 0.00084 from
+    intermediate against the 0.00119 and 0.00080 measured over ten recorded years
+    (regions at 1:100, seed 42, before recalibrating). That is why
+    :class:`~sim.mechanisms.demography.Demography` re-derives them from the model's own
+    statuses during the burn-in. Where the data have no unemployed or no inactive people
+    the chain is not defined and every level has the national mix.
     """
     e = places["employment_rate"].to_numpy(dtype=float)
     u = places["unemployment_rate"].to_numpy(dtype=float)
@@ -118,7 +125,7 @@ def expected_statuses(places: pd.DataFrame, population: np.ndarray, flows) -> np
     return out
 
 
-def upgrade_rates(training, statuses: np.ndarray) -> np.ndarray:
+def upgrade_rates(training: TrainingParams, statuses: np.ndarray) -> np.ndarray:
     """(2,) monthly probability of moving up from basic and from intermediate,
     ``c / (1 / r_s + d_s)`` with ``r_s`` the course start rate of the level's status mix
     ``statuses`` (2, 3: employed, unemployed, inactive; counts or shares) and

@@ -160,9 +160,10 @@ class DemographyParams(Section):
     steady_skills: bool = Field(
         True,
         description="cohorts enter with the skill shares that a working life of training "
-        "(at the start's course rates) turns into their place's data shares, and the "
-        "start's workers and the immigrants have the mix of their age, so the working-age "
-        "skill mix does not drift (false: everyone starts from the data shares)",
+        "(at the course rates of the burn-in's statuses) turns into their place's data "
+        "shares, and the start's workers and the immigrants have the mix of their age, so "
+        "the working-age skill mix does not drift (false: everyone starts from the data "
+        "shares)",
     )
     entrant_inactive_factor: float = Field(
         0.0, ge=0.0, le=10.0,
