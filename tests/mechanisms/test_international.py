@@ -36,6 +36,18 @@ def _present(model) -> np.ndarray:
     return np.bincount(wk.home[wk.status != ABSENT], minlength=model.geography.n_places)
 
 
+def _one_months_arrivals(model) -> np.ndarray:
+    """Step ``model`` one month; the rows present now that were absent or not there
+    before (the month's arrivals, less the few who emigrated in the same month)."""
+    wk = model.workers
+    n_rows = len(wk)
+    start_absent = np.flatnonzero(wk.status == ABSENT)
+    model.step()
+    wk = model.workers
+    new = np.concatenate([start_absent, np.arange(n_rows, len(wk))])
+    return new[wk.status[new] != ABSENT]
+
+
 def test_on_by_default_and_off_changes_nothing():
     """On by default; off, the section's other values do not matter: identical results."""
     assert InternationalParams().enabled is True
@@ -111,13 +123,8 @@ def test_arrivals_attributes():
                       "international.arrival_min_age_years": 18,
                       "international.arrival_max_age_years": 40})
     model = sim.LabourMarket(sc, rng=2)
+    new = _one_months_arrivals(model)
     wk = model.workers
-    n_rows = len(wk)
-    start_absent = np.flatnonzero(wk.status == ABSENT)
-    model.step()
-    wk = model.workers
-    new = np.concatenate([start_absent, np.arange(n_rows, len(wk))])
-    new = new[wk.status[new] != ABSENT]
     n = new.size
     arrived = int(model.international.arrivals.sum())
     assert arrived - 10 <= n <= arrived  # a few arrivals emigrate in the same month
@@ -145,13 +152,8 @@ def test_arrivals_have_the_skill_mix_of_their_age_with_steady_skills():
                       "demography.steady_skills": True,
                       "international.rate_multiplier": 5.0}).with_overrides(scale=0.01)
     model = sim.LabourMarket(sc, rng=3)
+    new = _one_months_arrivals(model)
     wk = model.workers
-    n_rows = len(wk)
-    start_absent = np.flatnonzero(wk.status == ABSENT)
-    model.step()
-    wk = model.workers
-    new = np.concatenate([start_absent, np.arange(n_rows, len(wk))])
-    new = new[wk.status[new] != ABSENT]
     n = new.size
     assert n > 1000
     profile = model.international._profile
