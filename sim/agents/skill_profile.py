@@ -164,8 +164,12 @@ def entrant_shares(stock: np.ndarray, upgrade: np.ndarray, months: int) -> np.nd
     """(P, 3) entrants' skill shares whose working-life average, with monthly upgrade
     probabilities ``upgrade`` (basic -> intermediate, intermediate -> advanced) over
     ``months``, is ``stock`` (P, 3): ``e = stock M^-1`` (clipped at 0 and renormalised)."""
-    mean = _powers(upgrade, months).mean(axis=0)
-    entrants = np.clip(stock @ np.linalg.inv(mean), 1e-6, None)
+    return _entrants(stock, _powers(upgrade, months))
+
+
+def _entrants(stock: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """:func:`entrant_shares` from the powers ``U^k`` of the working life."""
+    entrants = np.clip(stock @ np.linalg.inv(powers.mean(axis=0)), 1e-6, None)
     return entrants / entrants.sum(axis=1, keepdims=True)
 
 
@@ -186,8 +190,9 @@ class SkillProfile:
             raise ValueError(f"months = {months}: a working life must be at least a month")
         self.stock, self.months = np.asarray(stock, dtype=float), int(months)
         self.upgrade = np.asarray(upgrade, dtype=float)
-        self.entrants = entrant_shares(stock, self.upgrade, months)
-        by_age = np.einsum("ps,kst->pkt", self.entrants, _powers(self.upgrade, months))
+        powers = _powers(self.upgrade, months)
+        self.entrants = _entrants(self.stock, powers)
+        by_age = np.einsum("ps,kst->pkt", self.entrants, powers)
         self.cumulative = np.ascontiguousarray(np.cumsum(by_age, axis=2)[:, :, :2])
 
     @classmethod

@@ -98,7 +98,7 @@ from sim.agents.draws import (
     potential_wage,
     remote_capable,
 )
-from sim.agents.skill_profile import SkillProfile
+from sim.agents.skill_profile import SkillProfile, place_shares
 from sim.agents.workers import ABSENT, EMPLOYED, INACTIVE, UNEMPLOYED
 from sim.config.section import Section, rule_error
 from sim.kernels.migration import draw_emigrants
@@ -226,11 +226,10 @@ class International(Mechanism):
         self.arrival_rate, self.emigration_rate = international_rates(places, self._start, p)
         self.expected_net = (self.arrival_rate - self.emigration_rate) * self._start
         self._carry = np.zeros(n_places)
-        shares = places[
-            ["skill_share_basic", "skill_share_intermediate", "skill_share_advanced"]
-        ].to_numpy(dtype=float)
-        self._skill_cum = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
-        self._profile = SkillProfile.of(places, state.scenario, self._start)
+        self._skill_cum = np.cumsum(place_shares(places), axis=1)
+        # With demography on, arrivals take its profile (settled during the burn-in).
+        self._profile = (None if state.scenario.demography.enabled
+                         else SkillProfile.of(places, state.scenario, self._start))
         self._gva = places["gva_per_hour_gbp"].to_numpy(dtype=float)
         self._telework = telework_by_occupation()
 
@@ -293,9 +292,8 @@ class International(Mechanism):
         lo, hi = 12 * p.arrival_min_age_years, 12 * p.arrival_max_age_years
         age = lo + np.floor(u_age * (hi - lo)).astype(np.int64)
         demography = state.mechanism("demography")
-        profile = self._profile
-        if demography is not None and demography.enabled:
-            profile = demography.profile  # settled during the burn-in
+        on = demography is not None and demography.enabled
+        profile = demography.profile if on else self._profile
         if profile is None:
             skill = (u_skill[:, None] >= self._skill_cum[home, :2]).sum(axis=1).astype(np.int8)
         else:  # the mix of their age in the steady state of training
