@@ -199,10 +199,11 @@ class Search(Section):
         "8 months or more (linear from 0 at the start of the spell), score units",
     )
     public_listing_share: Share = Field(
-        0.34,
+        0.30,
         description="share of each firm's openings listed each month in the channel where "
-        "the unemployed search (Jobcentre Plus and public job boards; about 34% of all "
-        "vacancies were notified to them, Manpower Services Commission survey of 1977); "
+        "the unemployed search (Jobcentre Plus and public job boards; 30% of vacancies were "
+        "notified to them in areas served by employment offices, 42% in areas served by "
+        "jobcentres, 34% overall, Manpower Services Commission survey of 1977); "
         "the unemployed search only there, and openings they leave unfilled go to the open "
         "market the same month; 0: one market for all searchers, share",
     )

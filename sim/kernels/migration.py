@@ -317,31 +317,39 @@ def _choose_destinations(key, movers, workers, firms, places, minutes, rules, wa
 
 
 @njit(cache=True, parallel=True)
-def _leave_flags(key, status, home, rate, flags):
+def _leave_flags(key, status, home, skill, rate, flags):
     for i in prange(status.shape[0]):
-        if status[i] != ABSENT and uniform(key, i) < rate[home[i]]:
+        if status[i] != ABSENT and uniform(key, i) < rate[home[i], skill[i]]:
             flags[i] = 1
         else:
             flags[i] = 0
 
 
-def draw_emigrants(key, status, home, rate_by_place):
+def draw_emigrants(key, status, home, rate_by_place, skill=None):
     """Rows of the present workers who emigrate this month (sorted).
 
-    Worker ``i`` (not absent) leaves with probability ``rate_by_place[home[i]]``, drawn
-    from counter ``i`` of stream ``key``: one draw per row, so the result does not depend
-    on threads.
+    Worker ``i`` (not absent) leaves with probability ``rate_by_place[home[i]]`` (or
+    ``rate_by_place[home[i], skill[i]]`` for a table by place and skill), drawn from
+    counter ``i`` of stream ``key``: one draw per row, so the result does not depend on
+    threads, and a table whose columns are equal draws the same rows as its column.
 
     Args:
         key: stream key.
         status: (N,) int8 worker status.
         home: (N,) home place of each worker.
-        rate_by_place: (P,) float64 monthly probability of emigrating.
+        rate_by_place: (P,) or (P, K) float64 monthly probability of emigrating, by place
+            (and skill level).
+        skill: (N,) skill level of each worker; needed with a (P, K) table.
 
     Returns:
         int64 array of rows.
     """
+    rate = np.asarray(rate_by_place, dtype=np.float64)
+    if rate.ndim == 1:
+        rate, skill = rate[:, None], np.zeros(status.shape[0], dtype=np.int8)
+    elif skill is None:
+        raise ValueError("draw_emigrants: a rate table by place and skill needs skill")
     flags = np.empty(status.shape[0], dtype=np.uint8)
-    _leave_flags(key, status, home, np.ascontiguousarray(rate_by_place, dtype=np.float64),
-                 flags)
+    _leave_flags(key, status, home, np.ascontiguousarray(skill),
+                 np.ascontiguousarray(rate), flags)
     return np.flatnonzero(flags).astype(np.int64)

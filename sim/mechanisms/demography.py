@@ -166,7 +166,7 @@ class DemographyParams(Section):
         "logistic units (ESTIMATE; Bell et al. 2019 QJE)",
     )
     steady_skills: bool = Field(
-        False,
+        True,
         description="cohorts enter with the skill shares that a working life of training "
         "(at the course rates of the burn-in's statuses) turns into their place's data "
         "shares, and the start's workers and the immigrants have the mix of their age, so "

@@ -15,7 +15,7 @@ from sim.agents.workers import ABSENT, INACTIVE, UNEMPLOYED
 from sim.config.scenario import ScenarioError
 from sim.kernels.migration import draw_emigrants
 from sim.kernels.rng import stream_key
-from sim.mechanisms.international import InternationalParams, international_rates
+from sim.mechanisms.international import InternationalParams, international_rates, skill_tilt
 
 SCALE = 0.002  # about 55,000 agents at uk-itl1
 
@@ -184,6 +184,66 @@ def test_emigrant_draws_do_not_depend_on_threads():
     assert np.all(status[one] != ABSENT)
     expected = rate[home[status != ABSENT]].sum()
     assert abs(one.size - expected) < 4 * np.sqrt(expected)
+
+
+def test_emigrant_draws_by_place_and_skill():
+    """A table whose columns are equal draws exactly the rows of its column; a table by
+    skill draws each level at its rate (4 Poisson standard deviations); a table without
+    the skills is refused."""
+    rng = np.random.default_rng(1)
+    n = 300_000
+    status = rng.integers(0, 5, n).astype(np.int8)
+    home = rng.integers(0, 12, n).astype(np.int64)
+    skill = rng.integers(0, 3, n).astype(np.int8)
+    rate = np.linspace(0.001, 0.05, 12)
+    key = stream_key(4, 6, 21)
+    plain = draw_emigrants(key, status, home, rate)
+    same = draw_emigrants(key, status, home, np.repeat(rate[:, None], 3, axis=1), skill)
+    assert np.array_equal(plain, same)
+    table = rate[:, None] * np.array([0.5, 1.0, 2.0])
+    rows = draw_emigrants(key, status, home, table, skill)
+    present = status != ABSENT
+    for k in range(3):
+        expected = table[home[present & (skill == k)], k].sum()
+        got = np.count_nonzero(skill[rows] == k)
+        assert abs(got - expected) < 4 * np.sqrt(expected)
+    with pytest.raises(ValueError, match="needs skill"):
+        draw_emigrants(key, status, home, table)
+
+
+def test_skill_tilt_gives_departures_the_arrivals_mix():
+    """Two places: immigrants go mostly to the graduate-heavy one, emigrants leave both
+    alike. The tilt raises graduates' emigration and lowers the basic level's, keeps the
+    expected total, and makes the departures' national mix the arrivals' (to 1e-12)."""
+    shares = np.array([[0.2, 0.3, 0.5], [0.5, 0.3, 0.2]])
+    population = np.array([1000.0, 3000.0])
+    arrive, leave = np.array([0.003, 0.0005]), np.array([0.001, 0.001])
+    m = skill_tilt(arrive, leave, population, shares)
+    w = population[:, None] * shares
+    a_k, e_k = (arrive[:, None] * w).sum(0), (leave[:, None] * w).sum(0)
+    assert m[2] > 1.0 > m[0]
+    assert (m * e_k).sum() == pytest.approx(e_k.sum(), rel=1e-12)
+    assert np.allclose(m * e_k / (m * e_k).sum(), a_k / a_k.sum(), atol=1e-12)
+    # The same rates everywhere: no tilt; no flows at all: no tilt.
+    assert np.allclose(skill_tilt(leave, leave, population, shares), 1.0)
+    assert np.array_equal(skill_tilt(np.zeros(2), leave, population, shares), np.ones(3))
+
+
+def test_skill_balanced_emigration_keeps_the_national_net_flow_at_zero():
+    """The stationary rule still balances the nation: the places' expected net inflows sum
+    to zero (to 1e-9 of the gross flow) with the tilt on; the tilt lifts graduates'
+    emigration (immigrants settle where graduates are many); off, every level leaves at
+    its place's rate."""
+    on = sim.LabourMarket(_scenario(**OTHERS_OFF), rng=3).mechanisms["international"]
+    gross = float((on.arrival_rate * on._start).sum())
+    assert abs(float(on.expected_net.sum())) < 1e-9 * gross
+    tilt = on.emigration_by_skill / on.emigration_rate[:, None]
+    assert np.allclose(tilt, tilt[0])  # the same multipliers in every place
+    assert tilt[0, 2] > 1.0 > tilt[0, 0]
+    off = sim.LabourMarket(_scenario(**OTHERS_OFF, **{
+        "international.skill_balanced_emigration": False}), rng=3).mechanisms["international"]
+    assert np.array_equal(off.emigration_by_skill,
+                          np.repeat(off.emigration_rate[:, None], 3, axis=1))
 
 
 def test_steady_state_makes_london_internal_outflow_the_counterpart_of_immigration():
