@@ -65,11 +65,15 @@ rates; the population then grows about 0.5% a year.
   with probability ``arrival_inactive_share`` (ESTIMATE 0.25: formal study is the main
   reason of about a quarter of long-term immigrants, ONS LTIM 2014-2016, NOT verified)
   and otherwise *unemployed*, looking for work from the next month's matching.
-* *Departures* (then): every present resident of ``p`` (any status) emigrates with
-  probability :math:`e'_p m / 12`, one counter-based draw per row
-  (:func:`sim.kernels.migration.draw_emigrants`); an employed emigrant's job becomes
+* *Departures* (then): every present resident of ``p`` (any status) with skill level
+  ``k`` emigrates with probability :math:`e'_p m_k m / 12`, one counter-based draw per
+  row (:func:`sim.kernels.migration.draw_emigrants`); an employed emigrant's job becomes
   vacant (the firm's employment falls). Their rows become absent and join demography's
-  free rows from the next month.
+  free rows from the next month. With ``skill_balanced_emigration`` (on) the multipliers
+  :math:`m_k` of :func:`skill_tilt`, the same in every place, give the departures the
+  arrivals' national skill mix (0.961, 0.972 and 1.048 in the regional baseline: the
+  arrivals settle where graduates are many), so international migration does not move
+  the working-age mix; off, :math:`m_k = 1`.
 
 **Steady state.** With the mechanism on, :class:`sim.mechanisms.migration.Migration`
 sets its residual amenities so that internal net migration balances the expected net
