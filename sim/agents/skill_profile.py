@@ -38,7 +38,7 @@ those of the profile: the stock neither drifts up as people train (as it does wh
 cohorts enter at ``S_p``, ``demography.steady_skills = false``) nor carries the start's
 age-flat mix into the first working life.
 
-In the regional baseline with ``demography.steady_skills`` on (off by default: see
+In the regional baseline with ``demography.steady_skills`` on (the default: see
 :mod:`sim.mechanisms.demography`) ``lambda`` is about 0.0012 a month from basic and 0.0008
 from intermediate, so about half of a cohort's basic members move up over a working life: the
 16-to-24-year-olds are about 49% basic against 38% of the working-age people.

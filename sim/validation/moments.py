@@ -13,6 +13,8 @@ plain arrays, and returns a number (or a small record). Nothing here runs the mo
   (Fujita and Ramey 2009; Elsby, Smith and Wadsworth 2011).
 * :func:`spearman` and :func:`mean_absolute_error`: regions or districts, model against data.
 * :func:`t_interval`: the mean and 95% t-interval of a statistic over replications.
+* :func:`ratio_interval`: a ratio of two effects over replications (the ratio of their
+  means) and its 95% t-interval by the delta method.
 
 Example:
     >>> fit = matching_function(result.places)
@@ -37,6 +39,7 @@ __all__ = [
     "net_migration_per_1000",
     "place_means",
     "spearman",
+    "ratio_interval",
     "t_interval",
     "within_place_logs",
 ]
@@ -58,6 +61,39 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, flo
         return mean, float("nan"), float("nan")
     half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return mean, mean - half, mean + half
+
+
+def ratio_interval(
+    numerators: Sequence[float], denominators: Sequence[float], level: float = 0.95
+) -> tuple[float, float, float]:
+    r"""Ratio of means and its two-sided t-interval (delta method), over replications.
+
+    With :math:`a_i` and :math:`b_i` the numerator and denominator of replication
+    :math:`i` (pairs with a missing value dropped), the estimate is
+    :math:`r = \bar a / \bar b` and its standard error
+    :math:`s_d / (\sqrt{n}\, |\bar b|)`, :math:`s_d` the standard deviation of
+    :math:`d_i = a_i - r b_i` (the delta method for a ratio of means; Cochran 1977,
+    *Sampling Techniques*, section 6.4). Unlike the mean of the ratios :math:`a_i / b_i`,
+    a replication whose denominator is near zero (a policy's effect lost in the noise)
+    does not dominate: each replication weighs by its denominator.
+
+    Returns ``(ratio, low, high)``; NaN where the mean denominator is not positive, and an
+    interval of NaN with fewer than two pairs.
+    """
+    from scipy import stats
+
+    a = np.asarray(numerators, dtype=float)
+    b = np.asarray(denominators, dtype=float)
+    keep = np.isfinite(a) & np.isfinite(b)
+    a, b = a[keep], b[keep]
+    if a.size == 0 or b.mean() <= 0.0:
+        return float("nan"), float("nan"), float("nan")
+    ratio = float(a.mean() / b.mean())
+    if a.size < 2:
+        return ratio, float("nan"), float("nan")
+    se = float((a - ratio * b).std(ddof=1) / (np.sqrt(a.size) * b.mean()))
+    half = float(stats.t.ppf(0.5 + level / 2, a.size - 1)) * se
+    return ratio, ratio - half, ratio + half
 
 
 def spearman(a: Sequence[float] | pd.Series, b: Sequence[float] | pd.Series) -> float:

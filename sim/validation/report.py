@@ -55,6 +55,7 @@ from sim.validation.moments import (
     MatchingFit,
     matching_function,
     place_means,
+    ratio_interval,
     t_interval,
     within_place_logs,
 )
@@ -283,22 +284,24 @@ def _with_value(table: pd.DataFrame, name: str, value: float, low: float, high: 
     return table
 
 
-def _with_shares(table: pd.DataFrame, name: str, values: list[float],
-                 note: str) -> pd.DataFrame:
-    """``table`` with target ``name`` evaluated from per-pair values: their mean and its
-    95% t-interval, over the pairs with a finite value."""
-    mean, low, high = t_interval(values)
-    return _with_value(table, name, mean, low, high, int(np.isfinite(values).sum()), note)
+def _with_ratio(table: pd.DataFrame, name: str, parts: tuple[np.ndarray, np.ndarray],
+                note: str) -> pd.DataFrame:
+    """``table`` with target ``name`` evaluated from per-pair numerators and denominators:
+    the ratio of their means and its 95% t-interval (:func:`ratio_interval`), over the
+    pairs with finite parts."""
+    num, den = parts
+    ratio, low, high = ratio_interval(num, den)
+    pairs = int((np.isfinite(num) & np.isfinite(den)).sum())
+    return _with_value(table, name, ratio, low, high, pairs, note)
 
 
-def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[float]:
-    """Per pair of runs, the share of a local stimulus's extra jobs taken by people living
-    outside the target area, over the months the policy spends.
+def local_spillover_parts(result: CompareResults,
+                          policy: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair of runs, the extra jobs at the supported firms that people living outside
+    the target area took, and all the extra jobs there, over the months the policy spends.
 
     From the additionality account of each pair (:mod:`sim.comparison.account`), summed
-    over the policy months: ``leakage / (gross - deadweight)``, the extra jobs at the
-    supported firms that people living elsewhere took, over all the extra jobs there.
-    NaN for a pair whose extra jobs are not positive.
+    over the policy months: ``(leakage, gross - deadweight)``.
     """
     account = pair_table(result.out, "account")
     horizon = int(account["month"].max())
@@ -307,31 +310,41 @@ def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[flo
     terms = rows.pivot_table(index="replication", columns="term", values="value",
                              aggfunc="sum")
     extra = terms["gross"] - terms["deadweight"]
-    share = (terms["leakage"] / extra).where(extra > 0)
-    return [float(v) for v in share.to_numpy()]
+    return terms["leakage"].to_numpy(dtype=float), extra.to_numpy(dtype=float)
+
+
+def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[float]:
+    """Per pair of runs, the share of a local stimulus's extra jobs taken by people living
+    outside the target area, over the months the policy spends:
+    ``leakage / (gross - deadweight)`` of :func:`local_spillover_parts`. NaN for a pair
+    whose extra jobs are not positive.
+    """
+    leak, extra = local_spillover_parts(result, policy)
+    return [float(v) for v in np.where(extra > 0, leak / np.where(extra > 0, extra, 1.0),
+                                       np.nan)]
 
 
 def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: Scenario,
                           source: Path) -> pd.DataFrame:
     """``local_stimulus_spills_over`` from the comparison of ``source`` at districts."""
-    return _with_shares(table, "local_stimulus_spills_over",
-                        local_spillover_shares(result, policy), (
+    return _with_ratio(table, "local_stimulus_spills_over",
+                       local_spillover_parts(result, policy), (
         f"placejobs compare of {source.name} against the district baseline "
         f"({LOCAL_STIMULUS_MONTHS} recorded months): of the extra jobs at the supported "
         "firms in the policy months, the share taken by people living in other districts "
-        "(the account's leakage over gross less deadweight); not tuned"))
+        "(the account's leakage over gross less deadweight: the ratio of the pairs' means, "
+        "with a delta-method interval); not tuned"))
 
 
-def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[float]:
-    """Per pair of runs, the share of the target places' residents' extra employment that
-    is in jobs outside the target places, over the months after the policy.
+def skills_outside_parts(result: CompareResults,
+                         policy: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair of runs, the target places' residents' extra employment in jobs outside
+    the target places, and their extra employment, over the months after the policy.
 
     With ``E`` the target places' employed residents and ``J`` the filled jobs located in
     them (``jobs_per_resident_worker x employed``), both summed over the target places and
     the months after the policy, and ``d`` policy minus baseline in the pair:
-    ``(dE - dJ) / dE``, the extra net out-commuting over the extra employment. 0 when the
-    extra workers all work in the target places; above 1 when the target's workplaces
-    lose jobs. NaN for a pair whose extra employment is not positive.
+    ``(dE - dJ, dE)``, the extra net out-commuting and the extra employment.
     """
     places = pair_table(result.out, "places")
     codes = result.info["policies"][0]["targets"]
@@ -343,19 +356,31 @@ def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[floa
                             aggfunc="sum")
     extra = sums[("employed", "policy")] - sums[("employed", "baseline")]
     extra_jobs = sums[("jobs", "policy")] - sums[("jobs", "baseline")]
-    share = ((extra - extra_jobs) / extra).where(extra > 0)
-    return [float(v) for v in share.to_numpy()]
+    return (extra - extra_jobs).to_numpy(dtype=float), extra.to_numpy(dtype=float)
+
+
+def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[float]:
+    """Per pair of runs, the share of the target places' residents' extra employment that
+    is in jobs outside the target places, over the months after the policy:
+    ``(dE - dJ) / dE`` of :func:`skills_outside_parts`. 0 when the extra workers all work
+    in the target places; above 1 when the target's workplaces lose jobs. NaN for a pair
+    whose extra employment is not positive.
+    """
+    outside, extra = skills_outside_parts(result, policy)
+    return [float(v) for v in np.where(extra > 0, outside / np.where(extra > 0, extra, 1.0),
+                                       np.nan)]
 
 
 def _with_skills_commuting(table: pd.DataFrame, result: CompareResults, policy: Scenario,
                            source: Path) -> pd.DataFrame:
     """``commuting_spreads_skills_policy`` from the comparison of ``source`` at regions."""
-    return _with_shares(table, "commuting_spreads_skills_policy",
-                        skills_outside_shares(result, policy), (
+    return _with_ratio(table, "commuting_spreads_skills_policy",
+                       skills_outside_parts(result, policy), (
         f"placejobs compare of {source.name} against the region baseline: of the target "
         "regions' residents' extra employment in the months after the policy, the share "
         "in jobs outside those regions (extra employed residents less extra filled jobs "
-        "located there, over extra employed residents); not tuned"))
+        "located there, over extra employed residents: the ratio of the pairs' means, with a "
+        "delta-method interval); not tuned"))
 
 
 def _safe(target: Target, run: RunData) -> float:

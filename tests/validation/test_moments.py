@@ -14,6 +14,7 @@ from sim.validation.moments import (
     matching_function,
     mean_absolute_error,
     net_migration_per_1000,
+    ratio_interval,
     spearman,
     t_interval,
 )
@@ -89,6 +90,23 @@ def test_t_interval():
     assert high - mean == pytest.approx(12.7062, rel=1e-4)
     assert low == pytest.approx(2 * mean - high)
     assert np.isnan(t_interval([1.0])[1])
+
+
+def test_ratio_interval_is_the_ratio_of_means_with_a_delta_method_interval():
+    # Hand computation: a = (3, 5), b = (2, 2): r = 4/2 = 2; d = a - 2b = (-1, 1), s_d =
+    # sqrt(2); se = sqrt(2) / (sqrt(2) * 2) = 0.5; half width t(0.975, 1) * 0.5.
+    r, low, high = ratio_interval([3.0, 5.0], [2.0, 2.0])
+    assert r == 2.0
+    assert high - r == pytest.approx(12.7062 * 0.5, rel=1e-4)
+    assert low == pytest.approx(2 * r - high)
+    # A pair whose effect is lost in the noise does not dominate (the mean of the ratios
+    # would be (0.6 - 4) / 2 = -1.7).
+    assert ratio_interval([60.0, -4.0], [100.0, 1.0])[0] == pytest.approx(56.0 / 101.0)
+    # The same ratio in every pair: a zero-width interval; missing pairs are dropped.
+    r, low, high = ratio_interval([1.0, 2.0, 3.0, np.nan], [2.0, 4.0, 6.0, 1.0])
+    assert (r, low, high) == pytest.approx((0.5, 0.5, 0.5))
+    assert all(np.isnan(ratio_interval([1.0], [-1.0])))
+    assert np.isnan(ratio_interval([1.0], [2.0])[1])
 
 
 def test_inflow_share_of_swings():

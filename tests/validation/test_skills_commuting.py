@@ -77,6 +77,20 @@ def test_a_pair_without_extra_employment_has_no_share(tmp_path, policy):
     assert np.isnan(got[0]) and got[1] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_the_row_is_the_ratio_of_the_pairs_means(tmp_path, policy):
+    """A pair whose extra employment is small (its share 1.5 on 2 workers) weighs by its
+    extra employment, not as much as a pair with 100: (60 + 3) / (100 + 2), where the mean
+    of the shares would be (0.6 + 1.5) / 2."""
+    rng = np.random.default_rng(8)
+    _places(tmp_path, {0: _pair(rng, 100.0, 40.0), 1: _pair(rng, 2.0, -1.0)})
+    name = "commuting_spreads_skills_policy"
+    table = pd.DataFrame([{"target": name, "model_value": np.nan, "ci_low": np.nan,
+                           "ci_high": np.nan, "replications": 0, "status": "not evaluated",
+                           "inside": pd.NA, "note": TARGETS[name].note}])
+    row = _with_skills_commuting(table, _result(tmp_path), policy, Path(SKILLS_FILE)).iloc[0]
+    assert row["model_value"] == pytest.approx(63.0 / 102.0, rel=1e-6)
+
+
 @pytest.mark.parametrize(("jobs", "status"), [(50.0, "inside"), (90.0, "missed")])
 def test_the_row_takes_the_mean_and_its_status(tmp_path, policy, jobs, status):
     rng = np.random.default_rng(7)
