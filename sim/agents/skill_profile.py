@@ -39,9 +39,10 @@ cohorts enter at ``S_p``, ``demography.steady_skills = false``) nor carries the 
 age-flat mix into the first working life.
 
 In the regional baseline with ``demography.steady_skills`` on (the default: see
-:mod:`sim.mechanisms.demography`) ``lambda`` is about 0.0012 a month from basic and 0.0008
-from intermediate, so about half of a cohort's basic members move up over a working life: the
-16-to-24-year-olds are about 49% basic against 38% of the working-age people.
+:mod:`sim.mechanisms.demography`) ``lambda`` is about 0.0011 a month from basic and 0.0009
+from intermediate after the burn-in (seed 42), so about half of a cohort's basic members move
+up over a working life: the 16-to-24-year-olds are about 49% basic against 39% of the
+working-age people.
 APPROXIMATION: the data's age profile is the other way round (younger people are more
 qualified, a cohort trend, ONS Annual Population Survey), which a stationary baseline
 cannot hold; the mix of the whole working-age population is the data's.
