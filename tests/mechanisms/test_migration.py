@@ -199,6 +199,7 @@ def test_candidate_draw_rates_order_and_chunks():
 
 # ------------------------------------------------------------ settling in the burn-in
 EAST = 5  # TLH, East of England
+LONDON = 6  # TLI
 
 
 def _settling_scenario(settle: bool, burn_in: int, **changes):
@@ -235,12 +236,16 @@ def test_settling_without_a_burn_in_changes_nothing():
 
 def test_settling_stops_the_drift_of_populations():
     """With every mechanism on (the default scenario), populations drift away from the
-    start without settling: the East of England, which gains most, grew by about 8 per
-    1,000 a year over 48 recorded months after a 96-month burn-in (scale 0.002, seeds 3
-    and 5). Settled, its growth is less than half that, and the drift across the 12
-    regions (root mean square, per 1,000 a year) falls by a fifth or more (measured:
-    8.3 and 8.1 against 2.6 and 2.4; 2.9 and 4.0 against 1.9 and 2.7)."""
-    east, rms = {True: [], False: []}, {True: [], False: []}
+    start without settling, most of all London's (it loses people to internal migration
+    beyond its net immigration) and the East of England's (it gains them): over 48
+    recorded months after a 96-month burn-in (scale 0.002, seeds 3 and 5), London -5.4
+    and -4.7 per 1,000 a year, the East of England +3.1 and +4.1. Settled, each drifts
+    less than half as fast (London -1.7 and -1.9, the East +1.6 and +1.5), and the drift
+    across the 12 regions (root mean square, per 1,000 a year) falls by a tenth or more
+    (2.8 and 3.0 against 2.4 and 2.5; measured on the fit of 2 December 2026, with the
+    skill mix held still, which drifts less unsettled than the earlier default's 8 per
+    1,000 in the East)."""
+    east, london, rms = ({True: [], False: []} for _ in range(3))
     for seed in (3, 5):
         for settle in (True, False):
             sc = sim.Scenario().with_overrides(burn_in_months=96, scale=SCALE)
@@ -250,7 +255,9 @@ def test_settling_stops_the_drift_of_populations():
             model.run_for(48)
             drift = 1000.0 * (_population(model) / pop0 - 1.0) / 4.0
             east[settle].append(drift[EAST])
+            london[settle].append(drift[LONDON])
             rms[settle].append(np.sqrt(np.mean(drift ** 2)))
-    assert np.mean(east[False]) > 4.0
+    assert np.mean(london[False]) < -4.0 and np.mean(east[False]) > 3.0
+    assert abs(np.mean(london[True])) < 0.5 * abs(np.mean(london[False]))
     assert np.mean(east[True]) < 0.5 * np.mean(east[False])
-    assert np.mean(rms[True]) < 0.8 * np.mean(rms[False])
+    assert np.mean(rms[True]) < 0.9 * np.mean(rms[False])
