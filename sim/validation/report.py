@@ -295,6 +295,13 @@ def _with_ratio(table: pd.DataFrame, name: str, parts: tuple[np.ndarray, np.ndar
     return _with_value(table, name, ratio, low, high, pairs, note)
 
 
+def _pair_shares(numerators: np.ndarray, denominators: np.ndarray) -> list[float]:
+    """Each pair's ratio, NaN where its denominator (the policy's effect) is not positive."""
+    positive = denominators > 0
+    return [float(v) for v in np.where(
+        positive, numerators / np.where(positive, denominators, 1.0), np.nan)]
+
+
 def local_spillover_parts(result: CompareResults,
                           policy: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """Per pair of runs, the extra jobs at the supported firms that people living outside
@@ -319,9 +326,7 @@ def local_spillover_shares(result: CompareResults, policy: Scenario) -> list[flo
     ``leakage / (gross - deadweight)`` of :func:`local_spillover_parts`. NaN for a pair
     whose extra jobs are not positive.
     """
-    leak, extra = local_spillover_parts(result, policy)
-    return [float(v) for v in np.where(extra > 0, leak / np.where(extra > 0, extra, 1.0),
-                                       np.nan)]
+    return _pair_shares(*local_spillover_parts(result, policy))
 
 
 def _with_local_spillover(table: pd.DataFrame, result: CompareResults, policy: Scenario,
@@ -366,9 +371,7 @@ def skills_outside_shares(result: CompareResults, policy: Scenario) -> list[floa
     in the target places; above 1 when the target's workplaces lose jobs. NaN for a pair
     whose extra employment is not positive.
     """
-    outside, extra = skills_outside_parts(result, policy)
-    return [float(v) for v in np.where(extra > 0, outside / np.where(extra > 0, extra, 1.0),
-                                       np.nan)]
+    return _pair_shares(*skills_outside_parts(result, policy))
 
 
 def _with_skills_commuting(table: pd.DataFrame, result: CompareResults, policy: Scenario,
