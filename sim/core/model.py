@@ -345,7 +345,10 @@ class LabourMarket(mesa.Model):
         self._tally()
         # The flows out of inactivity are settled during the burn-in so that each place's
         # inactive share stays at its share at the start (:meth:`_settle_inactive_flows`).
-        self._inactive_share_start = _inactive_share(self._counts)
+        # People put on a course at the start from inactivity count as inactive there
+        # (training.start_in_courses; none by default).
+        self._inactive_share_start = _inactive_share(
+            self._counts, self.mechanisms["training"].started_inactive)
         self._log_attachment = np.zeros(self.geography.n_places)
         for _ in range(scenario.run.burn_in_months):
             self.step()
@@ -798,10 +801,11 @@ _JOB_LOSS_GAIN = 0.05
 _JOB_LOSS_LOG_BOUND = float(np.log(4.0))
 
 
-def _inactive_share(counts: np.ndarray) -> np.ndarray:
-    """(P,) inactive residents / residents of working age (NaN where no one lives)."""
+def _inactive_share(counts: np.ndarray, extra: np.ndarray | int = 0) -> np.ndarray:
+    """(P,) inactive residents (and ``extra`` people by place counted with them) /
+    residents of working age (NaN where no one lives)."""
     population = counts[:, COUNT_COLUMNS.index("population")]
-    inactive = counts[:, COUNT_COLUMNS.index("inactive")]
+    inactive = counts[:, COUNT_COLUMNS.index("inactive")] + extra
     with np.errstate(divide="ignore", invalid="ignore"):
         return inactive / population
 

@@ -1,4 +1,4 @@
-"""Skills and training: entry into courses, duration, completion, skill upgrade.
+r"""Skills and training: entry into courses, duration, completion, skill upgrade.
 
 Each month, after separations and before vacancies and matching
 (:mod:`sim.kernels.training`; the model runs it chunk by chunk inside the flows
@@ -30,6 +30,22 @@ the same result as a pass of its own after the flows):
   Full-time trainees, completers or not, return to unemployment and search that
   month; a non-completer keeps their skill.
 
+**The start** (``start_in_courses``, on by default). Off, no one is on a course when the
+model starts, so for the first course lengths (12 and 24 months) completions are missing
+that a steady state would have: the working-age stock falls behind its steady mix by about
+``lambda_s d_s`` of each level (the graduate share by about 0.3 points in the regional
+baseline over the burn-in), and the people present at the start carry that deficit until
+they retire, about 49 years (docs/validation.md, "Stationarity"). On, each person at level
+``s < 2`` with status ``x`` (employed, unemployed, inactive) is on a course with the
+renewal process's steady-state probability
+
+.. math:: \pi_{s,x} = \frac{p_x d_s}{1 + p_x d_s}, \qquad p_x = r_x F,
+
+with ``d_s`` months still to go drawn uniformly from 1 to ``d_s``; the unemployed and
+inactive on a course are *in training* (status 3), the employed keep their job. The draws
+come from a generator of their own (``training`` stage, month 0), so the rest of the start
+is unchanged.
+
 Rates are ESTIMATES from the scale of English further-education and apprenticeship
 participation (DfE, "Further education and skills" statistics 2018/19: about 1.1
 million government-funded adult learners on Level 2+ courses and 390,000
@@ -52,6 +68,7 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 from pydantic import BeforeValidator, Field
 
+from sim.agents.workers import EMPLOYED, INACTIVE, TRAINING
 from sim.config.section import Section, list_to_tuple
 from sim.kernels.bundles import EmployerLink, TrainingArgs, make, worker_columns
 from sim.kernels.training import training_month
@@ -106,6 +123,12 @@ class TrainingParams(Section):
         0.3, ge=0.0, le=1.0,
         description="share of completed courses run with local employers, share (ESTIMATE)",
     )
+    start_in_courses: bool = Field(
+        True,
+        description="at the start, people below the advanced level are part-way through "
+        "courses in the steady-state share of their status (false: no one is on a course "
+        "at the start, so the first course lengths pass without completions)",
+    )
 
 
 class Training(Mechanism):
@@ -135,6 +158,35 @@ class Training(Mechanism):
         self._duration = np.asarray(p.duration_months, dtype=np.int16)
         if np.any(self._duration < 1):
             raise ValueError("training.duration_months must be at least 1 month")
+        #: People put part-way through a course at the start (``start_in_courses``), and
+        #: (P,) those of them who were inactive, by home place: the model counts them as
+        #: inactive in the share its burn-in holds (the data's inactive share, which
+        #: includes people in education).
+        self.started_in_courses = 0
+        self.started_inactive = np.zeros(n_places, dtype=np.int64)
+        if self.enabled and p.start_in_courses:
+            self.started_in_courses = self._start_in_courses(state)
+
+    def _start_in_courses(self, state: MarketState) -> int:
+        """Put people on courses at the start in the steady-state share of their status
+        (module docstring, "The start"); returns how many."""
+        w = state.workers
+        status, skill = np.asarray(w.status), np.asarray(w.skill)
+        rng = state.generator("training", 1, month=0)
+        u, v = rng.random(status.size), rng.random(status.size)
+        eligible = (status <= INACTIVE) & (skill < 2)
+        rate = self._rates[np.minimum(status, INACTIVE)] * self.funding[
+            np.asarray(w.home), np.minimum(skill, 1)]
+        duration = self._duration[np.minimum(skill, 1)].astype(np.float64)
+        on_course = eligible & (u < rate * duration / (1.0 + rate * duration))
+        rows = np.flatnonzero(on_course)
+        w.training_left[rows] = 1 + np.floor(v[rows] * duration[rows]).astype(np.int16)
+        full_time = rows[status[rows] != EMPLOYED]
+        inactive = full_time[status[full_time] == INACTIVE]
+        self.started_inactive[:] = np.bincount(np.asarray(w.home)[inactive],
+                                               minlength=state.n_places)
+        w.status[full_time] = TRAINING
+        return int(rows.size)
 
     def kernel_params(self) -> EmployerLink:
         """The matching kernel's employer-link bonus (:class:`~sim.kernels.bundles.EmployerLink`;

@@ -207,3 +207,67 @@ def test_stock_flow_identities_with_training_and_demography():
     assert np.all(wk.training_left[wk.status == TRAINING] > 0)
     assert np.all(wk.training_left[wk.status == ABSENT] == 0)
     assert np.all(wk.skill <= 2)
+
+
+# --------------------------------------------------------------------------- the start
+def _start(on: bool, scale: float = 0.01) -> LabourMarket:
+    return LabourMarket(_scenario(scale=scale, **{"training.start_in_courses": on}), rng=7)
+
+
+def test_the_start_puts_each_status_and_level_on_courses_in_the_steady_share():
+    # pi = p d / (1 + p d) with p the status's entry rate (funding 1) and d the level's
+    # course length; checked within 4 binomial standard deviations for each (status,
+    # level) among the people the start draws (the same seed with the switch off gives
+    # the statuses before the courses).
+    off, on = _start(False), _start(True)
+    p = on.config.training
+    rates = {EMPLOYED: p.entry_rate_employed, UNEMPLOYED: p.entry_rate_unemployed,
+             INACTIVE: p.entry_rate_inactive}
+    status0, skill = np.asarray(off.workers.status), np.asarray(on.workers.skill)
+    assert np.array_equal(skill, np.asarray(off.workers.skill))
+    left = np.asarray(on.workers.training_left)
+    for status, rate in rates.items():
+        for level in (0, 1):
+            group = (status0 == status) & (skill == level)
+            d = p.duration_months[level]
+            pi = rate * d / (1.0 + rate * d)
+            n = int(group.sum())
+            share = np.count_nonzero(left[group] > 0) / n
+            assert abs(share - pi) <= 4.0 * np.sqrt(pi * (1 - pi) / n), (status, level)
+            months = left[group & (left > 0)]
+            assert months.min() >= 1 and months.max() <= d
+            # uniform on 1..d: mean (d + 1) / 2 within 4 standard errors
+            se = np.sqrt((d * d - 1) / 12.0 / months.size)
+            assert abs(months.mean() - (d + 1) / 2) <= 4.0 * se, (status, level)
+    assert not np.any(left[skill == 2])
+
+
+def test_the_start_keeps_employed_learners_in_work_and_takes_the_others_out_of_search():
+    off, on = _start(False), _start(True)
+    status0, status = np.asarray(off.workers.status), np.asarray(on.workers.status)
+    left = np.asarray(on.workers.training_left)
+    course = left > 0
+    assert np.all(status[course & (status0 == EMPLOYED)] == EMPLOYED)
+    assert np.all(status[course & (status0 != EMPLOYED)] == TRAINING)
+    assert np.array_equal(status[~course], status0[~course])
+    assert np.array_equal(np.asarray(on.workers.employer), np.asarray(off.workers.employer))
+    training = on.state.mechanism("training")
+    assert training.started_in_courses == int(course.sum())
+    home = np.asarray(on.workers.home)
+    assert np.array_equal(
+        training.started_inactive,
+        np.bincount(home[course & (status0 == INACTIVE)], minlength=on.state.n_places))
+    # Those taken from inactivity still count in the inactive share the burn-in holds
+    assert np.allclose(on._inactive_share_start, off._inactive_share_start, equal_nan=True)
+
+
+def test_without_the_switch_no_one_is_on_a_course_and_the_first_month_completes_none():
+    # Off, the first 12 months have no completions at all (the shortest course); on, the
+    # first month completes about a twelfth of the basic level's courses in progress.
+    off, on = _start(False, scale=0.003), _start(True, scale=0.003)
+    assert not np.any(np.asarray(off.workers.training_left))
+    assert off.state.mechanism("training").started_in_courses == 0
+    off.run_for(1)
+    on.run_for(1)
+    assert off.state.mechanism("training").completions.sum() == 0
+    assert on.state.mechanism("training").completions.sum() > 0
