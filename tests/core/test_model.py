@@ -269,11 +269,11 @@ RECORDED_MONTHS = 24
 @pytest.fixture(scope="module")
 def baseline_run() -> LabourMarket:
     """The shipped UK baseline at scale 0.002 (about 83,000 worker agents), seed 42:
-    its 120-month burn-in, then 24 recorded months."""
+    its 240-month burn-in, then 24 recorded months."""
     scenario = load_scenario(ROOT / "scenarios" / "baseline.toml").with_overrides(
         scale=0.002, months=RECORDED_MONTHS, seed=42
     )
-    assert scenario.run.burn_in_months == 120
+    assert scenario.run.burn_in_months == 240
     model = LabourMarket(scenario, rng=scenario.run.seed)
     model.run_for(RECORDED_MONTHS)
     return model
