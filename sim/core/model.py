@@ -346,7 +346,7 @@ class LabourMarket(mesa.Model):
         # The flows out of inactivity are settled during the burn-in so that each place's
         # inactive share stays at its share at the start (:meth:`_settle_inactive_flows`).
         # People put on a course at the start from inactivity count as inactive there
-        # (training.start_in_courses; none by default).
+        # (training.start_in_courses, on by default).
         self._inactive_share_start = _inactive_share(
             self._counts, self.mechanisms["training"].started_inactive)
         self._log_attachment = np.zeros(self.geography.n_places)
