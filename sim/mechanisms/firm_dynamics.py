@@ -238,6 +238,14 @@ class FirmDynamicsParams(Section):
         "entry and exit move together); off: Poisson(entry_rate_per_year x live firms) "
         "entrants a month",
     )
+    replacement_by_place: bool = Field(
+        True,
+        description="with replacement_entry: each place gets back the base jobs of its own "
+        "exits plus its part of the logit's pull, J (pi_p - s_p), the expected flow of "
+        "drawing each entrant's place, without its sampling noise; off: each entrant's "
+        "place is drawn from the logit (at small scales a place's jobs then follow a "
+        "random walk)",
+    )
     calibrate_location: bool = Field(
         True,
         description="add a place constant to the entry logit so that entrants at start go "
@@ -321,7 +329,11 @@ class FirmDynamics(Mechanism):
         #: mechanisms have calibrated the start); zeros without ``calibrate_location``.
         self.location_constant: np.ndarray | None = None
         #: base jobs of the firms that exited and that entrants have not yet replaced
+        #: (the national account of ``replacement_by_place`` off)
         self.pending_jobs = 0.0
+        #: (P,) the same account by place (``replacement_by_place``, the default): the
+        #: base jobs owed to each place and not yet entered
+        self.pending_by_place = np.zeros(n_places)
 
     @property
     def profit(self) -> np.ndarray:
@@ -418,8 +430,11 @@ class FirmDynamics(Mechanism):
         # Their workers are laid off by the model's flows pass, which runs next and
         # brings the exiting firms' employment to zero (one pass over workers fewer).
         rows = np.flatnonzero(exiting)
-        if p.replacement_entry:
-            self.pending_jobs += float(f.base_target[rows].sum())
+        if p.replacement_entry and rows.size:
+            if p.replacement_by_place:
+                self._owe_by_place(state, rows, alive, place)
+            else:
+                self.pending_jobs += float(f.base_target[rows].sum())
         self.exits = np.bincount(f.place[rows], minlength=n_places).astype(np.int64)
         f.alive[rows] = False
         for col in (f.target_size, f.vacancies, f.loss_months, f.age_months):
@@ -438,7 +453,15 @@ class FirmDynamics(Mechanism):
         self.entries = np.zeros(n_places, dtype=np.int64)
         self.entered_rows = np.zeros(0, dtype=np.int64)
         n_new = 0
-        if p.replacement_entry:
+        if p.replacement_entry and p.replacement_by_place:
+            if np.any(self.pending_by_place > _OWED_JOBS):
+                place, base = self._replacements_by_place(
+                    rng, state.scenario.economy.firm_size_dispersion)
+                n_new = place.size
+                self.entries = np.bincount(place, minlength=n_places).astype(np.int64)
+                if n_new:
+                    self._enter(state, rng, place, base)
+        elif p.replacement_entry:
             if self.pending_jobs > 0.0:
                 prob = self._location_probabilities(state)
                 place, base = self._replacements(
@@ -501,6 +524,57 @@ class FirmDynamics(Mechanism):
             bases.append(base[:k])
             pending -= float(total[k - 1])
         self.pending_jobs = pending
+        return np.concatenate(places), np.concatenate(bases)
+
+    def _owe_by_place(self, state: MarketState, rows: np.ndarray, alive: np.ndarray,
+                      place: np.ndarray) -> None:
+        """Add this month's exits to :attr:`pending_by_place`.
+
+        Each place is owed the base jobs ``L_p`` of its own exits plus its part of the
+        location logit's pull, ``J (pi_p - s_p)``, with ``J = sum_p L_p`` the jobs to
+        replace, ``pi_p`` the logit's probabilities weighted by the places' mean firm
+        size at start (the expected share of the replacing jobs that drawing each
+        entrant's place would send to ``p``) and ``s_p`` the place's share of the live
+        firms' base jobs before the exits. Since exits are on average ``J s_p`` in each
+        place, this is the expected flow of the drawn rule; the accounts sum to ``J``.
+        """
+        f = state.firms
+        n_places = state.n_places
+        lost = np.bincount(f.place[rows], weights=f.base_target[rows], minlength=n_places)
+        jobs = np.bincount(place, weights=f.base_target[alive], minlength=n_places)
+        share = jobs / max(float(jobs.sum()), 1e-12)
+        prob = self._location_probabilities(state) * self._mean_target0
+        total = float(prob.sum())
+        pull = prob / total - share if total > 0.0 else np.zeros(n_places)
+        self.pending_by_place += lost + float(lost.sum()) * pull
+
+    def _replacements_by_place(self, rng: np.random.Generator,
+                               dispersion: float) -> tuple[np.ndarray, np.ndarray]:
+        """Places and base targets of the entrants that replace :attr:`pending_by_place`.
+
+        In each place owed more than half a job, entrants are drawn one after another
+        (base target as at entry) until their base targets cover the account; the last
+        may overshoot, and the account carries the difference (negative) to later
+        months. Places are taken in order, so the draws do not depend on the threads.
+        """
+        places, bases = [], []
+        for p in np.flatnonzero(self.pending_by_place > _OWED_JOBS):
+            mean_size = float(self._mean_target0[p])
+            if mean_size <= 0.0:  # no firm had jobs here at start: none can replace
+                continue
+            pending = float(self.pending_by_place[p])
+            while pending > _OWED_JOBS:
+                n = max(4, int(np.ceil(2.0 * pending / mean_size)))
+                where = np.full(n, p, dtype=np.int64)
+                base = self._base_targets(rng, where, dispersion)
+                total = np.cumsum(base)
+                k = min(int(np.searchsorted(total, pending - _OWED_JOBS)) + 1, n)
+                places.append(where[:k])
+                bases.append(base[:k])
+                pending -= float(total[k - 1])
+            self.pending_by_place[p] = pending
+        if not places:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(places), np.concatenate(bases)
 
     def _base_targets(self, rng: np.random.Generator, place: np.ndarray,
@@ -572,6 +646,11 @@ class FirmDynamics(Mechanism):
             "firm_agent_entries": self.entries.astype(np.float64),
             "firm_agent_exits": self.exits.astype(np.float64),
         }
+
+
+#: Base jobs (worker agents) a place must be owed before an entrant replaces them: half
+#: a job, so that rounding in the pull (which sums to zero) does not draw entrants.
+_OWED_JOBS = 0.5
 
 
 def _residents(state: MarketState) -> tuple[np.ndarray, np.ndarray]:
