@@ -124,8 +124,9 @@ size at start (the share of the replacing jobs that drawing each entrant's place
 send to ``p``) and :math:`s_p` the place's share of the live firms' base jobs. A place's
 exits are on average :math:`J s_p`, so this is the expected flow of drawing each
 entrant's place, without its sampling noise: a place's jobs move only when its
-attractiveness does. Entrants are drawn in each place owed more than half a job until
-they cover its account (the last may overshoot). With each entrant's place drawn
+attractiveness does. Each place's next entrant is drawn in advance (base target ``b``
+and a uniform ``u``) and enters when the account reaches ``u b``, so that the accounts
+average zero over time. With each entrant's place drawn
 (``replacement_by_place`` off), a place's jobs follow a random walk at small scales; in
 places few people commute out of (Scotland, Northern Ireland) its surplus became
 vacancies, and through the wage curve moved median pay by up to a fifth between seeds.
@@ -350,6 +351,10 @@ class FirmDynamics(Mechanism):
         #: (P,) the same account by place (``replacement_by_place``, the default): the
         #: base jobs owed to each place and not yet entered
         self.pending_by_place = np.zeros(n_places)
+        # Each place's next replacing entrant: base target and uniform (drawn at the first
+        # entry by place).
+        self._next_base: np.ndarray | None = None
+        self._next_u: np.ndarray | None = None
 
     @property
     def profit(self) -> np.ndarray:
@@ -470,7 +475,7 @@ class FirmDynamics(Mechanism):
         self.entered_rows = np.zeros(0, dtype=np.int64)
         n_new = 0
         if p.replacement_entry and p.replacement_by_place:
-            if np.any(self.pending_by_place > _OWED_JOBS):
+            if np.any(self.pending_by_place > 0.0):  # else no place's threshold is reached
                 place, base = self._replacements_by_place(
                     rng, state.scenario.economy.firm_size_dispersion)
                 n_new = place.size
@@ -568,30 +573,31 @@ class FirmDynamics(Mechanism):
                                dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """Places and base targets of the entrants that replace :attr:`pending_by_place`.
 
-        In each place owed more than half a job, entrants are drawn one after another
-        (base target as at entry) until their base targets cover the account; the last
-        may overshoot, and the account carries the difference (negative) to later
-        months. Places are taken in order, so the draws do not depend on the threads.
+        Each place holds its next entrant, drawn in advance: a base target ``b`` (as at
+        entry) and a uniform ``u``. The entrant enters when the place's account reaches
+        ``u b``; the account then falls by ``b`` and the next entrant is drawn. The
+        account is left between ``-(1 - u) b`` and the next ``u' b'``, which average
+        zero over time, so a place's jobs follow what it is owed without a bias (entering
+        only once an account is covered would leave each place about half an entrant
+        above it: 2% more jobs than at the start across the 374 districts at scale
+        0.01). Places are taken in order, so the draws do not depend on the threads.
         """
+        n_places = self.pending_by_place.size
+        if self._next_base is None:
+            self._next_base = self._base_targets(rng, np.arange(n_places), dispersion)
+            self._next_u = rng.random(n_places)
         places, bases = [], []
-        for p in np.flatnonzero(self.pending_by_place > _OWED_JOBS):
-            mean_size = float(self._mean_target0[p])
-            if mean_size <= 0.0:  # no firm had jobs here at start: none can replace
-                continue
-            pending = float(self.pending_by_place[p])
-            while pending > _OWED_JOBS:
-                n = max(4, int(np.ceil(2.0 * pending / mean_size)))
-                where = np.full(n, p, dtype=np.int64)
-                base = self._base_targets(rng, where, dispersion)
-                total = np.cumsum(base)
-                k = min(int(np.searchsorted(total, pending - _OWED_JOBS)) + 1, n)
-                places.append(where[:k])
-                bases.append(base[:k])
-                pending -= float(total[k - 1])
-            self.pending_by_place[p] = pending
-        if not places:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(places), np.concatenate(bases)
+        owed = self.pending_by_place
+        ready = (owed >= self._next_u * self._next_base) & (self._mean_target0 > 0.0)
+        for p in np.flatnonzero(ready):
+            one = np.array([p], dtype=np.int64)
+            while owed[p] >= self._next_u[p] * self._next_base[p]:
+                places.append(p)
+                bases.append(self._next_base[p])
+                owed[p] -= self._next_base[p]
+                self._next_base[p] = self._base_targets(rng, one, dispersion)[0]
+                self._next_u[p] = rng.random()
+        return np.asarray(places, dtype=np.int64), np.asarray(bases, dtype=np.float64)
 
     def _base_targets(self, rng: np.random.Generator, place: np.ndarray,
                       dispersion: float) -> np.ndarray:
@@ -662,11 +668,6 @@ class FirmDynamics(Mechanism):
             "firm_agent_entries": self.entries.astype(np.float64),
             "firm_agent_exits": self.exits.astype(np.float64),
         }
-
-
-#: Base jobs (worker agents) a place must be owed before an entrant replaces them: half
-#: a job, so that rounding in the pull (which sums to zero) does not draw entrants.
-_OWED_JOBS = 0.5
 
 
 def _residents(state: MarketState) -> tuple[np.ndarray, np.ndarray]:
