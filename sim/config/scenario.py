@@ -168,7 +168,7 @@ class Search(Section):
     distance_decay_per_minute: float = Field(
         0.075, ge=0.0, le=1.0, description="beta in exp(-beta * minutes), 1/min"
     )
-    on_the_job_search_share: Share = Field(0.05222, description="employed who search, a month")
+    on_the_job_search_share: Share = Field(0.05374, description="employed who search, a month")
     remote_search_share: Share = Field(
         0.3, description="applications of remote-capable workers aimed at remote vacancies"
     )
@@ -177,7 +177,7 @@ class Search(Section):
         description="score lost per skill level an applicant lacks for the job (under-qualified)",
     )
     overqualification_weight: float = Field(
-        0.5196, ge=0.0, le=100.0,
+        0.5805, ge=0.0, le=100.0,
         description="score lost per skill level an applicant has above the job's demand "
         "(over-qualified; at most skill_fit_weight in reality: see the ODD)",
     )
@@ -189,7 +189,7 @@ class Search(Section):
         0.05, ge=0.0, le=1.0, description="net gain an employed worker needs to move, share"
     )
     callback_rate: float = Field(
-        0.1792, gt=0.0, le=1.0,
+        0.2063, gt=0.0, le=1.0,
         description="probability an employer reads (calls back) an application within the "
         "month; the others are lost, share",
     )
@@ -213,14 +213,14 @@ class Flows(Section):
     """Monthly transition probabilities between labour-market states."""
 
     layoff_rate: PerSkill = Field(
-        (0.01003, 0.003412, 0.0009883), description="employed -> unemployed, a month, by skill"
+        (0.01039, 0.003634, 0.001115), description="employed -> unemployed, a month, by skill"
     )
     exit_to_inactivity_employed: Share = Field(0.0015, description="employed -> inactive, a month")
     exit_to_inactivity_unemployed: Share = Field(
-        0.09915, description="unemployed -> inactive, a month"
+        0.09695, description="unemployed -> inactive, a month"
     )
     inactive_search_share: Share = Field(
-        0.9129, description="inactive people (without a caring or disability constraint) who "
+        0.8711, description="inactive people (without a caring or disability constraint) who "
         "look for work while staying inactive, a month; a hire moves them straight to work"
     )
     settle_job_loss: bool = Field(
@@ -270,7 +270,7 @@ class Firms(Section):
 
     mean_size: float = Field(20.0, ge=1.0, le=1e6, description="agents per firm at start")
     vacancy_rate: float = Field(
-        0.005066, ge=0.0, lt=1.0,
+        0.005166, ge=0.0, lt=1.0,
         description="open vacancies / jobs the firms aim for (model steady state), share; "
         "jobs = employed / (1 - vacancy_rate)",
     )

@@ -234,7 +234,7 @@ class RemoteWorkParams(Section):
         "(ESTIMATE)",
     )
     hybrid_adoption_odds: float = Field(
-        0.1498, ge=0.0, le=1000.0,
+        0.1583, ge=0.0, le=1000.0,
         description="odds multiplier of a hybrid arrangement for a remote-capable worker (at "
         "1 and no commute saved: hybrid with the employer's teleworkable share); the norm, "
         "calibrated to about 12% hybrid in 2019 (this default) and 28% in 2024-25 "
