@@ -237,16 +237,18 @@ def test_settling_without_a_burn_in_changes_nothing():
 def test_settling_stops_the_drift_of_populations():
     """With every mechanism on (the default scenario), populations drift away from the
     start without settling, most of all London's (it loses people to internal migration
-    beyond its net immigration) and the East of England's (it gains them): over 48
-    recorded months after a 96-month burn-in (scale 0.002, seeds 3 and 5), London -5.4
-    and -4.7 per 1,000 a year, the East of England +3.1 and +4.1. Settled, each drifts
-    less than half as fast (London -1.7 and -1.9, the East +1.6 and +1.5), and the drift
-    across the 12 regions (root mean square, per 1,000 a year) falls by a tenth or more
-    (2.8 and 3.0 against 2.4 and 2.5; measured on the fit of 2 December 2026, with the
-    skill mix held still, which drifts less unsettled than the earlier default's 8 per
-    1,000 in the East)."""
+    beyond its net immigration) and the East of England's (it gains them). Over 48
+    recorded months after a 96-month burn-in (scale 0.002, seeds 3, 5, 7 and 11; fit of
+    3 December 2026) London drifts -4.6, -2.8, -5.6 and -5.2 per 1,000 a year (mean
+    -4.6), the East of England +3.6, +3.1, +5.1 and +5.3 (mean +4.3). Settled, London
+    -3.9, +1.2, -1.8 and -0.2 (mean -1.2), the East +2.0, -0.1, +0.4 and +3.1 (mean
+    +1.4), and the drift across the 12 regions (root mean square, per 1,000 a year)
+    falls from 2.8 to 1.9. One seed's drift has a spread of about 1.3 per 1,000 a year
+    at this scale (seed 5 alone gave London -2.8), so the test averages four seeds and
+    asks for a drift of 3.5 (London) and 2.5 (East) unsettled, halved when settled, and
+    a root mean square cut by a fifth."""
     east, london, rms = ({True: [], False: []} for _ in range(3))
-    for seed in (3, 5):
+    for seed in (3, 5, 7, 11):
         for settle in (True, False):
             sc = sim.Scenario().with_overrides(burn_in_months=96, scale=SCALE)
             model = sim.LabourMarket(sc.with_changes({"migration.settle_amenity": settle}),
@@ -257,7 +259,7 @@ def test_settling_stops_the_drift_of_populations():
             east[settle].append(drift[EAST])
             london[settle].append(drift[LONDON])
             rms[settle].append(np.sqrt(np.mean(drift ** 2)))
-    assert np.mean(london[False]) < -4.0 and np.mean(east[False]) > 3.0
+    assert np.mean(london[False]) < -3.5 and np.mean(east[False]) > 2.5
     assert abs(np.mean(london[True])) < 0.5 * abs(np.mean(london[False]))
-    assert np.mean(east[True]) < 0.5 * np.mean(east[False])
-    assert np.mean(rms[True]) < 0.9 * np.mean(rms[False])
+    assert abs(np.mean(east[True])) < 0.5 * np.mean(east[False])
+    assert np.mean(rms[True]) < 0.8 * np.mean(rms[False])
