@@ -207,6 +207,13 @@ class Search(Section):
         "the unemployed search only there, and openings they leave unfilled go to the open "
         "market the same month; 0: one market for all searchers, share",
     )
+    distance_decay_skill_factor: Positive3 = Field(
+        (1.0, 1.0, 1.0),
+        description="multiplier of distance_decay_per_minute by skill (basic, intermediate, "
+        "advanced): below 1, that skill searches further (the Census 2011 finds managers "
+        "and professionals commuting 20 km or more more often than other occupations); "
+        "(1, 1, 1): one decay for all",
+    )
 
 
 class Flows(Section):

@@ -280,6 +280,7 @@ class LabourMarket(mesa.Model):
             self.geography.travel_minutes, straight_line_km(self.geography),
             search_decay_per_minute=s.distance_decay_per_minute,
             hybrid_commute_factor=w.hybrid_commute_factor,
+            skill_factor=s.distance_decay_skill_factor,
         )
 
         places = self.geography.places
@@ -295,8 +296,9 @@ class LabourMarket(mesa.Model):
         n_places = self.geography.n_places
         self._edges = bin_edges()
         # Matching's work space: by place pair, by place, by firm (grows with the table).
-        self._cum_place = np.zeros((n_places, n_places))
-        self._cum_place_remote = np.zeros((n_places, n_places))
+        layers = self.travel.search_layers.shape[0]  # 3 when the decay differs by skill
+        self._cum_place = np.zeros((layers, n_places, n_places))
+        self._cum_place_remote = np.zeros((layers, n_places, n_places))
         self._vacancy_start = np.zeros(n_places + 1, dtype=np.int64)
         self._firm_start = np.zeros(len(self.firms) + 1, dtype=np.int64)
         # This month's searchers, and per-worker scratch space that any stage may
@@ -550,7 +552,7 @@ class LabourMarket(mesa.Model):
         state = self.state
         vac_place = vacancy_weights(
             firms, state.firm_index.by_place, state.firm_index.place_start,
-            self.travel.search_decay, self.travel.hybrid_decay, tables,
+            self.travel.search_layers, self.travel.hybrid_layers, tables,
         )
         if vac_place.sum() <= 0:
             return None

@@ -567,16 +567,18 @@ class VacancyTables(NamedTuple):
         vacancy_start: (P + 1,) start of each place's vacancies in ``vacancy_firm``.
         vacancy_prob: (V,) Walker alias probabilities within each place (weights ``tau_j``).
         vacancy_alias: (V,) Walker aliases (vacancy positions).
-        cum_place: (P, P) cumulative destination weights ``V_d exp(-beta T_od)``.
-        cum_place_remote: (P, P) the same for remote-capable vacancies and hybrid decay.
+        cum_place: (L, P, P) cumulative destination weights ``V_d exp(-beta f_s T_od)``,
+            one layer per skill level when the decay differs by skill (L = 3), else one
+            (L = 1).
+        cum_place_remote: (L, P, P) the same for remote-capable vacancies and hybrid decay.
     """
 
     vacancy_firm: _a(np.int32, _N)
     vacancy_start: _a(np.int64, _N)
     vacancy_prob: _a(np.float64, _N)
     vacancy_alias: _a(np.int32, _N)
-    cum_place: _a(np.float64, _N, _N)
-    cum_place_remote: _a(np.float64, _N, _N)
+    cum_place: _a(np.float64, _N, _N, _N)
+    cum_place_remote: _a(np.float64, _N, _N, _N)
 
 
 class Applications(NamedTuple):

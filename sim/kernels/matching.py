@@ -11,7 +11,9 @@ A round, for the searchers ``S`` and the firms' open vacancies ``v_j``:
      .. math:: V_d \, e^{-\beta T_{od}}
 
      where :math:`V_d` are the open vacancies in ``d`` and :math:`T_{od}` the
-     commute in minutes. With probability ``remote_share`` a remote-capable
+     commute in minutes (with ``search.distance_decay_skill_factor`` the decay is
+     :math:`\beta f_s` for a searcher of skill ``s``: one table of destinations per
+     skill level). With probability ``remote_share`` a remote-capable
      searcher instead aims at remote-capable vacancies
      :math:`V^r_d = \sum_{j \in d} \tau_j v_j`, weighted by
      :math:`e^{-\beta h T_{od}}` with ``h`` the share of days a hybrid worker
@@ -116,23 +118,24 @@ def list_openings(key, vacancies, share, listed):
 
 @njit(cache=True)
 def vacancy_weights(firms, firms_by_place, place_start, decay, decay_remote, tables):
-    """Sampling tables for the two-stage draw. Cost O(F + V + P^2).
+    """Sampling tables for the two-stage draw. Cost O(F + V + L P^2).
 
     Args:
         firms: :class:`~sim.kernels.bundles.FirmColumns` (``vacancies`` and
             ``teleworkable`` are read).
         firms_by_place: (F_live,) int64 firm rows sorted by place.
         place_start: (P + 1,) int64, start of each place's firms in ``firms_by_place``.
-        decay: (P, P) ``exp(-beta T_od)``, ``beta`` per minute, ``T`` minutes.
-        decay_remote: (P, P) the same with the hybrid commute ``exp(-beta h T_od)``.
+        decay: (L, P, P) ``exp(-beta f_s T_od)``, ``beta`` per minute, ``T`` minutes,
+            one layer per skill level ``s`` (L = 3) or one for all (L = 1).
+        decay_remote: (L, P, P) the same with the hybrid commute ``exp(-beta f_s h T_od)``.
         tables: :class:`~sim.kernels.bundles.VacancyTables` to fill (``vacancy_firm``,
             ``vacancy_prob`` and ``vacancy_alias`` with one entry per open vacancy).
 
     Fills ``vacancy_firm`` with one entry per open vacancy (the firm's row), grouped
     by place: the vacancies of place ``p`` are ``vacancy_firm[vacancy_start[p]:
     vacancy_start[p + 1]]``, so a uniform pick among them chooses a firm with
-    probability proportional to its vacancies in O(1). For every origin ``o``,
-    ``cum_place[o, d]`` = sum over ``d' <= d`` of ``V_d' decay[o, d']``, and
+    probability proportional to its vacancies in O(1). For every layer ``l`` and origin
+    ``o``, ``cum_place[l, o, d]`` = sum over ``d' <= d`` of ``V_d' decay[l, o, d']``, and
     ``cum_place_remote`` the same with remote-capable vacancies
     ``sum_j tau_j v_j`` and the hybrid decay. ``vacancy_prob`` and ``vacancy_alias``
     (one entry per vacancy) are Walker alias tables within each place for weights
@@ -170,14 +173,15 @@ def vacancy_weights(firms, firms_by_place, place_start, decay, decay_remote, tab
         vac_place_remote[p] = acc_r
     vacancy_start[n_places] = pos
     _alias_tables(teleworkable, vacancy_firm, vacancy_start, vacancy_prob, vacancy_alias)
-    for o in range(n_places):
-        acc = 0.0
-        acc_r = 0.0
-        for d in range(n_places):
-            acc += vac_place[d] * decay[o, d]
-            acc_r += vac_place_remote[d] * decay_remote[o, d]
-            cum_place[o, d] = acc
-            cum_place_remote[o, d] = acc_r
+    for layer in range(decay.shape[0]):
+        for o in range(n_places):
+            acc = 0.0
+            acc_r = 0.0
+            for d in range(n_places):
+                acc += vac_place[d] * decay[layer, o, d]
+                acc_r += vac_place_remote[d] * decay_remote[layer, o, d]
+                cum_place[layer, o, d] = acc
+                cum_place_remote[layer, o, d] = acc_r
     return vac_place
 
 
@@ -463,8 +467,13 @@ def draw_applications(
                 PENALTY_RAMP_MONTHS
             )
         s_i = np.int64(skill[s])
-        total = cum_place[o, n_places - 1]
-        total_r = cum_place_remote[o, n_places - 1]
+        # The searcher's layer of the destination tables: by skill when the decay
+        # differs by skill, else the one layer.
+        layer = s_i if cum_place.shape[0] > 1 else 0
+        cum = cum_place[layer]
+        cum_r = cum_place_remote[layer]
+        total = cum[o, n_places - 1]
+        total_r = cum_r[o, n_places - 1]
         for a in range(k):
             slot = s * k + a
             app_firm[slot] = -1
@@ -481,14 +490,14 @@ def draw_applications(
                 )
             if aim_remote:
                 x = uniform(key, base) * total_r
-                d = _search_row(cum_place_remote, o, n_places, x)
+                d = _search_row(cum_r, o, n_places, x)
             elif cons:
                 d = o
             else:
                 if total <= 0.0:
                     continue
                 x = uniform(key, base) * total
-                d = _search_row(cum_place, o, n_places, x)
+                d = _search_row(cum, o, n_places, x)
             if d >= n_places:
                 d = n_places - 1
             lo = vacancy_start[d]

@@ -399,7 +399,9 @@ class FirmDynamics(Mechanism):
         """Location logit utility ``V_p`` of each place for an entrant."""
         p = self.params
         ps = state.places
-        skilled = advanced @ state.travel.search_decay
+        # The reach of graduates: the advanced layer of the search decay (the one layer
+        # when the decay does not differ by skill).
+        skilled = advanced @ state.travel.search_layers[-1]
         market = population @ np.exp(-p.market_access_decay_per_minute * state.travel.minutes)
         return (
             p.location_skill_weight * np.log(skilled + 1e-9)

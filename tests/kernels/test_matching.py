@@ -148,6 +148,12 @@ def make_economy(seed: int) -> dict:
     # Score lost by the long-term unemployed (0: none); drawn last, so that the draws above
     # stay as they were for a given seed.
     econ["duration_penalty"] = float(rng.choice([0.0, rng.uniform(0.0, 2.0)]))
+    # Half the economies search with a decay by skill (one table of destinations per
+    # skill level, ``search.distance_decay_skill_factor``); drawn last too.
+    if rng.random() < 0.5:
+        factor = rng.uniform(0.3, 2.0, 3)[:, None, None]
+        econ["decay"] = np.exp(-beta * factor * econ["minutes"][None])
+        econ["decay_remote"] = np.exp(-beta * hybrid * factor * econ["minutes"][None])
     return econ
 
 
@@ -211,14 +217,17 @@ def build_tables(e: dict):
     """``vacancy_weights`` as the model calls it, with checks of the tables it fills."""
     p, f = e["P"], e["F"]
     vac0 = e["vacancies"].copy()
-    cum_place = np.zeros((p, p))
-    cum_place_remote = np.zeros((p, p))
+    # One layer of destination weights, or one per skill level (decay by skill).
+    decay = e["decay"] if e["decay"].ndim == 3 else e["decay"][None]
+    decay_remote = e["decay_remote"] if e["decay_remote"].ndim == 3 else e["decay_remote"][None]
+    cum_place = np.zeros((decay.shape[0], p, p))
+    cum_place_remote = np.zeros((decay.shape[0], p, p))
     vacancy_firm = np.empty(int(vac0.sum()), dtype=np.int32)
     vacancy_start = np.zeros(p + 1, dtype=np.int64)
     vacancy_prob = np.empty(vacancy_firm.size)
     vacancy_alias = np.empty(vacancy_firm.size, dtype=np.int32)
     vac_place = vacancy_weights(
-        _firms(e), e["firms_by_place"], e["place_start"], e["decay"], e["decay_remote"],
+        _firms(e), e["firms_by_place"], e["place_start"], decay, decay_remote,
         make(VacancyTables, vacancy_firm=vacancy_firm, vacancy_start=vacancy_start,
              vacancy_prob=vacancy_prob, vacancy_alias=vacancy_alias, cum_place=cum_place,
              cum_place_remote=cum_place_remote),
@@ -247,11 +256,11 @@ def build_tables(e: dict):
             want = np.bincount(seg, weights=tau[seg], minlength=f) / tau[seg].sum()
             np.testing.assert_allclose(firm_mass, want, atol=1e-9)
     # Cumulative destination weights.
-    np.testing.assert_allclose(np.cumsum(expected[None, :] * e["decay"], axis=1), cum_place,
+    np.testing.assert_allclose(np.cumsum(expected[None, None, :] * decay, axis=2), cum_place,
                                rtol=1e-12, atol=1e-300)
     vr = np.bincount(e["firm_place"], weights=vac0 * e["teleworkable"].astype(float),
                      minlength=p)
-    np.testing.assert_allclose(np.cumsum(vr[None, :] * e["decay_remote"], axis=1),
+    np.testing.assert_allclose(np.cumsum(vr[None, None, :] * decay_remote, axis=2),
                                cum_place_remote, rtol=1e-9, atol=1e-300)
     return (vac_place, cum_place, cum_place_remote, vacancy_firm, vacancy_start, vacancy_prob,
             vacancy_alias)
@@ -723,6 +732,58 @@ def test_application_draws_follow_vacancy_and_distance_weights(remote: bool) -> 
     chi2 = float(np.sum((counts[live] - expected) ** 2 / expected))
     df = int(live.sum()) - 1
     assert chi2 < df + 6.0 * math.sqrt(2.0 * df), (chi2, df)
+
+
+def test_a_decay_by_skill_draws_each_searchers_destinations_from_their_layer() -> None:
+    """With one table of destinations per skill level, a searcher of skill ``s`` draws a
+    firm with probability proportional to ``v_j exp(-beta f_s T_od)``: graduates
+    (``f`` = 0.3) apply far from home much more than the basic-skilled (``f`` = 2).
+    Chi-square per skill level with the exact cell probabilities, bound as above."""
+    rng = np.random.default_rng(7)
+    e = make_economy(99)
+    p, f, n = 5, 30, 150_000
+    firm_place = rng.integers(0, p, f).astype(np.int16)
+    firm_place[:p] = np.arange(p)
+    minutes = rng.uniform(5.0, 120.0, (p, p))
+    np.fill_diagonal(minutes, 5.0)
+    factor = np.array([2.0, 1.0, 0.3])
+    beta = 0.03
+    skill = rng.integers(0, 3, n).astype(np.int8)
+    e.update(
+        P=p, F=f, N=n, firm_place=firm_place,
+        firms_by_place=np.argsort(firm_place, kind="stable").astype(np.int64),
+        vacancies=rng.integers(1, 6, f).astype(np.int32),
+        productivity=np.full(f, 5000.0, dtype=np.float32),
+        teleworkable=np.zeros(f, dtype=np.float32), skill_demand=np.zeros(f, dtype=np.int8),
+        employment=np.zeros(f, dtype=np.int32),
+        home=np.zeros(n, dtype=np.int16), skill=skill,
+        months_unemployed=np.zeros(n, dtype=np.int16),
+        human_capital=np.ones(n, dtype=np.float32), status=np.full(n, UNE, dtype=np.int8),
+        employer=np.full(n, -1, dtype=np.int32), wage=np.full(n, 100.0, dtype=np.float32),
+        reservation_wage=np.zeros(n, dtype=np.float32),
+        remote_capable=np.zeros(n, dtype=np.bool_), remote=np.zeros(n, dtype=np.bool_),
+        minutes=minutes, decay=np.exp(-beta * factor[:, None, None] * minutes[None]),
+        decay_remote=np.exp(-beta * 0.4 * factor[:, None, None] * minutes[None]), k=1,
+        phi=np.full(p, 0.5), skill_premium=np.ones(3), remote_share=0.0, commute_cost=0.0,
+        hybrid=0.4, constrained=np.zeros(n, dtype=np.bool_),
+        trained_with=np.full(n, -1, dtype=np.int16),
+    )
+    e["place_start"] = np.zeros(p + 1, dtype=np.int64)
+    e["place_start"][1:] = np.cumsum(np.bincount(firm_place, minlength=p))
+    tables = build_tables(e)
+    app_firm, *_ = draw(e, np.arange(n, dtype=np.int64),
+                        stream_key(5, 0, STAGES["applications"]), *tables[1:])
+    assert np.all(app_firm >= 0)
+    away = []
+    for s in range(3):
+        drawn = app_firm[skill == s]
+        counts = np.bincount(drawn, minlength=f)
+        weight = e["vacancies"] * e["decay"][s, 0, firm_place]
+        expected = drawn.size * weight / weight.sum()
+        chi2 = float(np.sum((counts - expected) ** 2 / expected))
+        assert chi2 < f - 1 + 6.0 * math.sqrt(2.0 * (f - 1)), (s, chi2)
+        away.append(np.mean(firm_place[drawn] != 0))
+    assert away[0] < away[1] < away[2]
 
 
 # ------------------------------------------------------------------ new kernel hooks

@@ -98,12 +98,12 @@ def _draw(workers, firms, firm_place, *, odds: float, response: float,
     tables = make(
         VacancyTables, vacancy_firm=np.empty(n_vac, dtype=np.int32),
         vacancy_start=np.empty(_P + 1, dtype=np.int64), vacancy_prob=np.empty(n_vac),
-        vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=np.zeros((_P, _P)),
-        cum_place_remote=np.zeros((_P, _P)),
+        vacancy_alias=np.empty(n_vac, dtype=np.int32), cum_place=np.zeros((1, _P, _P)),
+        cum_place_remote=np.zeros((1, _P, _P)),
     )
     place_start = np.arange(0, _P * _PER_PLACE + 1, _PER_PLACE, dtype=np.int64)
-    vacancy_weights(firms, np.arange(_P * _PER_PLACE, dtype=np.int64), place_start, decay,
-                    np.exp(-0.01 * _HYBRID * _MINUTES), tables)
+    vacancy_weights(firms, np.arange(_P * _PER_PLACE, dtype=np.int64), place_start,
+                    decay[None], np.exp(-0.01 * _HYBRID * _MINUTES)[None], tables)
     searchers = np.arange(n, dtype=np.int64)
     apps = make(Applications, firm=np.empty(n, dtype=np.int32),
                 wage=np.empty(n, dtype=np.float32), value=np.empty(n, dtype=np.float32),
