@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.validation.targets import GROUPS, TARGETS, census_cross_region_share
+from sim.validation.targets import (
+    GROUPS,
+    TARGETS,
+    census_cross_region_share,
+    workplace_ratio_data,
+)
 
 #: Each row of the tables of VALIDATION.md (its first cell, lower case) and its targets.
 VALIDATION_ROWS = {
@@ -87,3 +92,15 @@ def test_entries_are_complete():
 def test_census_cross_region_share():
     # 2011 Census WU03UK at ITL1: 91.5% of those with a fixed UK workplace work in their region.
     assert census_cross_region_share() == pytest.approx(1 - 0.9146, abs=0.001)
+
+
+def test_the_largest_jobs_ratio_target_is_the_census_figure_relative_to_the_uk():
+    """The target's data value and range, written in the registry, are those of the data:
+    Westminster's fixed workplaces per resident worker over the UK's (9.678, written
+    9.68), and 30% either side of the written value."""
+    ratio = workplace_ratio_data()
+    assert ratio.idxmax() == "E09000033"
+    target = TARGETS["workplace_ratio_max"]
+    assert target.data_value == pytest.approx(ratio.max(), abs=0.005)
+    assert target.low == pytest.approx(0.7 * target.data_value, abs=0.005)
+    assert target.high == pytest.approx(1.3 * target.data_value, abs=0.005)

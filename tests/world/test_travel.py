@@ -7,6 +7,7 @@ import pytest
 
 import sim
 from sim.agents.workers import EMPLOYED
+from sim.config.scenario import ScenarioError
 from sim.world.travel import TravelTimes
 
 MINUTES = np.array([[5.0, 30.0, 60.0], [30.0, 5.0, 40.0], [60.0, 40.0, 5.0]])
@@ -47,7 +48,7 @@ def test_a_factor_that_is_not_three_positive_numbers_is_refused(factor):
 
 
 def test_the_scenario_refuses_a_factor_of_zero():
-    with pytest.raises(Exception, match="distance_decay_skill_factor"):
+    with pytest.raises(ScenarioError, match="distance_decay_skill_factor"):
         sim.Scenario().with_changes({"search.distance_decay_skill_factor": [1.0, 0.0, 1.0]})
 
 
