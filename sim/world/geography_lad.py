@@ -32,10 +32,14 @@ Places (index ``lad21cd``; every column of :data:`sim.world.geography.REQUIRED_C
   census2021_qualifications_la.csv``, England and Wales, residents 16+) x
   :data:`ADVANCED_APS_CENSUS_RATIO` (1.19, the UK APS 2019 / Census 2021 ratio 40.2 / 33.8
   used for the regions, see ``uk/column_sources.csv``; an ESTIMATE). Scotland and Northern
-  Ireland have no district Census figure: they take their region's advanced share (recorded
-  as a fallback). ``skill_share_intermediate`` = the district's Level 3+ share (APS, the
-  latest period <= 2021, else the nearest: 2022 for Great Britain, where the file starts in
-  2022 on the RQF basis; 2021 for Northern Ireland's own series) minus the advanced share,
+  Ireland have no district Census figure: their districts' shares are imputed from their
+  Level 3+ shares by the England and Wales line (advanced = -0.216 + 0.924 x Level 3+,
+  correlation 0.77 over 330 districts), scaled so each region's working-age mean is its
+  region's advanced share (ESTIMATE; recorded as a fallback; Scotland 0.35 to 0.57, Northern
+  Ireland 0.32 to 0.45; before 3 December 2026 every district took its region's share).
+  ``skill_share_intermediate`` = the district's Level 3+ share (APS, the latest period
+  <= 2021, else the nearest: 2022 for Great Britain, where the file starts in 2022 on the
+  RQF basis; 2021 for Northern Ireland's own series) minus the advanced share,
   clipped at 0; ``skill_share_basic`` = the rest. The two inputs come from different sources
   and years; where Level 4+ x 1.19 exceeded Level 3+ the intermediate share would be 0
   (:func:`fallback_report` column ``clipped``; measured: none, the smallest is City of
@@ -561,13 +565,16 @@ def _build() -> tuple[Geography, pd.DataFrame]:
         fell_back[column] = series.isna()
         values[key] = series.fillna(region_values[key])
     fell_back["skill_share_advanced"] = advanced_own.isna()
-    advanced = advanced_own.fillna(regional("skill_share_advanced"))
     level3_plus = values["level3_plus"]
+    population = centroids["pop_mid2020"].astype(np.float64)
+    working_share = regional(regions["working_age"] / regions["population"])
+    advanced = _impute_advanced(
+        advanced_own, level3_plus, fell_back["skill_share_intermediate"], region,
+        regional("skill_share_advanced"), population * working_share,
+    )
     clipped = level3_plus < advanced
     intermediate = (level3_plus - advanced).clip(lower=0.0)
 
-    population = centroids["pop_mid2020"].astype(np.float64)
-    working_share = regional(regions["working_age"] / regions["population"])
     region_population = population.groupby(region).transform("sum")
     population_share = population / region_population
 
@@ -638,6 +645,39 @@ def _build() -> tuple[Geography, pd.DataFrame]:
     report.loc["skill_share_advanced", "years"] = f"2021: {int(advanced_own.notna().sum())}"
     report.loc[list(_RD_COLUMNS), "population_share"] = len(codes)
     return geography, report
+
+
+def _impute_advanced(
+    advanced_own: pd.Series,
+    level3_plus: pd.Series,
+    level3_fell_back: pd.Series,
+    region: pd.Series,
+    region_advanced: pd.Series,
+    working_age: pd.Series,
+) -> pd.Series:
+    r"""Advanced shares: the district's own, else imputed from its Level 3+ share.
+
+    Districts without a Census Level 4+ figure (Scotland, Northern Ireland) get
+    :math:`\hat a_d = c_r (\alpha + \beta\,L3_d)`, with :math:`\alpha, \beta` the least
+    squares line of the advanced share on the APS Level 3+ share across the districts that
+    have both (330 districts of England and Wales; measured: :math:`\alpha` = -0.216,
+    :math:`\beta` = 0.924, correlation 0.77) and
+    :math:`c_r` the factor that makes the working-age-weighted mean of the region's imputed
+    districts its region's advanced share (so the region keeps its data). Capped at the
+    district's Level 3+ share. ESTIMATE: the England and Wales relation is assumed to hold
+    in Scotland and Northern Ireland; a region whose districts all lack the Level 3+ share
+    too keeps its region's share everywhere.
+    """
+    have = advanced_own.notna() & ~level3_fell_back
+    beta, alpha = np.polyfit(level3_plus[have], advanced_own[have], 1)
+    raw = (alpha + beta * level3_plus).clip(lower=1e-3)
+    missing = advanced_own.isna()
+    weighted = (raw * working_age)[missing].groupby(region[missing]).sum()
+    weights = working_age[missing].groupby(region[missing]).sum()
+    factor = (region_advanced[missing].groupby(region[missing]).first() * weights / weighted)
+    imputed = (raw * region[missing].map(factor)).reindex(advanced_own.index)
+    imputed = np.minimum(imputed, level3_plus)
+    return advanced_own.fillna(imputed).fillna(region_advanced)
 
 
 def uk_lad() -> Geography:

@@ -237,14 +237,33 @@ def test_fallback_column_matches_the_missing_raw_data(lad, raw, regions):
     for code in places.index[places["fallback"].str.contains("skill_share_intermediate")]:
         level3 = places.loc[code, ["skill_share_intermediate", "skill_share_advanced"]].sum()
         assert level3 == pytest.approx(region_level3[places.at[code, "itl1"]])
-    # Census Level 4+ covers England and Wales; Scotland and NI take the region's share.
+    # Census Level 4+ covers England and Wales; Scotland and NI are imputed (flagged).
     outside = places["nation"].isin(["Scotland", "Northern Ireland"])
     flagged = places["fallback"].str.contains("skill_share_advanced")
     assert (flagged == outside).all()
-    np.testing.assert_allclose(
-        places.loc[outside, "skill_share_advanced"],
-        regions["skill_share_advanced"].reindex(places.loc[outside, "itl1"]),
-    )
+
+
+def test_advanced_share_outside_england_and_wales_follows_level3_and_keeps_the_region(
+    lad, regions
+):
+    """Scotland's and NI's districts: imputed from Level 3+, region's mean kept, in order."""
+    places = lad.places
+    for nation, region in [("Scotland", "TLM"), ("Northern Ireland", "TLN")]:
+        own = places[places["nation"] == nation]
+        assert (own["itl1"] == region).all()
+        advanced = own["skill_share_advanced"]
+        level3 = advanced + own["skill_share_intermediate"]
+        mean = np.average(advanced, weights=own["working_age"])
+        assert mean == pytest.approx(regions.at[region, "skill_share_advanced"], rel=1e-9)
+        assert advanced.std() > 0.02, nation  # the districts differ (one share before)
+        assert (advanced <= level3 + 1e-12).all()
+        # Uncapped districts are ordered as their Level 3+ shares (a rising line).
+        uncapped = own["skill_share_intermediate"] > 0
+        order = level3[uncapped].sort_values().index
+        assert advanced[order].is_monotonic_increasing, nation
+    edinburgh = places.loc[places["name"] == "City of Edinburgh", "skill_share_advanced"]
+    lanarkshire = places.loc[places["name"] == "North Lanarkshire", "skill_share_advanced"]
+    assert edinburgh.item() > lanarkshire.item() + 0.1
 
 
 def test_fallback_report_counts_the_fallback_column(lad):
