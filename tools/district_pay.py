@@ -1,0 +1,149 @@
+"""Why the districts' pay ranks as it does: the model's pay and the data's on the same inputs.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=$PWD .venv/bin/python tools/district_pay.py RESULTS [RESULTS ...]
+
+``RESULTS`` is the directory of a finished district run (``placejobs run
+scenarios/baseline-lad.toml``; several directories are pooled by averaging each district's
+median pay over their months). The tool compares the model's median weekly pay of
+employed residents with the data's (ONS ASHE 2019, by residence: the target
+``district_pay_rank``) district by district:
+
+* the rank correlation overall and within each nation;
+* the same least-squares line for both, on the district's own inputs (the place table of
+  the ``uk-lad`` geography) and a constant per region::
+
+      ln pay_d = b_adv a_d + b_int i_d + b_gva ln g_d + b_u u_d + b_dens ln n_d + c_r(d) + e_d
+
+  with ``a``, ``i`` the advanced and intermediate shares, ``g`` GVA per hour (by
+  workplace), ``u`` the unemployment rate (data) and ``n`` residents per km2. It prints
+  both sets of coefficients, their R2 and the correlation of the two residuals;
+* what each difference costs: the rank of the data's fitted line with one of the model's
+  coefficients in place of the data's, and of the model's fitted line with one of the
+  data's (a coefficient whose swap moves the rank most is where the model and the data
+  differ most, for this target).
+
+The analysis of 3 December 2026 in ``docs/validation.md`` (district pay) is this tool's
+output on the district baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+#: Inputs of the line, in the order printed.
+INPUTS: tuple[str, ...] = ("advanced", "intermediate", "log_gva_per_hour",
+                           "unemployment", "log_density")
+
+
+def inputs(places: pd.DataFrame) -> pd.DataFrame:
+    """The line's inputs and region of each district (from the geography's place table)."""
+    gva = places["gva_per_hour_gbp"].astype(float)
+    return pd.DataFrame({
+        "advanced": places["skill_share_advanced"],
+        "intermediate": places["skill_share_intermediate"],
+        "log_gva_per_hour": np.log(gva.fillna(gva.median())),
+        "unemployment": places["unemployment_rate"],
+        "log_density": np.log(places["population"] / places["area_km2"]),
+        "region": places["itl1"],
+    }, index=places.index)
+
+
+def design(x: pd.DataFrame) -> pd.DataFrame:
+    """Inputs, a constant and one indicator per region but the first."""
+    frame = x[list(INPUTS)].astype(float).copy()
+    frame["constant"] = 1.0
+    regions = pd.get_dummies(x["region"], prefix="region", drop_first=True).astype(float)
+    return frame.join(regions)
+
+
+def fit(y: pd.Series, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+    """Least squares of ``y`` on ``frame``: coefficients, residuals, R2."""
+    beta = np.linalg.lstsq(frame.to_numpy(), y.to_numpy(), rcond=None)[0]
+    resid = y.to_numpy() - frame.to_numpy() @ beta
+    r2 = 1.0 - resid.var() / y.to_numpy().var()
+    return beta, resid, float(r2)
+
+
+def rank(a, b) -> float:
+    """Spearman rank correlation."""
+    return float(spearmanr(a, b)[0])
+
+
+def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dict:
+    """Every figure the tool prints, for districts with both pays (see the module doc)."""
+    keep = model_pay.dropna().index.intersection(data_pay.dropna().index)
+    model_pay, data_pay, x = model_pay[keep], data_pay[keep], x.loc[keep]
+    frame = design(x)
+    bm, rm, r2m = fit(np.log(model_pay), frame)
+    bd, rd, r2d = fit(np.log(data_pay), frame)
+    names = list(frame.columns)
+    swaps = {}
+    for i, name in enumerate(names):
+        if name == "constant":
+            continue
+        data_with_model = bd.copy()
+        data_with_model[i] = bm[i]
+        model_with_data = bm.copy()
+        model_with_data[i] = bd[i]
+        swaps[name] = (rank(frame.to_numpy() @ data_with_model, data_pay),
+                       rank(frame.to_numpy() @ model_with_data, data_pay))
+    nation = pd.Series(keep.str[0], index=keep)
+    return {
+        "districts": len(keep),
+        "rank": rank(model_pay, data_pay),
+        "rank_by_nation": {n: rank(model_pay[nation == n], data_pay[nation == n])
+                           for n in ("E", "W", "S", "N") if (nation == n).sum() > 2},
+        "coefficients": pd.DataFrame({"model": bm, "data": bd}, index=names),
+        "r2": (r2m, r2d),
+        "residual_correlation": float(np.corrcoef(rm, rd)[0, 1]),
+        "fitted_rank": (rank(frame.to_numpy() @ bm, data_pay),
+                        rank(frame.to_numpy() @ bd, data_pay)),
+        "swaps": swaps,
+    }
+
+
+def model_pay(directories: list[Path]) -> pd.Series:
+    """Each district's median pay over the months of every run, GBP a week."""
+    frames = [pd.read_parquet(d / "places.parquet", columns=["place", "median_wage"])
+              for d in directories]
+    return pd.concat(frames).groupby("place")["median_wage"].mean()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the comparison for the runs named on the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path, nargs="+", help="district run directories")
+    args = parser.parse_args(argv)
+    for d in args.results:
+        if not (d / "places.parquet").is_file():
+            print(f"error: {d}: no places.parquet (a finished run's directory?)",
+                  file=sys.stderr)
+            return 2
+    from sim.world.geography_lad import uk_lad
+
+    places = uk_lad().places
+    out = decompose(model_pay(args.results), places["median_weekly_pay_gbp"], inputs(places))
+    nations = ", ".join(f"{k} {v:.3f}" for k, v in out["rank_by_nation"].items())
+    print(f"districts {out['districts']}: rank {out['rank']:.3f} ({nations})")
+    print(f"R2 model {out['r2'][0]:.3f}, data {out['r2'][1]:.3f}; residuals correlate "
+          f"{out['residual_correlation']:.3f}; fitted lines rank model "
+          f"{out['fitted_rank'][0]:.3f}, data {out['fitted_rank'][1]:.3f}")
+    table = out["coefficients"].drop(index="constant")
+    table["data, model's coefficient"] = [out["swaps"][n][0] for n in table.index]
+    table["model, data's coefficient"] = [out["swaps"][n][1] for n in table.index]
+    with pd.option_context("display.width", 120, "display.max_columns", 10,
+                           "display.float_format", "{:.3f}".format):
+        print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
