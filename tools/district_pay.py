@@ -5,10 +5,11 @@ Usage (from the repository root)::
     PYTHONPATH=$PWD .venv/bin/python tools/district_pay.py RESULTS [RESULTS ...]
 
 ``RESULTS`` is the directory of a finished district run (``placejobs run
-scenarios/baseline-lad.toml``; several directories are pooled by averaging each district's
-median pay over their months). The tool compares the model's median weekly pay of
-employed residents with the data's (ONS ASHE 2019, by residence: the target
-``district_pay_rank``) district by district:
+scenarios/baseline-lad.toml``) or of a sweep's replications (``placejobs validate`` writes
+them to ``DIR/runs/uk-lad-baseline``); several are pooled by averaging each district's
+median pay over every month of every run (the rank of the replications' mean pay). The
+tool compares the model's median weekly pay of employed residents with the data's (ONS
+ASHE 2019, by residence: the target ``district_pay_rank``) district by district:
 
 * the rank correlation overall and within each nation;
 * the same least-squares line for both, on the district's own inputs (the place table of
@@ -110,9 +111,17 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
     }
 
 
+def _places(directory: Path) -> Path | None:
+    """The place table of a run (``places.parquet``) or a sweep (``places/``), if any."""
+    for path in (directory / "places.parquet", directory / "places"):
+        if path.exists():
+            return path
+    return None
+
+
 def model_pay(directories: list[Path]) -> pd.Series:
     """Each district's median pay over the months of every run, GBP a week."""
-    frames = [pd.read_parquet(d / "places.parquet", columns=["place", "median_wage"])
+    frames = [pd.read_parquet(_places(d), columns=["place", "median_wage"])
               for d in directories]
     return pd.concat(frames).groupby("place")["median_wage"].mean()
 
@@ -123,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results", type=Path, nargs="+", help="district run directories")
     args = parser.parse_args(argv)
     for d in args.results:
-        if not (d / "places.parquet").is_file():
-            print(f"error: {d}: no places.parquet (a finished run's directory?)",
+        if _places(d) is None:
+            print(f"error: {d}: no places.parquet or places/ (a finished run's directory?)",
                   file=sys.stderr)
             return 2
     from sim.world.geography_lad import uk_lad
