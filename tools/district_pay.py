@@ -85,7 +85,7 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
     frame = design(x)
     bm, rm, r2m = fit(np.log(model_pay), frame)
     bd, rd, r2d = fit(np.log(data_pay), frame)
-    names = list(frame.columns)
+    names, matrix = list(frame.columns), frame.to_numpy()
     swaps = {}
     for i, name in enumerate(names):
         if name == "constant":
@@ -94,8 +94,8 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
         data_with_model[i] = bm[i]
         model_with_data = bm.copy()
         model_with_data[i] = bd[i]
-        swaps[name] = (rank(frame.to_numpy() @ data_with_model, data_pay),
-                       rank(frame.to_numpy() @ model_with_data, data_pay))
+        swaps[name] = (rank(matrix @ data_with_model, data_pay),
+                       rank(matrix @ model_with_data, data_pay))
     nation = pd.Series(keep.str[0], index=keep)
     return {
         "districts": len(keep),
@@ -105,8 +105,7 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
         "coefficients": pd.DataFrame({"model": bm, "data": bd}, index=names),
         "r2": (r2m, r2d),
         "residual_correlation": float(np.corrcoef(rm, rd)[0, 1]),
-        "fitted_rank": (rank(frame.to_numpy() @ bm, data_pay),
-                        rank(frame.to_numpy() @ bd, data_pay)),
+        "fitted_rank": (rank(matrix @ bm, data_pay), rank(matrix @ bd, data_pay)),
         "swaps": swaps,
     }
 

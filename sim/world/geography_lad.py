@@ -568,9 +568,10 @@ def _build() -> tuple[Geography, pd.DataFrame]:
     level3_plus = values["level3_plus"]
     population = centroids["pop_mid2020"].astype(np.float64)
     working_share = regional(regions["working_age"] / regions["population"])
+    working_age = population * working_share
     advanced = _impute_advanced(
         advanced_own, level3_plus, fell_back["skill_share_intermediate"], region,
-        regional("skill_share_advanced"), population * working_share,
+        regional("skill_share_advanced"), working_age,
     )
     clipped = level3_plus < advanced
     intermediate = (level3_plus - advanced).clip(lower=0.0)
@@ -578,7 +579,7 @@ def _build() -> tuple[Geography, pd.DataFrame]:
     region_population = population.groupby(region).transform("sum")
     population_share = population / region_population
 
-    workplace = _workplace_persons(codes, population * working_share)
+    workplace = _workplace_persons(codes, working_age)
     region_workplace = workplace.groupby(region).transform("sum")
     workplace_jobs = regional("workplace_jobs") * workplace / region_workplace
 
@@ -594,7 +595,7 @@ def _build() -> tuple[Geography, pd.DataFrame]:
             "lon": centroids["lon"],
             "area_km2": centroids["area_km2"].astype(np.float64),
             "population": population,
-            "working_age": population * working_share,
+            "working_age": working_age,
             "employment_rate": values["employment_rate"],
             "unemployment_rate": values["unemployment_rate"],
             "skill_share_basic": 1.0 - advanced - intermediate,
@@ -670,14 +671,14 @@ def _impute_advanced(
     """
     have = advanced_own.notna() & ~level3_fell_back
     beta, alpha = np.polyfit(level3_plus[have], advanced_own[have], 1)
-    raw = (alpha + beta * level3_plus).clip(lower=1e-3)
     missing = advanced_own.isna()
-    weighted = (raw * working_age)[missing].groupby(region[missing]).sum()
-    weights = working_age[missing].groupby(region[missing]).sum()
-    factor = (region_advanced[missing].groupby(region[missing]).first() * weights / weighted)
-    imputed = (raw * region[missing].map(factor)).reindex(advanced_own.index)
-    imputed = np.minimum(imputed, level3_plus)
-    return advanced_own.fillna(imputed).fillna(region_advanced)
+    raw = (alpha + beta * level3_plus[missing]).clip(lower=1e-3)
+    weight, group = working_age[missing], region[missing]
+    total = group.map(weight.groupby(group).sum())
+    weighted = group.map((raw * weight).groupby(group).sum())
+    imputed = np.minimum(raw * (region_advanced[missing] * total / weighted),
+                         level3_plus[missing])
+    return advanced_own.fillna(imputed)
 
 
 def uk_lad() -> Geography:
@@ -707,6 +708,8 @@ def fallback_report() -> pd.DataFrame:
         from a year other than the target), ``rescaled`` (values from another year rescaled to
         2019 by the region's change: pay only), ``clipped`` (districts whose intermediate share
         was clipped at 0) and ``years`` (the years used, with counts). For
-        ``skill_share_intermediate`` the counts are those of the Level 3+ share.
+        ``skill_share_intermediate`` the counts are those of the Level 3+ share; for
+        ``skill_share_advanced`` ``region`` counts the districts imputed from their Level 3+
+        share and their region's share (Scotland, Northern Ireland).
     """
     return _build()[1].copy()
