@@ -23,7 +23,14 @@ ASHE 2019, by residence: the target ``district_pay_rank``) district by district:
 * what each difference costs: the rank of the data's fitted line with one of the model's
   coefficients in place of the data's, and of the model's fitted line with one of the
   data's (a coefficient whose swap moves the rank most is where the model and the data
-  differ most, for this target).
+  differ most, for this target);
+* how far any function of the shipped inputs could go: the rank of the data's own line,
+  fitted in sample, on the inputs above and every other district input the place table
+  has (employment rate, workplace jobs per working-age resident, broadband and gigabit
+  coverage: :data:`EXTRA_INPUTS`), and out of sample: the median, lowest and highest
+  rank of 10-fold cross-validated predictions over 20 random splits (fit on nine tenths
+  of the districts, predict the tenth), for the five inputs and for all nine. A model's
+  pay that is a smooth function of these inputs can hardly rank above them.
 
 The analysis of 3 December 2026 in ``docs/validation.md`` (district pay) is this tool's
 output on the district baseline.
@@ -32,6 +39,7 @@ output on the district baseline.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -43,6 +51,10 @@ from scipy.stats import spearmanr
 INPUTS: tuple[str, ...] = ("advanced", "intermediate", "log_gva_per_hour",
                            "unemployment", "log_density")
 
+#: The place table's other district inputs, for the in-sample ceiling.
+EXTRA_INPUTS: tuple[str, ...] = ("employment", "log_jobs_per_person", "broadband",
+                                 "gigabit")
+
 
 def inputs(places: pd.DataFrame) -> pd.DataFrame:
     """The line's inputs and region of each district (from the geography's place table)."""
@@ -53,13 +65,17 @@ def inputs(places: pd.DataFrame) -> pd.DataFrame:
         "log_gva_per_hour": np.log(gva.fillna(gva.median())),
         "unemployment": places["unemployment_rate"],
         "log_density": np.log(places["population"] / places["area_km2"]),
+        "employment": places["employment_rate"],
+        "log_jobs_per_person": np.log(places["workplace_jobs"] / places["working_age"]),
+        "broadband": places["broadband_share"],
+        "gigabit": places["gigabit_share"],
         "region": places["itl1"],
     }, index=places.index)
 
 
-def design(x: pd.DataFrame) -> pd.DataFrame:
-    """Inputs, a constant and one indicator per region but the first."""
-    frame = x[list(INPUTS)].astype(float).copy()
+def design(x: pd.DataFrame, names: tuple[str, ...] = INPUTS) -> pd.DataFrame:
+    """Inputs ``names``, a constant and one indicator per region but the first."""
+    frame = x[list(names)].astype(float).copy()
     frame["constant"] = 1.0
     regions = pd.get_dummies(x["region"], prefix="region", drop_first=True).astype(float)
     return frame.join(regions)
@@ -97,6 +113,10 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
         swaps[name] = (rank(matrix @ data_with_model, data_pay),
                        rank(matrix @ model_with_data, data_pay))
     nation = pd.Series(keep.str[0], index=keep)
+    ceiling = math.nan
+    if set(EXTRA_INPUTS) <= set(x.columns):
+        wide = design(x, INPUTS + EXTRA_INPUTS)
+        ceiling = rank(wide.to_numpy() @ fit(np.log(data_pay), wide)[0], data_pay)
     return {
         "districts": len(keep),
         "rank": rank(model_pay, data_pay),
@@ -107,7 +127,30 @@ def decompose(model_pay: pd.Series, data_pay: pd.Series, x: pd.DataFrame) -> dic
         "residual_correlation": float(np.corrcoef(rm, rd)[0, 1]),
         "fitted_rank": (rank(matrix @ bm, data_pay), rank(matrix @ bd, data_pay)),
         "swaps": swaps,
+        "ceiling": ceiling,
     }
+
+
+def cross_validated(data_pay: pd.Series, x: pd.DataFrame, names: tuple[str, ...],
+                    folds: int = 10, splits: int = 20) -> tuple[float, float, float]:
+    """Median, lowest and highest rank of out-of-fold predictions of the data's line.
+
+    Each split deals the districts into ``folds`` folds at random (seeds 0 to
+    ``splits - 1``); each fold's pay is predicted by the line fitted on the others.
+    """
+    keep = data_pay.dropna().index
+    matrix = design(x.loc[keep], names).to_numpy()
+    log_pay = np.log(data_pay[keep].to_numpy())
+    ranks = []
+    for seed in range(splits):
+        fold = np.random.default_rng(seed).permutation(len(keep)) % folds
+        predicted = np.empty(len(keep))
+        for k in range(folds):
+            train = fold != k
+            beta = np.linalg.lstsq(matrix[train], log_pay[train], rcond=None)[0]
+            predicted[~train] = matrix[~train] @ beta
+        ranks.append(rank(predicted, data_pay[keep]))
+    return float(np.median(ranks)), float(min(ranks)), float(max(ranks))
 
 
 def _places(directory: Path) -> Path | None:
@@ -138,12 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     from sim.world.geography_lad import uk_lad
 
     places = uk_lad().places
-    out = decompose(model_pay(args.results), places["median_weekly_pay_gbp"], inputs(places))
+    x = inputs(places)
+    out = decompose(model_pay(args.results), places["median_weekly_pay_gbp"], x)
     nations = ", ".join(f"{k} {v:.3f}" for k, v in out["rank_by_nation"].items())
     print(f"districts {out['districts']}: rank {out['rank']:.3f} ({nations})")
     print(f"R2 model {out['r2'][0]:.3f}, data {out['r2'][1]:.3f}; residuals correlate "
           f"{out['residual_correlation']:.3f}; fitted lines rank model "
           f"{out['fitted_rank'][0]:.3f}, data {out['fitted_rank'][1]:.3f}")
+    print(f"the data's line on every district input ({', '.join(INPUTS + EXTRA_INPUTS)}) "
+          f"ranks {out['ceiling']:.3f} in sample")
+    for names in (INPUTS, INPUTS + EXTRA_INPUTS):
+        mid, low, high = cross_validated(places["median_weekly_pay_gbp"], x, names)
+        print(f"out of sample (10 folds, 20 splits), {len(names)} inputs: "
+              f"{mid:.3f} ({low:.3f} to {high:.3f})")
     table = out["coefficients"].drop(index="constant")
     table["data, model's coefficient"] = [out["swaps"][n][0] for n in table.index]
     table["model, data's coefficient"] = [out["swaps"][n][1] for n in table.index]

@@ -24,6 +24,10 @@ def _inputs(n: int = 60, seed: int = 3) -> pd.DataFrame:
         "log_gva_per_hour": rng.normal(3.5, 0.2, n),
         "unemployment": rng.uniform(0.02, 0.08, n),
         "log_density": rng.normal(6.0, 1.5, n),
+        "employment": rng.uniform(0.65, 0.8, n),
+        "log_jobs_per_person": rng.normal(-0.4, 0.3, n),
+        "broadband": rng.uniform(0.9, 1.0, n),
+        "gigabit": rng.uniform(0.2, 0.9, n),
         "region": rng.choice(["R1", "R2", "R3"], n),
     }, index=pd.Index(codes))
 
@@ -59,6 +63,29 @@ def test_swapping_an_equal_coefficient_changes_nothing_and_a_different_one_does(
     assert model_with_data == pytest.approx(out["fitted_rank"][0])
     assert out["swaps"]["unemployment"][1] == pytest.approx(1.0)
     assert out["swaps"]["unemployment"][0] < 1.0
+
+
+def test_the_ceiling_sees_an_input_the_line_leaves_out():
+    x = _inputs()
+    data = _pay(x, {"advanced": 0.7, "employment": 3.0}, 0.0, 2)
+    out = district_pay.decompose(data, data, x)
+    assert out["ceiling"] == pytest.approx(1.0)
+    assert out["fitted_rank"][1] < 0.95  # the line without employment misses it
+    assert np.isnan(district_pay.decompose(data, data, x[list(district_pay.INPUTS)
+                                                           + ["region"]])["ceiling"])
+
+
+def test_out_of_sample_the_line_ranks_below_in_sample_unless_exact():
+    x = _inputs(n=80)
+    exact = _pay(x, {"advanced": 0.7, "unemployment": -2.3}, 0.0, 2)
+    assert district_pay.cross_validated(exact, x, district_pay.INPUTS) == pytest.approx(
+        (1.0, 1.0, 1.0))
+    noisy = _pay(x, {"advanced": 0.7, "unemployment": -2.3}, 0.05, 2)
+    mid, low, high = district_pay.cross_validated(noisy, x, district_pay.INPUTS)
+    frame = district_pay.design(x)
+    in_sample = district_pay.rank(frame.to_numpy() @ district_pay.fit(np.log(noisy), frame)[0],
+                                  noisy)
+    assert low <= mid <= high < in_sample
 
 
 def test_missing_pay_is_left_out():
