@@ -29,8 +29,11 @@ run: $(STAMP)
 	$(VENV)/bin/placejobs run $(SCENARIO) --out $(OUT)
 	@ln -sfn $(notdir $(OUT)) results/latest && echo "results/latest -> $(OUT)"
 
+# Test modules run in parallel, one module to a process (--dist loadscope keeps a module's
+# fixtures in one process), on up to 4 processes; each test is seeded, so the order and the
+# process a test lands on change nothing. `.venv/bin/python -m pytest tests` runs serially.
 test: $(STAMP) browser
-	$(PY) -m pytest -q --nbmake tests notebooks
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadscope --nbmake tests notebooks
 
 # JupyterLab on notebooks/; the notebooks' kernel ("python3") is this venv's Python.
 # Jupyter refuses to run as root (containers) unless told: --allow-root only then.
