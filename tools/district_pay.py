@@ -30,7 +30,12 @@ ASHE 2019, by residence: the target ``district_pay_rank``) district by district:
   coverage: :data:`EXTRA_INPUTS`), and out of sample: the median, lowest and highest
   rank of 10-fold cross-validated predictions over 20 random splits (fit on nine tenths
   of the districts, predict the tenth), for the five inputs and for all nine. A model's
-  pay that is a smooth function of these inputs can hardly rank above them.
+  pay that is a smooth function of these inputs can hardly rank above them;
+* how noisy the data are: ASHE's district medians are survey estimates with 95%
+  intervals in the shipped file. The tool prints their median relative standard error
+  and the rank of the 2019 medians with themselves plus a fresh draw of their own
+  sampling error (200 draws, seed 0, the districts with a 2019 estimate of their own
+  code): what even a model that knew each district's true median could expect, roughly.
 
 The analysis of 3 December 2026 in ``docs/validation.md`` (district pay) is this tool's
 output on the district baseline.
@@ -153,6 +158,25 @@ def cross_validated(data_pay: pd.Series, x: pd.DataFrame, names: tuple[str, ...]
     return float(np.median(ranks)), float(min(ranks)), float(max(ranks))
 
 
+def sampling_noise(indicators: pd.DataFrame, codes: pd.Index, year: int = 2019,
+                   draws: int = 200) -> tuple[float, float, int]:
+    """Median relative s.e. of the districts' pay, its rank with a re-draw, districts.
+
+    ``indicators`` is the ONS long table (``areacd``, ``indicator``, ``period``,
+    ``observation``, ``lci_95``, ``uci_95``); the standard error is the 95% interval's
+    width over 3.92.
+    """
+    rows = indicators[(indicators["indicator"] == "Gross median weekly pay")
+                      & indicators["period"].astype(str).str.startswith(str(year))
+                      & indicators["areacd"].isin(codes)]
+    rows = rows.dropna(subset=["observation", "lci_95", "uci_95"]).drop_duplicates("areacd")
+    pay = rows["observation"].to_numpy(dtype=float)
+    se = (rows["uci_95"] - rows["lci_95"]).to_numpy(dtype=float) / 3.92
+    rng = np.random.default_rng(0)
+    ranks = [rank(pay, pay + se * rng.standard_normal(pay.size)) for _ in range(draws)]
+    return float(np.median(se / pay)), float(np.median(ranks)), int(pay.size)
+
+
 def _places(directory: Path) -> Path | None:
     """The place table of a run (``places.parquet``) or a sweep (``places/``), if any."""
     for path in (directory / "places.parquet", directory / "places"):
@@ -194,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         mid, low, high = cross_validated(places["median_weekly_pay_gbp"], x, names)
         print(f"out of sample (10 folds, 20 splits), {len(names)} inputs: "
               f"{mid:.3f} ({low:.3f} to {high:.3f})")
+    from sim.world.resources import read_data_csv
+
+    rse, noisy, n = sampling_noise(read_data_csv("uk/local/ons_local_indicators.csv"),
+                                   places.index)
+    print(f"the data's sampling error: median relative s.e. {rse:.3f}; the 2019 medians "
+          f"rank {noisy:.3f} with a fresh draw of it ({n} districts)")
     table = out["coefficients"].drop(index="constant")
     table["data, model's coefficient"] = [out["swaps"][n][0] for n in table.index]
     table["model, data's coefficient"] = [out["swaps"][n][1] for n in table.index]

@@ -88,6 +88,24 @@ def test_out_of_sample_the_line_ranks_below_in_sample_unless_exact():
     assert low <= mid <= high < in_sample
 
 
+def test_sampling_noise_reads_the_intervals():
+    codes = pd.Index([f"E{i:08d}" for i in range(50)])
+    pay = np.linspace(400.0, 600.0, 50)
+    table = pd.DataFrame({
+        "areacd": list(codes) + ["X"],
+        "indicator": "Gross median weekly pay",
+        "period": "2019-04-10",
+        "observation": list(pay) + [1.0],
+        "lci_95": list(pay * (1 - 0.05 * 1.96)) + [0.0],
+        "uci_95": list(pay * (1 + 0.05 * 1.96)) + [2.0],
+    })
+    rse, noisy, n = district_pay.sampling_noise(table, codes)
+    assert n == 50 and rse == pytest.approx(0.05)
+    assert 0.5 < noisy < 1.0
+    exact = table.assign(lci_95=table["observation"], uci_95=table["observation"])
+    assert district_pay.sampling_noise(exact, codes)[1] == pytest.approx(1.0)
+
+
 def test_missing_pay_is_left_out():
     x = _inputs()
     pay = _pay(x, {"advanced": 0.5}, 0.01, 1)
