@@ -530,12 +530,13 @@ class MigrationPlaces(NamedTuple):
     """This month's value of each place to a mover: the migration mechanism.
 
     Attributes:
-        place_value: (P,) amenity minus housing cost, GBP a week.
+        place_value: (P, 3) amenity minus housing cost, GBP a week, by place and the
+            mover's skill.
         expected_earnings: (P,) employment rate x median wage, GBP a week.
         log_size: (P,) log housing stock (the size of each place's choice set).
     """
 
-    place_value: _a(np.float64, _N)
+    place_value: _a(np.float64, _N, _N)
     expected_earnings: _a(np.float64, _N)
     log_size: _a(np.float64, _N)
 

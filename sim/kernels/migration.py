@@ -128,12 +128,13 @@ def choose_and_move(key, movers, workers, firms, places, minutes, rules, wages, 
 
     Value of place ``d`` for worker ``i`` living in ``o`` (GBP a week)::
 
-        V_id = y_id + place_value[d] - m_od,   m_od = fixed + c_min minutes[o, d] (0 if d = o)
+        V_id = y_id + place_value[d, s_i] - m_od,   m_od = fixed + c_min minutes[o, d] (0 if d = o)
         y_id = wage_i - kappa f_i minutes[d, q_i]   if employed at q_i and the job is kept
              = skill_premium[s_i] x expected_earnings[d]   otherwise
                (minus job_loss_cost for an employed worker who would lose the job)
 
-    with ``place_value = amenity - housing cost`` and ``f_i`` the hybrid commute factor for
+    with ``place_value[d, s_i] = amenity - housing cost`` (and the residual amenity, by
+    skill) and ``f_i`` the hybrid commute factor for
     a remote/hybrid job (1 otherwise). The job is kept when ``f_i minutes[d, q_i] <=
     max_commute_minutes`` and the wage net of commuting is at least the reservation wage.
     ``P(d) = exp(V_id / sigma + log_size[d]) / sum``. A mover who leaves a job becomes
@@ -146,8 +147,9 @@ def choose_and_move(key, movers, workers, firms, places, minutes, rules, wages, 
             spell, reservation wage and remote flag modified in place for movers).
         firms: :class:`~sim.kernels.bundles.FirmColumns` (place read; employment
             modified on quits).
-        places: :class:`~sim.kernels.bundles.MigrationPlaces`: value of each place
-            (amenity minus housing cost), expected earnings (GBP a week) and log size.
+        places: :class:`~sim.kernels.bundles.MigrationPlaces`: value of each place to a
+            mover of each skill (amenity minus housing cost), expected earnings (GBP a
+            week) and log size.
         minutes: (P, P) travel minutes.
         rules: :class:`~sim.kernels.bundles.MigrationRules`: logit scale ``sigma``, moving
             costs (GBP a week equivalent), longest commute kept (minutes) and the cost
@@ -294,7 +296,7 @@ def _choose_destinations(key, movers, workers, firms, places, minutes, rules, wa
                         y = net
                     else:
                         y -= job_loss_cost
-                v = y + place_value[d]
+                v = y + place_value[d, s]
                 if d != o:
                     v -= fixed_cost + cost_per_minute * minutes[o, d]
                 x = v / sigma + log_size[d]

@@ -8,6 +8,7 @@ are stated per test.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import sim
 
@@ -211,17 +212,56 @@ def _settling_scenario(settle: bool, burn_in: int, **changes):
                             "migration.settle_amenity": settle, **changes})
 
 
-def test_settling_moves_the_amenity_in_the_burn_in_only():
+@pytest.mark.parametrize("by_skill", [False, True])
+def test_settling_moves_the_amenity_in_the_burn_in_only(by_skill):
     """The residual amenity moves during the burn-in (one correction every 24 months)
-    and is fixed from the first recorded month; without settling it keeps the start's."""
-    settled = sim.LabourMarket(_settling_scenario(True, 48), rng=2)
-    plain = sim.LabourMarket(_settling_scenario(False, 48), rng=2)
+    and is fixed from the first recorded month; without settling it keeps the start's.
+    One residual for all skills has three equal columns; one per skill, three different."""
+    by = {"migration.amenity_by_skill": by_skill}
+    settled = sim.LabourMarket(_settling_scenario(True, 48, **by), rng=2)
+    plain = sim.LabourMarket(_settling_scenario(False, 48, **by), rng=2)
     xi = settled.migration.residual_amenity.copy()
+    assert xi.shape == (settled.geography.n_places, 3)
+    assert np.array_equal(xi[:, 0], xi[:, 2]) != by_skill
     assert not np.allclose(xi, plain.migration.residual_amenity)
-    start = sim.LabourMarket(_settling_scenario(False, 0), rng=2).migration.residual_amenity
+    start = sim.LabourMarket(_settling_scenario(False, 0, **by),
+                             rng=2).migration.residual_amenity
     np.testing.assert_array_equal(plain.migration.residual_amenity, start)
     settled.run_for(30)  # past a window boundary: nothing moves after the burn-in
     np.testing.assert_array_equal(settled.migration.residual_amenity, xi)
+
+
+def test_amenity_by_skill_makes_each_skill_a_steady_state_at_the_start():
+    """One residual per skill: each skill's expected inflow into each place equals its
+    outflow (the logit's steady state written out here, skill by skill: rate-weighted
+    residents ``w_ds`` leave ``o`` and choose ``d`` with probability proportional to
+    ``H_d exp((q_s e_d + a_d - h_d + xi_ds - m_od) / sigma)``), to 1e-8 relatively.
+    One residual for all skills balances only the sum over skills."""
+    for by_skill in (True, False):
+        sc = _settling_scenario(False, 0, **{"migration.amenity_by_skill": by_skill,
+                                             "international.enabled": False})
+        model = sim.LabourMarket(sc, rng=2)
+        mig, state = model.migration, model.state
+        wk, ps = state.workers, state.places
+        present = np.flatnonzero(wk.status != 4)
+        weight = np.zeros((state.n_places, 3))
+        np.add.at(weight, (wk.home[present], wk.skill[present]),
+                  mig._rates(wk.age_months[present], wk.skill[present]))
+        sigma = mig.params.logit_scale_gbp_week
+        premium = np.asarray(state.skill_premium, dtype=float)
+        cost = mig._move_cost
+        gap = []
+        for s in range(3):
+            v = (premium[s] * mig._earnings0 + ps.amenity - ps.housing_cost
+                 + mig.residual_amenity[:, s])[None, :] - cost
+            p = ps.housing_stock[None, :] * np.exp((v - v.max(axis=1, keepdims=True)) / sigma)
+            p /= p.sum(axis=1, keepdims=True)
+            gap.append(weight[:, s] @ p / weight[:, s] - 1.0)
+        gap = np.abs(np.array(gap))
+        if by_skill:
+            assert gap.max() < 1e-8
+        else:
+            assert gap.max() > 1e-3  # the skills' flows balance only in sum
 
 
 def test_settling_without_a_burn_in_changes_nothing():
