@@ -92,6 +92,9 @@ def test_move_a_slider_step_a_year_and_see_the_map_and_series_change(server, art
         new_map = d.wait_for_change("map", old_map)
         new_series = d.wait_for_change("series", old_series)
         assert len(new_map) == len(new_series) == 64  # SHA-256 digests of the images shown
+        # The texts render after the figures (on a loaded machine, noticeably after).
+        d.wait_for_text("body", "month 12 of 36", timeout=120.0)
+        d.wait_for_text("body", "Month 12 of 36 (", timeout=120.0)
         text = d.text()
         assert "month 12 of 36" in text
         assert re.search(r"Month 12 of 36 \([A-Z][a-z]+ \d{4}\)", text), text[:2000]
