@@ -260,6 +260,12 @@ class Wages(Section):
         (0.80, 1.0, 1.45), description="productivity by skill level, relative to intermediate"
     )
     hours_per_week: float = Field(32.0, gt=0.0, le=80.0, description="paid hours a week")
+    settle_pay: bool = Field(
+        False, description="during the burn-in, scale the human capital of each place's "
+        "residents so that their median pay settles at the data's, relative to the "
+        "national median (the place's pay residual, fixed afterwards; whoever lives in "
+        "the place has it)"
+    )
     bargaining_power_bounds: Annotated[
         tuple[
             Annotated[float, Field(gt=0.0, lt=0.5)], Annotated[float, Field(ge=0.5, lt=1.0)]

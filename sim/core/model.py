@@ -60,6 +60,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim.agents.economy import build_economy
 from sim.agents.regions import Region
@@ -264,6 +265,10 @@ class LabourMarket(mesa.Model):
         self._job_loss = np.ones(self.geography.n_places)
         self._log_job_loss = np.zeros(self.geography.n_places)
         self._unemployment_target = self.geography.places["unemployment_rate"].to_numpy(
+            dtype=float
+        )
+        # The residents' median pay the burn-in settles on (:meth:`_settle_pay`).
+        self._pay_target = self.geography.places["median_weekly_pay_gbp"].to_numpy(
             dtype=float
         )
         # The kernels' rules that do not change during a run (validated once).
@@ -682,6 +687,8 @@ class LabourMarket(mesa.Model):
             self._settle_inactive_flows()
             if sc.flows.settle_job_loss:
                 self._settle_job_loss()
+            if sc.wages.settle_pay:
+                self._settle_pay(per_place["median_wage"])
 
     def _settle_inactive_flows(self) -> None:
         """During the burn-in, scale each place's flows out of inactivity so that its
@@ -738,11 +745,54 @@ class LabourMarket(mesa.Model):
             x = np.log(unemployed / labour_force / self._unemployment_target)
         x = np.where(np.isfinite(x), x, 0.0)
         self._log_job_loss -= _JOB_LOSS_GAIN * x
-        np.clip(self._log_job_loss, -_JOB_LOSS_LOG_BOUND, _JOB_LOSS_LOG_BOUND,
-                out=self._log_job_loss)
+        # Within a factor of 4 of the labour force's mean (a common shift does nothing:
+        # m is normalised below).
+        centre = np.sum(labour_force * self._log_job_loss) / max(np.sum(labour_force), 1.0)
+        np.clip(self._log_job_loss, centre - _JOB_LOSS_LOG_BOUND,
+                centre + _JOB_LOSS_LOG_BOUND, out=self._log_job_loss)
         m = np.exp(self._log_job_loss)
         m /= np.sum(labour_force * m) / max(np.sum(labour_force), 1.0)
         self._job_loss[:] = m
+
+    def _settle_pay(self, median_wage: np.ndarray) -> None:
+        """During the burn-in, scale the human capital of each place's residents so that
+        their median pay settles at the data's: the place's pay residual.
+
+        The model's pay follows the qualifications of a place's residents and the GVA
+        per hour of the places they work in. What it leaves out about the residents
+        (hours and part-time work, sorting within qualification levels: Combes, Duranton
+        and Gobillon 2008 find that most spatial wage gaps are the workers', not the
+        places') is the residual ``z_p``, recovered from the data's pay the way
+        quantitative spatial models recover their fundamentals (Redding and
+        Rossi-Hansberg 2017). A resident's human capital is ``h_i exp(z_p)``: whoever
+        lives in ``p`` has it (entrants and arrivals from abroad on entry, movers on
+        arrival), as the job-loss multiplier belongs to a place's residents. With
+        ``x_p = ln(median pay of p's employed residents / the data's)``, recentred on its
+        mean over the employed, an integral rule sets, each month,
+
+            z_p <- z_p - k x_p,
+
+        with ``k`` = :data:`_PAY_GAIN` (0.05), ``z_p`` within ``+-ln 2`` and recentred on
+        its mean over the residents (national human capital unchanged); wages follow
+        through hiring and the going rate (``wages.adjustment_speed``). From the first
+        recorded month ``z`` stays fixed. Costs one pass over the workers a burn-in month.
+        """
+        wk = self.workers
+        residents = self._counts[:, COUNT_COLUMNS.index("population")]
+        employed = self._counts[:, COUNT_COLUMNS.index("employed")]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.log(median_wage / self._pay_target)
+        ok = np.isfinite(x) & (employed > 0)
+        if not ok.any():
+            return
+        x = np.where(ok, x, 0.0)
+        x = np.where(ok, x - np.sum(employed * x) / np.sum(employed[ok]), 0.0)
+        residual = self.place_state.pay_residual
+        old = residual.copy()
+        z = np.clip(residual - _PAY_GAIN * x, -_PAY_LOG_BOUND, _PAY_LOG_BOUND)
+        z -= np.sum(residents * z) / max(residents.sum(), 1.0)
+        residual[:] = z
+        _scale_by_home(wk.human_capital, wk.home, wk.status, np.exp(z - old), ABSENT)
 
     def _stage_wage_curve(self) -> None:
         """Next month's bargaining power by place, from this month's local tightness."""
@@ -795,6 +845,11 @@ class LabourMarket(mesa.Model):
 #: (:meth:`LabourMarket._settle_inactive_flows`).
 _ENTRY_GAIN_PROPORTIONAL, _ENTRY_GAIN_INTEGRAL = 10.0, 0.5
 
+#: Gain of the rule that settles each place's pay residual on its residents' median pay
+#: during the burn-in (:meth:`LabourMarket._settle_pay`), a month, and the residual's
+#: bound (log).
+_PAY_GAIN, _PAY_LOG_BOUND = 0.05, float(np.log(2.0))
+
 #: Gain of the rule that settles each place's job-loss multiplier during the burn-in
 #: (:meth:`LabourMarket._settle_job_loss`), a month.
 _JOB_LOSS_GAIN = 0.05
@@ -818,3 +873,11 @@ def _national(key: str):
 
     reporter.__name__ = f"national_{key}"
     return reporter
+
+
+@njit(cache=True)
+def _scale_by_home(values, home, status, factor, absent):  # pragma: no cover - numba
+    """``values[i] *= factor[home[i]]`` for every row not ``absent``, in place."""
+    for i in range(values.shape[0]):
+        if status[i] != absent:
+            values[i] = values[i] * factor[home[i]]

@@ -373,7 +373,8 @@ class Demography(Mechanism):
         skill = (u_skill[:, None] >= cut).sum(axis=1).astype(np.int8)
         sc = state.scenario
         occupation = categorical(u_occ, np.asarray(sc.economy.occupation_by_skill), skill)
-        h = human_capital(z_h, sc.firms.human_capital_dispersion)
+        # Times the residents' earning power of the home place (wages.settle_pay).
+        h = human_capital(z_h, sc.firms.human_capital_dispersion) * state.places.earning_power(home)
         broadband = state.places.broadband_share
         capable = remote_capable(u_remote, self._telework[occupation], broadband[home])
 

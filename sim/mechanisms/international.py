@@ -363,7 +363,8 @@ class International(Mechanism):
             skill = profile.draw(u_skill, home, age)
         sc = state.scenario
         occupation = categorical(u_occ, np.asarray(sc.economy.occupation_by_skill), skill)
-        h = human_capital(z_h, sc.firms.human_capital_dispersion)
+        # Times the residents' earning power of the home place (wages.settle_pay).
+        h = human_capital(z_h, sc.firms.human_capital_dispersion) * state.places.earning_power(home)
         capable = remote_capable(u_remote, self._telework[occupation],
                                  state.places.broadband_share[home])
         # Potential wage, as demography's entrants: a bargained share of local value added.

@@ -537,6 +537,10 @@ class Migration(Mechanism):
         group = band * 3 + skill
         self.moves_by_group[:, :, 0] += np.bincount(group[moved], minlength=9).reshape(3, 3)
         self.moves_by_group[:, :, 1] += np.bincount(group, minlength=9).reshape(3, 3)
+        if moved.any() and ps.pay_residual.any():  # movers take their new home's
+            rows = cand[moved]  # earning power (wages.settle_pay)
+            gain = np.exp(ps.pay_residual[wk.home[rows]] - ps.pay_residual[moved_from[moved]])
+            wk.human_capital[rows] = (wk.human_capital[rows] * gain).astype(np.float32)
         if moved.any():
             self._update_remote(state, cand[moved], moved_from[moved])
             self._constrained_quits(state, cand[moved])

@@ -22,6 +22,9 @@ knowledge_stock             GBP m       set by the knowledge mechanism
 school_quality              index       1.0
 early_years_quality         index       1.0
 green_stock                 index       0
+pay_residual                log         0 (residents' earning power outside
+                                        the model's inputs; settled in the
+                                        burn-in with ``wages.settle_pay``)
 ==========================  ==========  =========================================
 """
 
@@ -53,6 +56,7 @@ class PlaceState:
     school_quality: np.ndarray
     early_years_quality: np.ndarray
     green_stock: np.ndarray
+    pay_residual: np.ndarray
 
     @classmethod
     def from_geography(cls, geography: Geography, *, housing_cost_share: float) -> PlaceState:
@@ -80,7 +84,15 @@ class PlaceState:
             school_quality=np.ones(n),
             early_years_quality=np.ones(n),
             green_stock=np.zeros(n),
+            pay_residual=np.zeros(n),
         )
+
+    def earning_power(self, home: np.ndarray) -> np.ndarray | float:
+        """``exp(pay_residual)`` for residents of the places ``home``: the factor on
+        their human capital (1.0 while the residual is zero everywhere)."""
+        if not self.pay_residual.any():
+            return 1.0
+        return np.exp(self.pay_residual[home])
 
     def names(self) -> list[str]:
         """Attribute names."""

@@ -53,13 +53,15 @@ LABELS = ("run.start",)
 #: ``search.distance_decay_skill_factor`` at (1, 1, 1) is one decay for all, the one
 #: table of destinations the fits searched with (bit-identical: the golden runs pass);
 #: ``migration.amenity_by_skill`` off is one residual amenity per place, as the fits had
-#: (the region golden runs pass unchanged).
+#: (the region golden runs pass unchanged); ``wages.settle_pay`` off leaves every
+#: resident's human capital as drawn, as the fits had (the region baseline keeps it off).
 #: Left out of the comparison only at that value, so a fit made with another is
 #: compared in full.
 ADDED_AT_NEUTRAL = {
     "demography.steady_skills": False,
     "search.distance_decay_skill_factor": [1.0, 1.0, 1.0],
     "migration.amenity_by_skill": False,
+    "wages.settle_pay": False,
 }
 
 
