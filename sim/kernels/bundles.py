@@ -424,6 +424,9 @@ class TrainingArgs(NamedTuple):
         completion_rate: probability a course is completed.
         linked_share: (P,) share of completed courses run with local employers, by home
             place.
+        earning_power: (P,) the residents' factor on human capital by home place
+            (``exp(pay_residual)``; 1 unless ``wages.settle_pay``), which a completed
+            course keeps.
         entries: (P,) int64 output, course starts by home place (added to).
         completions: (P,) int64 output, completions by home place (added to).
     """
@@ -435,6 +438,7 @@ class TrainingArgs(NamedTuple):
     duration_by_skill: _a(np.int16, 2)
     completion_rate: float
     linked_share: _a(np.float64, _N)
+    earning_power: _a(np.float64, _N)
     entries: _a(np.int64, _N)
     completions: _a(np.int64, _N)
 
@@ -445,7 +449,7 @@ class TrainingArgs(NamedTuple):
             cls, run=False, key=np.uint64(0), rate_by_status=np.zeros(3),
             funding=np.ones((n_places, 2)), duration_by_skill=np.ones(2, dtype=np.int16),
             completion_rate=0.0, linked_share=np.zeros(n_places),
-            entries=np.zeros(n_places, dtype=np.int64),
+            earning_power=np.ones(n_places), entries=np.zeros(n_places, dtype=np.int64),
             completions=np.zeros(n_places, dtype=np.int64),
         )
 

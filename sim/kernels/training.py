@@ -116,6 +116,7 @@ def training_chunk(start, stop, workers, searching, training, entries, completio
     duration_by_skill = training.duration_by_skill
     completion_rate = training.completion_rate
     linked_share = training.linked_share
+    earning_power = training.earning_power
     r_max = max(rate_by_status[0], max(rate_by_status[1], rate_by_status[2]))
     cap = min(r_max * FUNDING_CAP, 1.0)
     log_keep = math.log1p(-cap) if cap < 1.0 else -math.inf
@@ -155,8 +156,10 @@ def training_chunk(start, stop, workers, searching, training, entries, completio
         if uniform(key, 4 * i) < completion_rate:
             if skill[i] < 2:
                 skill[i] += 1
-            # Human capital halfway (in logs) back to the new level's mean of 1.
-            human_capital[i] = np.float32(np.sqrt(human_capital[i]))
+            # Human capital halfway (in logs) back to the new level's mean of 1, the
+            # residents' earning power of the home place kept (1 unless settled).
+            f = earning_power[home[i]]
+            human_capital[i] = np.float32(np.sqrt(human_capital[i] / f) * f)
             if uniform(key, 4 * i + 1) < linked_share[home[i]]:
                 trained_with[i] = home[i]
             completions[home[i]] += 1

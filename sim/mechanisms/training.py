@@ -223,6 +223,7 @@ class Training(Mechanism):
             TrainingArgs, run=self.enabled, key=state.stream_key("training"),
             rate_by_status=self._rates, funding=self.funding, duration_by_skill=self._duration,
             completion_rate=p.completion_rate, linked_share=self.linked_share,
+            earning_power=np.exp(state.places.pay_residual),
             entries=self.entries, completions=self.completions,
         )
 

@@ -727,7 +727,8 @@ def test_training_inside_the_flows_pass_equals_training_after_it(seed: int, n: i
     t_args = dict(key=stream_key(seed, 3, 12), rate_by_status=rng.uniform(0.0, 0.2, 3),
                   funding=rng.uniform(0.0, 6.0, (p, 2)),
                   duration_by_skill=np.array([2, 3], np.int16),
-                  completion_rate=float(rng.uniform()), linked_share=rng.uniform(0.0, 1.0, p))
+                  completion_rate=float(rng.uniform()), linked_share=rng.uniform(0.0, 1.0, p),
+                  earning_power=rng.uniform(0.5, 2.0, p))
     results = []
     for fused in (True, False):
         w = {c: a.copy() for c, a in e["workers"].items()}

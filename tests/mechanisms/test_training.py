@@ -43,7 +43,8 @@ def _kernel_inputs(n: int, status: int, skill: int, left: int) -> dict:
     }
 
 
-def _run_kernel(cols: dict, rates=(0.0, 0.0, 0.0), completion=1.0, linked=0.0, funding=1.0):
+def _run_kernel(cols: dict, rates=(0.0, 0.0, 0.0), completion=1.0, linked=0.0, funding=1.0,
+                earning_power=(1.0, 1.0, 1.0)):
     entries = np.zeros(3, dtype=np.int64)
     completions = np.zeros(3, dtype=np.int64)
     training_month(
@@ -51,7 +52,8 @@ def _run_kernel(cols: dict, rates=(0.0, 0.0, 0.0), completion=1.0, linked=0.0, f
         make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
              rate_by_status=np.asarray(rates, dtype=float), funding=np.full((3, 2), funding),
              duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=completion,
-             linked_share=np.full(3, linked), entries=entries, completions=completions),
+             linked_share=np.full(3, linked), earning_power=np.asarray(earning_power, float),
+             entries=entries, completions=completions),
     )
     return entries, completions
 
@@ -68,6 +70,17 @@ def test_completion_raises_skill_by_exactly_one_level(skill):
     assert np.allclose(cols["human_capital"], 1.2)  # sqrt(1.44): halfway back in logs
     assert np.all(cols["trained_with"] == cols["home"])  # every course employer-linked
     assert completions.sum() == 1000
+
+
+def test_completion_keeps_the_residents_earning_power():
+    """With a pay residual (wages.settle_pay) a resident's human capital is ``h f_p``; a
+    course takes ``h`` halfway back to 1 in logs and keeps ``f_p``: ``sqrt(h) f_p``."""
+    factor = np.array([1.0, 1.5, 0.8])
+    cols = _kernel_inputs(999, TRAINING, 0, 1)
+    cols["human_capital"] = (1.44 * factor[cols["home"]]).astype(np.float32)
+    _run_kernel(cols, completion=1.0, earning_power=factor)
+    np.testing.assert_allclose(cols["human_capital"], 1.2 * factor[cols["home"]], rtol=1e-6)
+    assert not np.allclose(cols["human_capital"], np.sqrt(1.44 * factor[cols["home"]]))
 
 
 def test_non_completion_returns_to_unemployment_at_the_same_skill():
@@ -122,7 +135,7 @@ def test_employed_entry_by_thinning_has_the_right_rate_and_common_random_numbers
         make(TrainingArgs, run=True, key=stream_key(1, 0, 12),
              rate_by_status=np.array([0.001, 0.0, 0.0]), funding=funding,
              duration_by_skill=np.array([12, 24], dtype=np.int16), completion_rate=1.0,
-             linked_share=np.zeros(3), entries=entries2,
+             linked_share=np.zeros(3), earning_power=np.ones(3), entries=entries2,
              completions=np.zeros(3, dtype=np.int64)),
     )
     other = base["home"] != 0
