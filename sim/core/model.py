@@ -745,11 +745,8 @@ class LabourMarket(mesa.Model):
             x = np.log(unemployed / labour_force / self._unemployment_target)
         x = np.where(np.isfinite(x), x, 0.0)
         self._log_job_loss -= _JOB_LOSS_GAIN * x
-        # Within a factor of 4 of the labour force's mean (a common shift does nothing:
-        # m is normalised below).
-        centre = np.sum(labour_force * self._log_job_loss) / max(np.sum(labour_force), 1.0)
-        np.clip(self._log_job_loss, centre - _JOB_LOSS_LOG_BOUND,
-                centre + _JOB_LOSS_LOG_BOUND, out=self._log_job_loss)
+        np.clip(self._log_job_loss, -_JOB_LOSS_LOG_BOUND, _JOB_LOSS_LOG_BOUND,
+                out=self._log_job_loss)
         m = np.exp(self._log_job_loss)
         m /= np.sum(labour_force * m) / max(np.sum(labour_force), 1.0)
         self._job_loss[:] = m

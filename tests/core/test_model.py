@@ -376,28 +376,6 @@ def test_job_loss_multipliers_average_one_and_stay_fixed_after_the_burn_in():
     assert np.array_equal(m._job_loss, settled)
 
 
-def test_job_loss_bound_is_around_the_labour_forces_mean():
-    """The multipliers are normalised, so a common shift of ``z`` does nothing; the bound
-    keeps each within ``ln 4`` of the labour force's mean, not of 0 (with the bound around
-    0 a common drift of ``z`` clipped whole groups of places to one value)."""
-    m = LabourMarket(_tiny(burn_in=0), rng=3)
-    counts = m._counts
-    labour_force = counts[:, 1] + counts[:, 2]
-    z = np.linspace(-0.5, 0.5, 12)
-    m._log_job_loss[:] = z - 3.0  # far below -ln 4, spread less than ln 4
-    m._unemployment_target = counts[:, 2] / labour_force  # x = 0: the rule only bounds
-    m._settle_job_loss()
-    np.testing.assert_allclose(m._log_job_loss, z - 3.0, rtol=0, atol=1e-12)  # no clip
-    expected = np.exp(z) / (np.sum(labour_force * np.exp(z)) / np.sum(labour_force))
-    np.testing.assert_allclose(m._job_loss, expected, rtol=1e-12)
-    m._log_job_loss[:] = 0.0
-    m._log_job_loss[0] = 5.0  # one place far above the others
-    m._settle_job_loss()
-    centre = labour_force[0] * 5.0 / np.sum(labour_force)  # the mean before the bound
-    assert m._log_job_loss[0] == pytest.approx(centre + np.log(4.0), rel=1e-12)
-    assert np.all(m._log_job_loss[1:] == 0.0)
-
-
 # ------------------------------------------------------------------ pay settling
 def test_without_burn_in_the_pay_rule_changes_nothing():
     """The pay rule acts only in the burn-in: with none, the residual stays 0 and a run
