@@ -758,8 +758,8 @@ class LabourMarket(mesa.Model):
         The model's pay follows the qualifications of a place's residents and the GVA
         per hour of the places they work in. What it leaves out about the residents
         (hours and part-time work, sorting within qualification levels: Combes, Duranton
-        and Gobillon 2008 find that most spatial wage gaps are the workers', not the
-        places') is the residual ``z_p``, recovered from the data's pay the way
+        and Gobillon 2008 find that the workers' skills account for a large part of the
+        wage gaps between places) is the residual ``z_p``, recovered from the data's pay the way
         quantitative spatial models recover their fundamentals (Redding and
         Rossi-Hansberg 2017). A resident's human capital is ``h_i exp(z_p)``: whoever
         lives in ``p`` has it (entrants and arrivals from abroad on entry, movers on
