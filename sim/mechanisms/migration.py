@@ -537,13 +537,13 @@ class Migration(Mechanism):
         group = band * 3 + skill
         self.moves_by_group[:, :, 0] += np.bincount(group[moved], minlength=9).reshape(3, 3)
         self.moves_by_group[:, :, 1] += np.bincount(group, minlength=9).reshape(3, 3)
-        if moved.any() and ps.pay_residual.any():  # movers take their new home's
-            rows = cand[moved]  # earning power (wages.settle_pay)
-            gain = np.exp(ps.pay_residual[wk.home[rows]] - ps.pay_residual[moved_from[moved]])
-            wk.human_capital[rows] = (wk.human_capital[rows] * gain).astype(np.float32)
         if moved.any():
-            self._update_remote(state, cand[moved], moved_from[moved])
-            self._constrained_quits(state, cand[moved])
+            rows, origin = cand[moved], moved_from[moved]
+            if ps.pay_residual.any():  # movers take their new home's earning power
+                gain = np.exp(ps.pay_residual[wk.home[rows]] - ps.pay_residual[origin])
+                wk.human_capital[rows] = (wk.human_capital[rows] * gain).astype(np.float32)
+            self._update_remote(state, rows, origin)
+            self._constrained_quits(state, rows)
 
     def _constrained_quits(self, state: MarketState, rows: np.ndarray) -> None:
         """A constrained mover keeps only a remote job or one in the new home place."""
